@@ -1,0 +1,125 @@
+namespace Lumen.Autograd;
+
+/// <summary>Walks the graph from outputs to leaves in reverse topological order (iteratively) and
+/// accumulates gradients.</summary>
+internal static class Engine
+{
+    public static void Backward(Tensor root, Tensor? gradient, bool retainGraph)
+    {
+        if (!root.RequiresGrad)
+            throw new InvalidOperationException("Backward(): this tensor does not require grad and has no grad_fn " +
+                                                "(did you create it under NoGrad, or forget RequiresGrad on the leaves?).");
+        Run(new[] { root }, gradient == null ? null : new[] { gradient }, retainGraph, null);
+    }
+
+    /// <summary>Runs backward from <paramref name="roots"/>. With <paramref name="captureInputs"/> the gradients of those
+    /// tensors are returned and nothing is accumulated into <see cref="Tensor.Grad"/>.</summary>
+    public static Tensor?[] Run(Tensor[] roots, Tensor[]? rootGrads, bool retainGraph, Tensor[]? captureInputs)
+    {
+        using var _ = Autograd.NoGrad();
+        var grads = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance);
+        var captured = captureInputs == null ? null : new Tensor?[captureInputs.Length];
+
+        // Seed gradients.
+        for (int i = 0; i < roots.Length; i++)
+        {
+            var root = roots[i];
+            if (!root.RequiresGrad)
+                throw new InvalidOperationException($"Output {i} (shape {root.Shape}) does not require grad and has no grad_fn.");
+            Tensor g;
+            if (rootGrads != null && rootGrads[i] != null)
+            {
+                g = rootGrads[i];
+                if (g.Shape != root.Shape)
+                    throw new ShapeMismatchException($"Backward: gradient of shape {g.Shape} does not match the output's shape {root.Shape}.");
+            }
+            else
+            {
+                if (root.Numel() != 1)
+                    throw new InvalidOperationException($"Backward(): grad can be implicitly created only for scalar outputs; this output has shape {root.Shape}.");
+                g = Torch.OnesLike(root);
+            }
+            if (root.GradFn == null) Deliver(root, g, captureInputs, captured);
+            else Accumulate(grads, root.GradFn, g);
+        }
+
+        // Dependency counts over the reachable graph (iterative DFS).
+        var deps = new Dictionary<Node, int>(ReferenceEqualityComparer.Instance);
+        var stack = new Stack<Node>();
+        var seen = new HashSet<Node>(ReferenceEqualityComparer.Instance);
+        foreach (var r in roots)
+            if (r.GradFn != null && seen.Add(r.GradFn)) stack.Push(r.GradFn);
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            foreach (var input in n.Inputs)
+            {
+                var next = input?.GradFn;
+                if (next == null || !input!.RequiresGrad) continue;
+                deps[next] = deps.TryGetValue(next, out var c) ? c + 1 : 1;
+                if (seen.Add(next)) stack.Push(next);
+            }
+        }
+
+        // Map non-leaf capture targets to their nodes.
+        Dictionary<Node, int>? captureNodes = null;
+        if (captureInputs != null)
+            for (int i = 0; i < captureInputs.Length; i++)
+                if (captureInputs[i].GradFn is { } cn) (captureNodes ??= new(ReferenceEqualityComparer.Instance))[cn] = i;
+
+        var ready = new Stack<Node>();
+        foreach (var r in roots)
+            if (r.GradFn != null && !deps.ContainsKey(r.GradFn) && !ready.Contains(r.GradFn)) ready.Push(r.GradFn);
+
+        while (ready.Count > 0)
+        {
+            var node = ready.Pop();
+            if (!grads.Remove(node, out var gOut))
+            {
+                // No gradient flowed into this node (every path to it carried null): pass nothing on.
+                foreach (var input in node.Inputs)
+                    if (input?.GradFn is { } skipped && input.RequiresGrad && --deps[skipped] == 0) ready.Push(skipped);
+                continue;
+            }
+            if (node.RetainedOutput is { } kept && captureInputs == null) kept.Grad = kept.Grad == null ? gOut : kept.Grad.Add(gOut);
+            if (captureNodes != null && captureNodes.TryGetValue(node, out var ci))
+                captured![ci] = captured[ci] == null ? gOut : captured[ci]!.Add(gOut);
+
+            var inGrads = node.Apply(gOut);
+            if (!retainGraph) node.Release();
+            for (int i = 0; i < node.Inputs.Length; i++)
+            {
+                var input = node.Inputs[i];
+                if (input == null || !input.RequiresGrad) continue;
+                var g = inGrads[i];
+                if (input.GradFn == null)
+                {
+                    if (g != null) Deliver(input, g, captureInputs, captured);
+                    continue;
+                }
+                var next = input.GradFn;
+                if (g != null) Accumulate(grads, next, g);
+                if (--deps[next] == 0) ready.Push(next);
+            }
+        }
+        return captured ?? Array.Empty<Tensor?>();
+    }
+
+    private static void Accumulate(Dictionary<Node, Tensor> grads, Node node, Tensor g) =>
+        grads[node] = grads.TryGetValue(node, out var prev) ? prev.Add(g) : g;
+
+    private static void Deliver(Tensor leaf, Tensor g, Tensor[]? captureInputs, Tensor?[]? captured)
+    {
+        if (captureInputs != null)
+        {
+            int idx = Array.FindIndex(captureInputs, t => ReferenceEquals(t, leaf));
+            if (idx >= 0) captured![idx] = captured[idx] == null ? g : captured[idx]!.Add(g);
+            return;
+        }
+        if (g.Shape != leaf.Shape)
+            throw new InvalidOperationException($"Internal error: gradient of shape {g.Shape} for a leaf of shape {leaf.Shape}.");
+        // Gradients accumulate; a fresh grad is copied so later in-place updates never alias graph values.
+        if (leaf.Grad == null) leaf.Grad = g.Detach().Clone();
+        else leaf.Grad.Add_(g);
+    }
+}

@@ -1,0 +1,240 @@
+using Lumen.Autograd;
+using Lumen.Kernels;
+
+namespace Lumen;
+
+// Broadcasting + − × ÷ pow, maximum/minimum, their scalar and in-place forms, and the operators.
+public sealed partial class Tensor
+{
+    /// <summary>this + alpha·other with broadcasting, PyTorch's <c>add(other, alpha=)</c>.</summary>
+    public Tensor Add(Tensor other, float alpha = 1f)
+    {
+        if (alpha != 1f) return Add(other.Mul(alpha));
+        var (a, b) = (this, other);
+        var r = BinaryF32<AddOp>(a, b, "add");
+        if (r.DType != DType.Float32) return r;
+        int[] sa = a._shape, sb = b._shape;
+        return Graph.Record(r, "AddBackward0", new[] { a, b }, g => new[] { SumTo(g, sa), SumTo(g, sb) });
+    }
+
+    /// <summary>this − alpha·other with broadcasting.</summary>
+    public Tensor Sub(Tensor other, float alpha = 1f)
+    {
+        if (alpha != 1f) return Sub(other.Mul(alpha));
+        var (a, b) = (this, other);
+        var r = BinaryF32<SubOp>(a, b, "sub");
+        if (r.DType != DType.Float32) return r;
+        int[] sa = a._shape, sb = b._shape;
+        return Graph.Record(r, "SubBackward0", new[] { a, b }, g => new[] { SumTo(g, sa), SumTo(g.Neg(), sb) });
+    }
+
+    /// <summary>Elementwise product with broadcasting.</summary>
+    public Tensor Mul(Tensor other)
+    {
+        var (a, b) = (this, other);
+        var r = BinaryF32<MulOp>(a, b, "mul");
+        if (r.DType != DType.Float32) return r;
+        return Graph.Record(r, "MulBackward0", new[] { a, b },
+            g => new[] { a.RequiresGrad ? SumTo(g.Mul(b), a._shape) : null, b.RequiresGrad ? SumTo(g.Mul(a), b._shape) : null },
+            a, b);
+    }
+
+    /// <summary>Elementwise true division with broadcasting (integer inputs give float32, as in PyTorch).</summary>
+    public Tensor Div(Tensor other)
+    {
+        var (a, b) = (DType.IsFloatingPoint() ? this : Float(), other.DType.IsFloatingPoint() ? other : other.Float());
+        var r = BinaryF32<DivOp>(a, b, "div");
+        return Graph.Record(r, "DivBackward0", new[] { a, b },
+            g => new[]
+            {
+                a.RequiresGrad ? SumTo(g.Div(b), a._shape) : null,
+                b.RequiresGrad ? SumTo(g.Mul(a).Div(b.Mul(b)).Neg(), b._shape) : null,
+            },
+            a, b);
+    }
+
+    /// <summary>this ** exponent elementwise with broadcasting.</summary>
+    public Tensor Pow(Tensor exponent)
+    {
+        var (a, b) = (this, exponent);
+        var r = BinaryF32<PowOp>(a, b, "pow");
+        return Graph.Record(r, "PowBackward1", new[] { a, b },
+            g => new[]
+            {
+                // d/da a^b = b·a^(b−1); d/db a^b = a^b·ln a (PyTorch masks the a = 0 case to 0)
+                a.RequiresGrad ? SumTo(g.Mul(b).Mul(a.Pow(b.Sub(Torch.Scalar(1f)))), a._shape) : null,
+                b.RequiresGrad ? SumTo(g.Mul(r.Detach()).Mul(a.Log()).MaskedFill(a.Eq(0f), 0f), b._shape) : null,
+            },
+            a, b, r);
+    }
+
+    /// <summary>this ** exponent for a scalar exponent.</summary>
+    public Tensor Pow(float exponent)
+    {
+        var a = this;
+        var r = BinaryF32<PowOp>(a, Torch.Scalar(exponent), "pow");
+        return Graph.Record(r, "PowBackward0", new[] { a },
+            g => new[] { exponent == 0f ? Torch.ZerosLike(a) : g.Mul(a.Pow(exponent - 1f).Mul(exponent)) },
+            a);
+    }
+
+    /// <summary>Elementwise maximum with broadcasting, PyTorch's <c>torch.maximum</c>; ties split the gradient evenly.</summary>
+    public Tensor Maximum(Tensor other) => MinMax<MaxOp>(other, "MaximumBackward0", "maximum");
+
+    /// <summary>Elementwise minimum with broadcasting, PyTorch's <c>torch.minimum</c>.</summary>
+    public Tensor Minimum(Tensor other) => MinMax<MinOp>(other, "MinimumBackward0", "minimum");
+
+    private Tensor MinMax<TOp>(Tensor other, string name, string op) where TOp : struct, IBinaryOp
+    {
+        var (a, b) = (this, other);
+        var r = BinaryF32<TOp>(a, b, op);
+        if (r.DType != DType.Float32) return r;
+        return Graph.Record(r, name, new[] { a, b }, g =>
+        {
+            // Where a == b PyTorch gives each side half the gradient.
+            var rd = r.Detach();
+            var wa = a.Eq(rd).Float().Sub(a.Eq(b).Float().Mul(0.5f));
+            var wb = b.Eq(rd).Float().Sub(a.Eq(b).Float().Mul(0.5f));
+            return new[] { SumTo(g.Mul(wa), a._shape), SumTo(g.Mul(wb), b._shape) };
+        }, a, b, r);
+    }
+
+    public Tensor Add(float s) => Add(Torch.Scalar(s));
+    public Tensor Sub(float s) => Sub(Torch.Scalar(s));
+    public Tensor Mul(float s)
+    {
+        var a = this;
+        var r = BinaryF32<MulOp>(a, Torch.Scalar(s), "mul");
+        return Graph.Record(r, "MulBackward0", new[] { a }, g => new[] { g.Mul(s) });
+    }
+    public Tensor Div(float s)
+    {
+        var a = DType.IsFloatingPoint() ? this : Float();
+        var r = BinaryF32<DivOp>(a, Torch.Scalar(s), "div");
+        return Graph.Record(r, "DivBackward0", new[] { a }, g => new[] { g.Div(s) });
+    }
+    /// <summary>s − this, PyTorch's <c>rsub</c>.</summary>
+    public Tensor RSub(float s) => Neg().Add(s);
+
+    // ------------------------------------------------------------ in-place (trailing underscore, as in PyTorch)
+
+    /// <summary>this += alpha·other in place; other is broadcast to this tensor's shape.</summary>
+    public Tensor Add_(Tensor other, float alpha = 1f)
+    {
+        if (alpha != 1f) other = other.Mul(alpha);
+        return InPlace<AddOp>(other, "AddBackward0", (g, o) => new[] { g, SumTo(g, o._shape) });
+    }
+    public Tensor Sub_(Tensor other) => InPlace<SubOp>(other, "SubBackward0", (g, o) => new[] { g, SumTo(g.Neg(), o._shape) });
+    public Tensor Mul_(Tensor other)
+    {
+        var before = RequiresGrad ? Clone().Detach() : null;
+        return InPlace<MulOp>(other, "MulBackward0", (g, o) => new[] { g.Mul(o), before == null ? null : SumTo(g.Mul(before), o._shape) }, other);
+    }
+    public Tensor Div_(Tensor other)
+    {
+        var before = RequiresGrad ? Clone().Detach() : null;
+        return InPlace<DivOp>(other, "DivBackward0", (g, o) => new[] { g.Div(o), before == null ? null : SumTo(g.Mul(before).Div(o.Mul(o)).Neg(), o._shape) }, other);
+    }
+    public Tensor Add_(float s) => Add_(Torch.Scalar(s));
+    public Tensor Sub_(float s) => Sub_(Torch.Scalar(s));
+    public Tensor Mul_(float s) => Mul_(Torch.Scalar(s));
+    public Tensor Div_(float s) => Div_(Torch.Scalar(s));
+
+    /// <summary>Applies a float binary op in place: this = op(this, other) with other broadcast to this shape.</summary>
+    private Tensor InPlace<TOp>(Tensor other, string name, Func<Tensor, Tensor, Tensor?[]> backward, params Tensor[] saved)
+        where TOp : struct, IBinaryOp
+    {
+        Graph.CheckInPlace(this, name.Replace("Backward0", "_"));
+        if (DType != DType.Float32)
+        {
+            var res = GenericBinary(this, other.DType == DType ? other : other.To(DType), name, DType, NumericOp<TOp>);
+            Copy_(res);
+            return this;
+        }
+        var o = other.DType == DType.Float32 ? other : other.Float();
+        var outShape = ShapeUtil.Broadcast(_shape, o._shape, name);
+        if (!outShape.AsSpan().SequenceEqual(_shape))
+            throw new ShapeMismatchException($"{name.Replace("Backward0", "_")}: output with shape {Shape} doesn't match the broadcast shape {ShapeUtil.Str(outShape)}.");
+        var tmp = new float[Numel()];
+        BinaryDriver.Run<TOp>(F32, _strides, _offset, o.F32, Strided.BroadcastStrides(o._shape, o._strides, _shape), o._offset, tmp, _shape);
+        Strided.Scatter<float>(tmp, F32, _shape, _strides, _offset);
+        BumpVersion();
+        Graph.RecordInPlace(this, name, new[] { o }, g => backward(g, o), saved);
+        return this;
+    }
+
+    // ------------------------------------------------------------ operators
+
+    public static Tensor operator +(Tensor a, Tensor b) => a.Add(b);
+    public static Tensor operator -(Tensor a, Tensor b) => a.Sub(b);
+    public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
+    public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
+    public static Tensor operator -(Tensor a) => a.Neg();
+    public static Tensor operator +(Tensor a, float s) => a.Add(s);
+    public static Tensor operator +(float s, Tensor a) => a.Add(s);
+    public static Tensor operator -(Tensor a, float s) => a.Sub(s);
+    public static Tensor operator -(float s, Tensor a) => a.RSub(s);
+    public static Tensor operator *(Tensor a, float s) => a.Mul(s);
+    public static Tensor operator *(float s, Tensor a) => a.Mul(s);
+    public static Tensor operator /(Tensor a, float s) => a.Div(s);
+    public static Tensor operator /(float s, Tensor a) => Torch.Scalar(s).Div(a);
+
+    // ------------------------------------------------------------ drivers
+
+    /// <summary>Runs a float op with broadcasting; integer/bool operand pairs take the generic path and keep PyTorch's promoted dtype.</summary>
+    internal static Tensor BinaryF32<TOp>(Tensor a, Tensor b, string op) where TOp : struct, IBinaryOp
+    {
+        var dtype = DTypeExtensions.Promote(a.DType, b.DType);
+        if (dtype != DType.Float32) return GenericBinary(a, b, op, dtype, NumericOp<TOp>);
+        if (a.DType != DType.Float32) a = a.Float();
+        if (b.DType != DType.Float32) b = b.Float();
+        var shape = ShapeUtil.Broadcast(a._shape, b._shape, op);
+        var r = Empty(shape, DType.Float32, zero: false);
+        BinaryDriver.Run<TOp>(a.F32, Strided.BroadcastStrides(a._shape, a._strides, shape), a._offset,
+                              b.F32, Strided.BroadcastStrides(b._shape, b._strides, shape), b._offset, r.F32, shape);
+        return r;
+    }
+
+    private static double NumericOp<TOp>(double x, double y) where TOp : struct, IBinaryOp
+    {
+        if (typeof(TOp) == typeof(AddOp)) return x + y;
+        if (typeof(TOp) == typeof(SubOp)) return x - y;
+        if (typeof(TOp) == typeof(MulOp)) return x * y;
+        if (typeof(TOp) == typeof(DivOp)) return x / y;
+        if (typeof(TOp) == typeof(PowOp)) return Math.Pow(x, y);
+        if (typeof(TOp) == typeof(MaxOp)) return Math.Max(x, y);
+        if (typeof(TOp) == typeof(MinOp)) return Math.Min(x, y);
+        throw new NotSupportedException(typeof(TOp).Name);
+    }
+
+    /// <summary>Slow, exact path for non-float operands: broadcast, compute in double (exact for int64 below 2^53),
+    /// convert to <paramref name="outType"/>. Used for labels, counts and masks, never in hot loops.</summary>
+    internal static Tensor GenericBinary(Tensor a, Tensor b, string op, DType outType, Func<double, double, double> f)
+    {
+        var shape = ShapeUtil.Broadcast(a._shape, b._shape, op);
+        var av = a.Expand(shape).ToDoubles();
+        var bv = b.Expand(shape).ToDoubles();
+        var r = Empty(shape, outType, zero: false);
+        int n = av.Length;
+        switch (outType)
+        {
+            case DType.Float32: { var d = r.SpanF32(); for (int i = 0; i < n; i++) d[i] = (float)f(av[i], bv[i]); break; }
+            case DType.Int64: { var d = r.SpanI64(); for (int i = 0; i < n; i++) d[i] = (long)f(av[i], bv[i]); break; }
+            case DType.UInt8: { var d = r.SpanU8(); for (int i = 0; i < n; i++) d[i] = unchecked((byte)(long)f(av[i], bv[i])); break; }
+            case DType.Bool: { var d = r.SpanBool(); for (int i = 0; i < n; i++) d[i] = f(av[i], bv[i]) != 0; break; }
+        }
+        return r;
+    }
+
+    /// <summary>Sums a broadcast gradient back to <paramref name="shape"/> (the inverse of broadcasting).</summary>
+    internal static Tensor SumTo(Tensor g, int[] shape)
+    {
+        if (g._shape.AsSpan().SequenceEqual(shape)) return g;
+        int lead = g.Ndim - shape.Length;
+        var dims = new List<int>();
+        for (int i = 0; i < g.Ndim; i++)
+            if (i < lead || (shape[i - lead] == 1 && g._shape[i] != 1)) dims.Add(i);
+        var s = dims.Count == 0 ? g : g.Sum(dims.ToArray(), keepDim: true);
+        return s.Reshape(shape);
+    }
+}

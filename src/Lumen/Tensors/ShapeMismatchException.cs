@@ -1,0 +1,7 @@
+namespace Lumen;
+
+/// <summary>Thrown when tensor shapes are incompatible for an op; the message names the op and both shapes.</summary>
+public sealed class ShapeMismatchException : ArgumentException
+{
+    public ShapeMismatchException(string message) : base(message) { }
+}
