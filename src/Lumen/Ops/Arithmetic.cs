@@ -4,7 +4,7 @@ using Lumen.Kernels;
 namespace Lumen;
 
 // Broadcasting + − × ÷ pow, maximum/minimum, their scalar and in-place forms, and the operators.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>this + alpha·other with broadcasting, PyTorch's <c>add(other, alpha=)</c>.</summary>
     public Tensor Add(Tensor other, float alpha = 1f)

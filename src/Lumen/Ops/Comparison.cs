@@ -3,7 +3,7 @@ using Lumen.Autograd;
 namespace Lumen;
 
 // Comparisons (bool results, not differentiable), Where and MaskedFill.
-public sealed partial class Tensor
+public partial class Tensor
 {
     public Tensor Eq(Tensor other) => Compare(other, "eq", (a, b) => a == b ? 1 : 0);
     public Tensor Ne(Tensor other) => Compare(other, "ne", (a, b) => a != b ? 1 : 0);

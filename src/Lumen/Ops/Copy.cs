@@ -2,7 +2,7 @@ using Lumen.Autograd;
 
 namespace Lumen;
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A contiguous copy of the data with the same history link, PyTorch's <c>clone()</c>.</summary>
     public Tensor Clone()

@@ -5,7 +5,7 @@ using Lumen.Kernels;
 namespace Lumen;
 
 // Sum and mean over all or some dimensions (the reductions autograd itself needs).
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Sum of all elements as a 0-d tensor (int64 for integer and bool inputs, as in PyTorch).</summary>
     public Tensor Sum()

@@ -5,7 +5,7 @@ using Lumen.Kernels;
 namespace Lumen;
 
 // Elementwise math: neg, exp, log, sqrt, abs, sign, sin, cos, clamp. Activations live in Ops/Activations.cs.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Applies a span kernel to a contiguous float copy of this tensor (split across threads for large inputs).</summary>
     internal Tensor MapF32(SpanAction kernel)

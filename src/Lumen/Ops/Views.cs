@@ -3,7 +3,7 @@ using Lumen.Autograd;
 namespace Lumen;
 
 // Views: new shape/strides over the same storage, no copy. Backward maps the gradient back through the inverse view.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>A view with a new shape (one dimension may be -1), PyTorch's <c>view</c>. Throws when the strides
     /// cannot express it without a copy; use <see cref="Reshape"/> then.</summary>

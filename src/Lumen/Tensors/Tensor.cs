@@ -9,7 +9,7 @@ namespace Lumen;
 /// make new views without copying. Tensors are ordinary managed objects: no Dispose.
 /// Ops live in the partial files under <c>Ops/</c>, each beside its backward rule.
 /// </summary>
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal readonly Storage Storage;
     internal readonly int[] _shape;
@@ -239,7 +239,7 @@ public sealed partial class Tensor
     }
 }
 
-public sealed partial class Tensor
+public partial class Tensor
 {
     internal void SetRequiresGradUnchecked() => _requiresGrad = true;
 
