@@ -6,6 +6,9 @@ namespace Lumen.NN;
 /// (name, module) pairs, or empty and filled with <see cref="Module.AddModule"/>; indexable and sliceable.</summary>
 public class Sequential : Module, IEnumerable<Module>
 {
+    /// <summary>An empty Sequential, filled with <see cref="Module.AddModule"/> (seed 004's layer1).</summary>
+    public Sequential() { }
+
     public Sequential(params Module[] modules)
     {
         for (int i = 0; i < modules.Length; i++) AddModule(i.ToString(), modules[i]);
