@@ -22,9 +22,11 @@ public sealed partial class Tensor
     }
 
     /// <summary>Fills with N(<paramref name="mean"/>, <paramref name="std"/>²) in place, PyTorch's <c>normal_</c>.
-    /// Bit-exact with PyTorch 1.13 on x86-64: contiguous float32 tensors of ≥ 16 elements take PyTorch's vectorised
-    /// Box–Muller (blocks of 16: cos from the first 8 uniforms, sin from the last 8, the tail block redrawn), every other
-    /// tensor takes the scalar double-precision Box–Muller that caches its second value in the generator.</summary>
+    /// Bit-exact with PyTorch 1.13 as it runs on x86-64 CPUs with AVX2 (PyTorch's dispatch picks its AVX2 kernel there):
+    /// contiguous float32 tensors of ≥ 16 elements take PyTorch's vectorised Box–Muller (blocks of 16: radius from the first
+    /// 8 uniforms, angle from the last 8, the tail block redrawn; its Cephes log/sincos reproduced lane for lane), every
+    /// other tensor takes the scalar double-precision Box–Muller that caches its second value in the generator. Lumen
+    /// computes these same values on every machine; PyTorch itself on a CPU without AVX2 or on ARM gives different ones.</summary>
     public Tensor Normal_(double mean = 0, double std = 1, Generator? generator = null)
     {
         RequireFloat("normal_");
