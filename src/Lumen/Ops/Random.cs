@@ -5,7 +5,7 @@ namespace Lumen;
 // In-place random fills (uniform_, normal_, bernoulli_, exponential_, random_) and the constant fills fill_/zero_.
 // Each draws from PyTorch's CPU generator formulas (Random/Distributions.cs) in PyTorch's element order, so the same
 // seed gives PyTorch 1.13's values. Gradients do not flow through a fill: the old history of the tensor gets zero.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Fills with U[<paramref name="from"/>, <paramref name="to"/>) in place, PyTorch's <c>uniform_</c> (what
     /// <c>kaiming_uniform_</c> and the default Linear/Conv init call). Bit-exact with PyTorch 1.13 (CPU, float32: 24 random

@@ -131,6 +131,9 @@ public partial class Tensor
         GradFn.RetainedOutput = this;
     }
 
+    /// <summary>The same data cut off from the graph, PyTorch's <c>x.data</c> (seed 002 writes <c>outputs.data</c>).</summary>
+    public Tensor Data => Detach();
+
     /// <summary>A view of the same data cut off from the graph, PyTorch's <c>detach()</c>.</summary>
     public Tensor Detach() => new(Storage, _shape, _strides, _offset);
 

@@ -47,8 +47,8 @@ public sealed class FixtureCase
         {
             "float32" => Torch.Tensor(data.EnumerateArray().Select(ReadFloat).ToArray(), shape),
             "int64" => Torch.Tensor(data.EnumerateArray().Select(x => x.GetInt64()).ToArray(), shape),
-            "bool" => Torch.Tensor(data.EnumerateArray().Select(x => x.GetBoolean()).ToArray().Reshape(shape)),
-            "uint8" => Torch.Tensor(data.EnumerateArray().Select(x => (byte)x.GetInt32()).ToArray().Reshape(shape)),
+            "bool" => Torch.Tensor(data.EnumerateArray().Select(x => x.GetBoolean()).ToArray()).Reshape(shape),
+            "uint8" => Torch.Tensor(data.EnumerateArray().Select(x => (byte)x.GetInt32()).ToArray()).Reshape(shape),
             _ => throw new NotSupportedException($"{Id}: dtype {dtype}"),
         };
     }
@@ -63,22 +63,4 @@ public sealed class FixtureCase
     public int Int(string key) => Raw(key).GetInt32();
     public int[] Ints(string key) => Raw(key).EnumerateArray().Select(x => x.GetInt32()).ToArray();
     public string Str(string key) => Raw(key).GetString()!;
-}
-
-internal static class ArrayReshape
-{
-    /// <summary>Boxes a flat array as a multi-dimensional Array of the given shape (for Torch.Tensor(Array)).</summary>
-    public static Array Reshape<T>(this T[] flat, int[] shape)
-    {
-        if (shape.Length == 0) shape = new[] { 1 };
-        var a = Array.CreateInstance(typeof(T), shape);
-        var idx = new int[shape.Length];
-        for (int i = 0; i < flat.Length; i++)
-        {
-            int r = i;
-            for (int d = shape.Length - 1; d >= 0; d--) { idx[d] = r % shape[d]; r /= shape[d]; }
-            a.SetValue(flat[i], idx);
-        }
-        return a;
-    }
 }
