@@ -168,5 +168,7 @@ record("argsort_desc", lambda x: x.argsort(1, descending=True), rn(3, 5))
 record("topk_largest", lambda x: x.topk(3), rn(3, 6))
 record("topk_smallest_dim0", lambda x: x.topk(2, dim=0, largest=False), rn(5, 3))
 record("topk_k1", lambda x: x.topk(1, dim=-1), rn(4, 5))
+record("topk_nan", lambda x: x.topk(2), torch.tensor([[1., math.nan, 2, math.nan], [0.5, 3, -1, 2]]))
+record("topk_all_smallest", lambda x: x.topk(5, largest=False), rn(2, 5))
 
 save("reduce_index", cases)

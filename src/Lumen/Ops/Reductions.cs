@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using Lumen.Autograd;
 using Lumen.Kernels;
 
@@ -104,6 +106,22 @@ public sealed partial class Tensor
     {
         ParallelFor.Run(outer, Math.Max(1, 32768 / Math.Max(1, n * inner)), (a, b) =>
         {
+            if (inner == 1)
+            {
+                // One contiguous lane per output (argmax over classes): scan it with the running best in registers.
+                for (int o = a; o < b; o++)
+                {
+                    int src = off + o * n, best = 0;
+                    T bv = x[src];
+                    for (int k = 1; k < n && !T.IsNaN(bv); k++)
+                    {
+                        T v = x[src + k];
+                        if (T.IsNaN(v) || (max ? v > bv : v < bv)) { bv = v; best = k; }
+                    }
+                    values[o] = bv; indices[o] = best;
+                }
+                return;
+            }
             for (int o = a; o < b; o++)
             {
                 int src = off + o * n * inner, dst = o * inner;
@@ -378,11 +396,15 @@ public sealed partial class Tensor
         var r = ReduceRows(reduced, outShape, (row, _) =>
         {
             if (row.Length == 0) return float.NegativeInfinity;
-            double m = double.NegativeInfinity;
-            foreach (var v in row) if (v > m || float.IsNaN(v)) m = v;
-            if (double.IsNaN(m)) return float.NaN;
-            double shift = double.IsInfinity(m) ? 0 : m;
-            double s = 0; foreach (var v in row) s += Math.Exp(v - shift);
+            float m = TensorPrimitives.Max(row);   // NaN when any element is NaN
+            if (float.IsNaN(m)) return float.NaN;
+            float shift = float.IsInfinity(m) ? 0f : m;
+            var buf = ArrayPool<float>.Shared.Rent(row.Length);
+            var e = buf.AsSpan(0, row.Length);
+            TensorPrimitives.Subtract(row, shift, e);
+            TensorPrimitives.Exp(e, e);
+            double s = TensorPrimitives.Sum(e);
+            ArrayPool<float>.Shared.Return(buf);
             return (float)(Math.Log(s) + shift);
         });
         var x = this;
@@ -500,13 +522,18 @@ public sealed partial class Tensor
         return r;
     }
 
-    /// <summary>Generic twin of <see cref="MoveReducedLast"/>: a contiguous copy with the <paramref name="reduced"/> dims last.</summary>
+    /// <summary>Generic twin of <see cref="MoveReducedLast"/>: a contiguous copy (or the storage itself, when it is already laid
+    /// out so; callers only read it) with the <paramref name="reduced"/> dims last.</summary>
     internal T[] MoveDimsLast<T>(int[] reduced, out int rowLen)
     {
         var perm = Enumerable.Range(0, Ndim).Where(i => !reduced.Contains(i)).Concat(reduced).ToArray();
         rowLen = 1; foreach (var d in reduced) if (d < Ndim) rowLen *= _shape[d];
+        var ps = perm.Select(i => _shape[i]).ToArray();
+        var pst = perm.Select(i => _strides[i]).ToArray();
+        var data = (T[])Storage.Data;
+        if (_offset == 0 && data.Length == Numel() && Strided.IsContiguous(ps, pst)) return data;   // read-only use
         var buf = new T[Numel()];
-        Strided.Gather((T[])Storage.Data, perm.Select(i => _shape[i]).ToArray(), perm.Select(i => _strides[i]).ToArray(), _offset, buf);
+        Strided.Gather(data, ps, pst, _offset, buf);
         return buf;
     }
 }

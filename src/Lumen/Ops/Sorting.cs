@@ -46,7 +46,9 @@ public sealed partial class Tensor
         var indices = Empty(outShape, DType.Int64, zero: false);
         switch (DType)
         {
-            case DType.Float32: SortKernel(Dense<float>(out int o1), o1, outer, n, inner, k, descending, values.F32, indices.I64); break;
+            case DType.Float32 when k < n && k <= 64:
+                TopkKernel(Dense<float>(out int o0), o0, outer, n, inner, k, descending, values.F32, indices.I64); break;
+            case DType.Float32: SortKernelF32(Dense<float>(out int o1), o1, outer, n, inner, k, descending, values.F32, indices.I64); break;
             case DType.Int64: SortKernel(Dense<long>(out int o2), o2, outer, n, inner, k, descending, values.I64, indices.I64); break;
             case DType.UInt8: SortKernel(Dense<byte>(out int o3), o3, outer, n, inner, k, descending, values.U8, indices.I64); break;
         }
@@ -77,6 +79,83 @@ public sealed partial class Tensor
                 for (int j = 0; j < k; j++) { values[dst + j * inner] = lane[j].Value; indices[dst + j * inner] = lane[j].Index; }
             }
         });
+    }
+
+    /// <summary>The float sort: NaNs set aside (they are the largest values), the rest sorted by Array.Sort's primitive-key
+    /// introsort (negated for descending), then each run of equal keys put back in index order, which makes it stable.</summary>
+    private static void SortKernelF32(float[] x, int off, int outer, int n, int inner, int k, bool descending, float[] values, long[] indices)
+    {
+        int lanes = outer * inner;
+        ParallelFor.Run(lanes, Math.Max(1, 4096 / Math.Max(n, 1)), (a, b) =>
+        {
+            var keys = new float[n];
+            var items = new int[n];
+            var nanIdx = new int[n];
+            for (int l = a; l < b; l++)
+            {
+                int o = l / inner, i = l % inner;
+                int src = off + o * n * inner + i;
+                int m = 0, nans = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    float v = x[src + j * inner];
+                    if (float.IsNaN(v)) { nanIdx[nans++] = j; continue; }
+                    keys[m] = descending ? -v : v; items[m] = j; m++;
+                }
+                Array.Sort(keys, items, 0, m);
+                for (int s = 0; s < m;)
+                {
+                    int e = s + 1;
+                    while (e < m && keys[e] == keys[s]) e++;
+                    if (e - s > 1) Array.Sort(items, s, e - s);
+                    s = e;
+                }
+                // NaN indices (kept in `nanIdx`, in order) go last ascending, first descending.
+                int dst = o * k * inner + i;
+                for (int j = 0; j < k; j++)
+                {
+                    int id = descending ? (j < nans ? nanIdx[j] : items[j - nans]) : (j < m ? items[j] : nanIdx[j - m]);
+                    values[dst + j * inner] = x[src + id * inner];
+                    indices[dst + j * inner] = id;
+                }
+            }
+        });
+    }
+
+    /// <summary>Top-k by selection: one pass per lane keeps the best k seen so far in order (a later element enters only when
+    /// strictly better, so ties keep the lower index first, as the stable sort would).</summary>
+    private static void TopkKernel(float[] x, int off, int outer, int n, int inner, int k, bool largest, float[] values, long[] indices)
+    {
+        int lanes = outer * inner;
+        ParallelFor.Run(lanes, Math.Max(1, 4096 / Math.Max(n, 1)), (a, b) =>
+        {
+            var bv = new float[k];
+            var bi = new int[k];
+            for (int l = a; l < b; l++)
+            {
+                int o = l / inner, i = l % inner;
+                int src = off + o * n * inner + i;
+                int count = 0;
+                for (int j = 0; j < n; j++)
+                {
+                    float v = x[src + j * inner];
+                    if (count == k && !Better(v, bv[k - 1], largest)) continue;
+                    int p = count == k ? k - 1 : count++;
+                    while (p > 0 && Better(v, bv[p - 1], largest)) { bv[p] = bv[p - 1]; bi[p] = bi[p - 1]; p--; }
+                    bv[p] = v; bi[p] = j;
+                }
+                int dst = o * k * inner + i;
+                for (int j = 0; j < k; j++) { values[dst + j * inner] = bv[j]; indices[dst + j * inner] = bi[j]; }
+            }
+        });
+    }
+
+    // Strictly better in topk's order; NaN is the largest value (and ties are never better).
+    private static bool Better(float v, float w, bool largest)
+    {
+        if (float.IsNaN(v)) return largest && !float.IsNaN(w);
+        if (float.IsNaN(w)) return !largest;
+        return largest ? v > w : v < w;
     }
 
     private readonly record struct SortEntry<T>(T Value, int Index);

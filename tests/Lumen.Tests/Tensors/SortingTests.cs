@@ -18,6 +18,8 @@ public class SortingTests
         ["topk_largest"] = x => x[0].Topk(3),
         ["topk_smallest_dim0"] = x => x[0].Topk(2, dim: 0, largest: false),
         ["topk_k1"] = x => x[0].Topk(1, dim: -1),
+        ["topk_nan"] = x => x[0].Topk(2),
+        ["topk_all_smallest"] = x => x[0].Topk(5, largest: false),
     };
 
     public static IEnumerable<object[]> Cases => Ops.Keys.Select(k => new object[] { k });
