@@ -43,7 +43,7 @@ public readonly struct TensorIndex
 
     private static Index FromPython(int i) => i >= 0 ? new Index(i) : new Index(-i, fromEnd: true);
 
-    /// <summary>The item in Python's notation: <c>1</c>, <c>^1</c>, <c>1..3:2</c>-style <c>start:stop:step</c>, <c>...</c> or <c>None</c>.</summary>
+    /// <summary>The item in Python's notation: <c>1</c>, <c>^1</c>, <c>start:stop:step</c>, <c>...</c> or <c>None</c>.</summary>
     public override string ToString() => Type switch
     {
         Kind.Int => Start!.Value.ToString(),
