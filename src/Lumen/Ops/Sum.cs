@@ -86,7 +86,7 @@ public partial class Tensor
         return r;
     }
 
-    /// <summary>A contiguous copy (or the data itself) with the <paramref name="reduced"/> dims moved to the end.</summary>
+    /// <summary>A contiguous copy (or the data itself, never written to) with the <paramref name="reduced"/> dims moved to the end.</summary>
     internal float[] MoveReducedLast(int[] reduced, out int rowLen)
     {
         var keep = Enumerable.Range(0, Ndim).Where(i => !reduced.Contains(i));
@@ -94,6 +94,8 @@ public partial class Tensor
         rowLen = 1; foreach (var d in reduced) rowLen *= _shape[d];
         var ps = perm.Select(i => _shape[i]).ToArray();
         var pst = perm.Select(i => _strides[i]).ToArray();
+        // Already laid out with the reduced dims last (e.g. a reduction over the last dim): read the storage itself.
+        if (_offset == 0 && F32.Length == Numel() && Strided.IsContiguous(ps, pst)) return F32;
         var buf = new float[Numel()];
         Strided.Gather(F32, ps, pst, _offset, buf);
         return buf;
