@@ -66,7 +66,6 @@ public partial class Tensor
                 case DType.Bool: { var d = r.SpanBool(); for (int i = 0; i < n; i++) d[i] = v[i] != 0; break; }
             }
         }
-        if (dtype == DType.Float32 && DType == DType.Float32) return r;
         return dtype.IsFloatingPoint() && DType.IsFloatingPoint()
             ? Graph.Record(r, "ToCopyBackward0", new[] { this }, g => new[] { g })
             : r;

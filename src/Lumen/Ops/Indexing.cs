@@ -4,7 +4,7 @@ namespace Lumen;
 
 // Indexing: views (narrow, select, slice, the x[...] indexer) and gathers/scatters (index_select, gather, scatter,
 // scatter_add, masked_select, take, advanced indexing by a mask or an int64 tensor), plus one_hot.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---------------------------------------------------------------- views
 

@@ -3,7 +3,7 @@ using Lumen.Autograd;
 namespace Lumen;
 
 // Joining and splitting: cat, stack, split, chunk, unbind, repeat, flip.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Pieces of <paramref name="splitSize"/> along <paramref name="dim"/> (the last one smaller if it does not divide),
     /// as views, PyTorch's <c>split(split_size, dim)</c> (grad_fn SplitBackward0).</summary>

@@ -8,7 +8,7 @@ namespace Lumen;
 
 // Reductions beyond Sum/Mean: max/min (with indices), amax/amin, argmax/argmin, var/std, norm, prod, logsumexp,
 // cumsum, all/any. Each forward sits beside its backward rule, which follows PyTorch 1.13's derivatives.yaml.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---------------------------------------------------------------- max / min
 

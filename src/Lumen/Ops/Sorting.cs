@@ -6,7 +6,7 @@ namespace Lumen;
 
 // Sorting: sort, argsort, topk. Every sort here is stable (equal values keep their original order, in both directions),
 // which is what PyTorch 1.13's CPU kernel gives; NaN sorts as the largest value, as in PyTorch.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>The values sorted along <paramref name="dim"/> and the int64 indices they came from, PyTorch's
     /// <c>sort(dim=-1, descending=False, stable=False)</c>. Always stable here, as PyTorch's CPU sort is, so

@@ -60,6 +60,11 @@ public partial class Tensor
     /// <summary>Normalises reduction dims and returns (sorted reduced dims, output shape, shape with reduced dims kept as 1).</summary>
     internal (int[] Reduced, int[] OutShape, int[] KeptShape) ReductionShapes(int[] dims, bool keepDim = false)
     {
+        if (Ndim == 0)
+        {
+            foreach (var d in dims) ShapeUtil.NormalizeDim(d, 0); // 0 and -1 are valid dims of a 0-d tensor
+            return (Array.Empty<int>(), Array.Empty<int>(), Array.Empty<int>());
+        }
         var reduced = dims.Length == 0
             ? Enumerable.Range(0, Ndim).ToArray()
             : dims.Select(d => ShapeUtil.NormalizeDim(d, Ndim)).Distinct().OrderBy(d => d).ToArray();

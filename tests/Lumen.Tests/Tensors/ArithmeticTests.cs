@@ -106,3 +106,17 @@ public class ArithmeticTests
         GradCheck.Assert(x => x[0].Mean(), R(2, 3));
     }
 }
+
+public class ZeroDimReductionTests
+{
+    [Fact]
+    public void Sum_and_mean_over_dim_0_of_a_0d_tensor_return_it()
+    {
+        var s = Torch.Scalar(2f).RequiresGrad_();
+        var y = s.Sum(0).Add(s.Mean(-1));
+        Assert.Equal(0, y.Ndim);
+        Assert.Equal(4f, y.Item());
+        y.Backward();
+        Assert.Equal(2f, s.Grad!.Item());
+    }
+}
