@@ -78,9 +78,10 @@ internal static class Compare
         Torch.SetNumThreads(threads);
         Console.WriteLine($"SGEMM C = A·B, float32, square n×n×n, {threads} threads; Lumen path {Gemm.BestPath}; " +
                           $"median of {runs[1024]} (1024) / {runs[2048]} (2048) runs after warm-up; {rounds} rounds, Lumen then PyTorch in each.");
-        Console.WriteLine($"{"round",5} {"case",12} {"PyTorch GFLOP/s",16} {"Lumen GFLOP/s",14} {"ratio",7}");
+        Console.WriteLine("GFLOP/s = 2n³ / time, shown as median / best of the runs; ratio = Lumen / PyTorch of the medians.");
+        Console.WriteLine($"{"round",5} {"case",7} {"PyTorch GFLOP/s",17} {"Lumen GFLOP/s",17} {"ratio",6}");
         var ratios = sizes.ToDictionary(s => s, _ => new List<double>());
-        var best = sizes.ToDictionary(s => s, _ => (Torch: 0.0, Lumen: 0.0));
+        var bestTime = sizes.ToDictionary(s => s, _ => (Torch: double.MaxValue, Lumen: double.MaxValue));
         for (int round = 1; round <= rounds; round++)
         {
             var lumen = sizes.ToDictionary(s => s, s => TimeLumen(s, runs[s]));
@@ -94,23 +95,28 @@ internal static class Compare
             foreach (var s in sizes)
             {
                 double flops = 2.0 * s * s * s;
-                double lg = flops / lumen[s].Median / 1e9;
+                string G((double Median, double Best) t) => $"{flops / t.Median / 1e9,7:F1} / {flops / t.Best / 1e9,6:F1}";
                 string tg = "-", ratio = "-";
                 if (torch.TryGetValue(s, out var tt))
                 {
-                    double pg = flops / tt.Median / 1e9;
-                    tg = pg.ToString("F1", CultureInfo.InvariantCulture);
-                    ratio = (lg / pg).ToString("F2", CultureInfo.InvariantCulture);
-                    ratios[s].Add(lg / pg);
-                    best[s] = (Math.Max(best[s].Torch, pg), Math.Max(best[s].Lumen, lg));
+                    tg = G(tt);
+                    double r = tt.Median / lumen[s].Median;
+                    ratio = r.ToString("F2", CultureInfo.InvariantCulture);
+                    ratios[s].Add(r);
+                    bestTime[s] = (Math.Min(bestTime[s].Torch, tt.Best), Math.Min(bestTime[s].Lumen, lumen[s].Best));
                 }
-                Console.WriteLine($"{round,5} {$"{s}³",12} {tg,16} {lg.ToString("F1", CultureInfo.InvariantCulture),14} {ratio,7}");
+                else bestTime[s] = (bestTime[s].Torch, Math.Min(bestTime[s].Lumen, lumen[s].Best));
+                Console.WriteLine($"{round,5} {$"{s}³",7} {tg,17} {G(lumen[s]),17} {ratio,6}");
             }
         }
         foreach (var s in sizes)
-            if (ratios[s].Count > 0)
-                Console.WriteLine($"{s}³: Lumen/PyTorch ratio over rounds min {ratios[s].Min():F2}, max {ratios[s].Max():F2}; " +
-                                  $"best medians PyTorch {best[s].Torch:F1}, Lumen {best[s].Lumen:F1} GFLOP/s");
+        {
+            double flops = 2.0 * s * s * s;
+            if (ratios[s].Count == 0) { Console.WriteLine($"{s}³: Lumen best {flops / bestTime[s].Lumen / 1e9:F1} GFLOP/s (no PyTorch)"); continue; }
+            Console.WriteLine($"{s}³: ratio of medians over {ratios[s].Count} rounds min {ratios[s].Min():F2}, max {ratios[s].Max():F2}; " +
+                              $"best single runs PyTorch {flops / bestTime[s].Torch / 1e9:F1}, Lumen {flops / bestTime[s].Lumen / 1e9:F1} GFLOP/s " +
+                              $"(ratio {bestTime[s].Torch / bestTime[s].Lumen:F2})");
+        }
         return 0;
     }
 }

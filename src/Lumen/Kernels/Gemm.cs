@@ -173,18 +173,56 @@ internal static unsafe class Gemm
         var (mr, nr) = Tile(path);
         long work = (long)m * n * k;
         int threads = (int)Math.Clamp(work / MinWorkPerThread, 1, ParallelFor.NumThreads);
-        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
-        if (threads == 1) { Block(0, m, 0, n, transA, transB, k, alpha, a, lda, b, ldb, beta, c, ldc, path, mr, nr); return; }
-        // Split C along its longer side into whole tiles; each range is an independent GEMM with its own pack buffers.
-        bool byRows = m >= n;
-        int tiles = byRows ? (m + mr - 1) / mr : (n + nr - 1) / nr;
-        ParallelFor.Run(tiles, Math.Max(1, tiles / threads), (t0, t1) =>
+        int mBlocks = (m + MC - 1) / MC;
+        // The KC×NC panel of op(B) is packed once per (jc, pc) into the calling thread's buffer and shared by all workers.
+        float* bp = PackBuffers.Current.B(Math.Min(KC, k) * Math.Min(NC, RoundUp(n, nr)));
+        nint pa = (nint)a, pb = (nint)b, pc_ = (nint)c, pbp = (nint)bp;
+
+        for (int jc = 0; jc < n; jc += NC)
         {
-            if (byRows)
-                Block(t0 * mr, Math.Min(m, t1 * mr), 0, n, transA, transB, k, alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, path, mr, nr);
-            else
-                Block(0, m, t0 * nr, Math.Min(n, t1 * nr), transA, transB, k, alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc, path, mr, nr);
-        });
+            int nc = Math.Min(NC, n - jc);
+            int panels = (nc + nr - 1) / nr;
+            // Tasks are (MC-row block, column chunk) pairs; with few row blocks the columns are cut too, so that
+            // every thread has several tasks to take (dynamic hand-out copes with a core that is busy elsewhere).
+            int chunks = threads == 1 ? 1 : Math.Clamp((4 * threads + mBlocks - 1) / mBlocks, 1, panels);
+            int tasks = mBlocks * chunks;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;  // later K slices accumulate onto the first
+                int jcc = jc, pcc = pc;
+
+                if (threads == 1 || panels < 2) PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
+                else
+                    ParallelFor.Run(panels, Math.Max(1, panels / threads), (p0, p1) =>
+                    {
+                        int j0 = p0 * nr, j1 = Math.Min(nc, p1 * nr);
+                        PackB(transB, (float*)pb, ldb, pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
+                    });
+
+                // Each task writes its own block of C, so which thread runs it never changes the result.
+                var next = new int[1];
+                void Worker(int w0, int w1)
+                {
+                    var buffers = PackBuffers.Current;
+                    float* ap = buffers.A(Math.Min(KC, k) * MC);
+                    float* tile = stackalloc float[8 * 32 + 16];
+                    tile = (float*)(((nint)tile + 63) & ~(nint)63);
+                    int packedBlock = -1, t;
+                    while ((t = Interlocked.Increment(ref next[0]) - 1) < tasks)
+                    {
+                        int blk = t / chunks, chunk = t % chunks;
+                        int ic = blk * MC, mc = Math.Min(MC, m - ic);
+                        if (blk != packedBlock) { PackA(transA, (float*)pa, lda, ic, mc, pcc, kc, mr, ap); packedBlock = blk; }
+                        int j0 = (int)((long)panels * chunk / chunks) * nr, j1 = Math.Min(nc, (int)((long)panels * (chunk + 1) / chunks) * nr);
+                        Macro(path, mr, nr, kc, ap, mc, (float*)pbp + (long)j0 * kc, j1 - j0,
+                              (float*)pc_ + (long)ic * ldc + jcc + j0, ldc, alpha, betaHere, tile);
+                    }
+                }
+                if (threads == 1) Worker(0, 1);
+                else ParallelFor.Run(threads, 1, Worker);
+            }
+        }
     }
 
     /// <summary>Thread-local packing buffers (pinned, 64-byte aligned), grown once and reused by every later call.</summary>
@@ -211,53 +249,29 @@ internal static unsafe class Gemm
         }
     }
 
-    /// <summary>C[i0:i1, j0:j1] of the product, single-threaded.</summary>
-    private static void Block(int i0, int i1, int j0, int j1, bool transA, bool transB, int k, float alpha,
-                              float* a, int lda, float* b, int ldb, float beta, float* c, int ldc,
-                              GemmPath path, int mr, int nr)
+    /// <summary>The macro-kernel: a packed mc×kc block of A times packed kc×nc panels of B into C (mc×nc, row stride ldc).
+    /// Full tiles go straight to C; edge tiles are computed into <paramref name="tile"/> and merged.</summary>
+    private static void Macro(GemmPath path, int mr, int nr, int kc, float* ap, int mc, float* bp, int nc,
+                              float* c, int ldc, float alpha, float beta, float* tile)
     {
-        var buffers = PackBuffers.Current;
-        int ncMax = Math.Min(NC, RoundUp(j1 - j0, nr));
-        int kcMax = Math.Min(KC, k);
-        float* bp = buffers.B(kcMax * ncMax);
-        float* ap = buffers.A(kcMax * Math.Min(MC, RoundUp(i1 - i0, mr)));
-        float* tile = stackalloc float[8 * 32 + 16];
-        tile = (float*)(((nint)tile + 63) & ~(nint)63);
-
-        for (int jc = j0; jc < j1; jc += NC)
+        for (int jr = 0; jr < nc; jr += nr)
         {
-            int nc = Math.Min(NC, j1 - jc);
-            for (int pc = 0; pc < k; pc += KC)
+            int nb = Math.Min(nr, nc - jr);
+            float* bPanel = bp + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
             {
-                int kc = Math.Min(KC, k - pc);
-                float betaHere = pc == 0 ? beta : 1f;  // later K slices accumulate onto the first
-                PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
-                for (int ic = i0; ic < i1; ic += MC)
+                int mb = Math.Min(mr, mc - ir);
+                float* aPanel = ap + (long)ir * kc;
+                float* cTile = c + (long)ir * ldc + jr;
+                if (mb == mr && nb == nr)
+                    Kernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                else
                 {
-                    int mc = Math.Min(MC, i1 - ic);
-                    PackA(transA, a, lda, ic, mc, pc, kc, mr, ap);
-                    for (int jr = 0; jr < nc; jr += nr)
+                    Kernel(path, kc, aPanel, bPanel, tile, nr, 1f, 0f);
+                    for (int r = 0; r < mb; r++)
                     {
-                        int nb = Math.Min(nr, nc - jr);
-                        float* bPanel = bp + (long)jr * kc;
-                        for (int ir = 0; ir < mc; ir += mr)
-                        {
-                            int mb = Math.Min(mr, mc - ir);
-                            float* aPanel = ap + (long)ir * kc;
-                            float* cTile = c + (long)(ic + ir) * ldc + jc + jr;
-                            if (mb == mr && nb == nr)
-                                Kernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, betaHere);
-                            else
-                            {
-                                // Edge tile: compute the full padded tile aside, then merge the valid part.
-                                Kernel(path, kc, aPanel, bPanel, tile, nr, 1f, 0f);
-                                for (int r = 0; r < mb; r++)
-                                {
-                                    float* crow = cTile + (long)r * ldc;
-                                    for (int j = 0; j < nb; j++) crow[j] = Combine(tile[r * nr + j], alpha, betaHere, crow[j]);
-                                }
-                            }
-                        }
+                        float* crow = cTile + (long)r * ldc;
+                        for (int j = 0; j < nb; j++) crow[j] = Combine(tile[r * nr + j], alpha, beta, crow[j]);
                     }
                 }
             }
