@@ -1,0 +1,478 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Lumen.Kernels;
+
+/// <summary>Which register-blocked micro-kernel <see cref="Gemm"/> runs. <see cref="Auto"/> picks the widest the CPU has.</summary>
+internal enum GemmPath
+{
+    Auto,
+    /// <summary>Vector512 + FMA, an 8×32 tile (16 zmm accumulators).</summary>
+    Avx512,
+    /// <summary>Vector256 + FMA3, a 6×16 tile (12 ymm accumulators).</summary>
+    Avx2,
+    /// <summary>System.Numerics.Vector&lt;float&gt; (NEON on ARM64), a 4×(2·Vector&lt;float&gt;.Count) tile.</summary>
+    Vector,
+}
+
+/// <summary>
+/// Single-precision GEMM, BLAS's <c>sgemm</c> for row-major data: C = alpha·op(A)·op(B) + beta·C, where op(A) is m×k,
+/// op(B) is k×n and C is m×n. Without a transpose flag A is stored m×k with row stride <c>lda</c>; with it A is stored
+/// k×m (so op(A) = Aᵀ reads it without a copy); likewise B (k×n, or n×k when transposed). C has row stride <c>ldc</c>.
+/// When beta is 0, C is only written (whatever it held, NaN included, is ignored), as in BLAS.
+/// <para>
+/// Layout (the BLIS/GotoBLAS scheme): C is split across threads into fixed row or column ranges; each thread loops over
+/// NC-wide column panels and KC-deep slices of K, packs a KC×NC panel of op(B) and MC×KC blocks of op(A) into its own
+/// reused, 64-byte-aligned buffers, and runs an MR×NR register-blocked micro-kernel over them. Every element of C sums
+/// its K products in the same order whatever the thread count or the ISA path (one FMA per product, KC slices in
+/// order), so results are bit-for-bit reproducible across thread counts and across the AVX-512 / AVX2 / Vector paths.
+/// </para>
+/// </summary>
+internal static unsafe class Gemm
+{
+    // Cache blocking. KC×NR floats of B (the micro-panel reused by every row tile) sit in L1; an MC×KC block of A in L2;
+    // the KC×NC panel of B in L3. MC is a multiple of every MR (8, 6, 4).
+    internal const int KC = 256;
+    internal const int MC = 192;
+    internal const int NC = 2048;
+
+    /// <summary>Problems with fewer multiply-adds than this (or with m or n equal to 1) skip packing.</summary>
+    private const long SimpleLimit = 32 * 32 * 32;
+
+    /// <summary>Below this many multiply-adds per thread, more threads cost more than they save.</summary>
+    private const long MinWorkPerThread = 1 << 18;
+
+    /// <summary>The path <see cref="GemmPath.Auto"/> resolves to on this machine.</summary>
+    public static GemmPath BestPath { get; } =
+        Avx512F.IsSupported && Fma.IsSupported ? GemmPath.Avx512 :
+        Avx2.IsSupported && Fma.IsSupported ? GemmPath.Avx2 : GemmPath.Vector;
+
+    /// <summary>Whether <paramref name="path"/> can run on this CPU (the Vector path always can).</summary>
+    public static bool IsSupported(GemmPath path) => path switch
+    {
+        GemmPath.Auto or GemmPath.Vector => true,
+        GemmPath.Avx2 => Avx2.IsSupported && Fma.IsSupported,
+        GemmPath.Avx512 => Avx512F.IsSupported && Fma.IsSupported,
+        _ => false,
+    };
+
+    /// <summary>C = alpha·op(A)·op(B) + beta·C (see the class summary for the layout).</summary>
+    public static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                             ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+                             float beta, Span<float> c, int ldc)
+        => Sgemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, GemmPath.Auto);
+
+    /// <summary>As the public overload, on a chosen micro-kernel path (tests force each path with it).</summary>
+    internal static void Sgemm(bool transA, bool transB, int m, int n, int k, float alpha,
+                               ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
+                               float beta, Span<float> c, int ldc, GemmPath path)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"sgemm: negative size m={m}, n={n}, k={k}.");
+        if (m == 0 || n == 0) return;
+        CheckOperand("A", transA ? k : m, transA ? m : k, a.Length, lda);
+        CheckOperand("B", transB ? n : k, transB ? k : n, b.Length, ldb);
+        CheckOperand("C", m, n, c.Length, ldc);
+        if (path == GemmPath.Auto) path = BestPath;
+        if (!IsSupported(path)) throw new PlatformNotSupportedException($"sgemm: the {path} path needs CPU support this machine lacks.");
+
+        fixed (float* pa = a) fixed (float* pb = b) fixed (float* pc = c)
+        {
+            if (k == 0 || alpha == 0f) { ScaleC(m, n, beta, pc, ldc); return; }
+            // A row vector stored with stride 1 reads the same either way; prefer the contiguous orientation.
+            if (m == 1 && transA && lda == 1) { transA = false; lda = k; }
+            if (n == 1 && !transB && ldb == 1) { transB = true; ldb = k; }
+            if (m == 1 || n == 1 || (long)m * n * k <= SimpleLimit)
+                Simple(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            else
+                Packed(transA, transB, m, n, k, alpha, pa, lda, pb, ldb, beta, pc, ldc, path);
+        }
+    }
+
+    private static void CheckOperand(string name, int rows, int cols, int length, int ld)
+    {
+        if (rows > 1 && ld < cols)
+            throw new ArgumentException($"sgemm: leading dimension of {name} ({ld}) is smaller than its row length ({cols}).");
+        if (rows > 0 && cols > 0 && (long)(rows - 1) * ld + cols > length)
+            throw new ArgumentException($"sgemm: {name} needs {(long)(rows - 1) * ld + cols} elements ({rows}×{cols}, stride {ld}), the span has {length}.");
+    }
+
+    private static void ScaleC(int m, int n, float beta, float* c, int ldc)
+    {
+        for (int i = 0; i < m; i++)
+        {
+            var row = new Span<float>(c + (long)i * ldc, n);
+            if (beta == 0f) row.Clear();
+            else if (beta != 1f) TensorPrimitives.Multiply(row, beta, row);
+        }
+    }
+
+    // ------------------------------------------------------------------ simple path (small or vector-shaped problems)
+
+    private static void Simple(bool transA, bool transB, int m, int n, int k, float alpha,
+                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        long work = (long)m * n * k;
+        int grain = (int)Math.Clamp(MinWorkPerThread / Math.Max(1L * n * k, 1), 1, Math.Max(m, 1));
+        nint pa = (nint)a, pb = (nint)b, pc = (nint)c;
+        if (work < MinWorkPerThread) { SimpleRows(0, m, transA, transB, n, k, alpha, a, lda, b, ldb, beta, c, ldc); return; }
+        ParallelFor.Run(m, grain, (i0, i1) =>
+            SimpleRows(i0, i1, transA, transB, n, k, alpha, (float*)pa, lda, (float*)pb, ldb, beta, (float*)pc, ldc));
+    }
+
+    private static void SimpleRows(int i0, int i1, bool transA, bool transB, int n, int k, float alpha,
+                                   float* a, int lda, float* b, int ldb, float beta, float* c, int ldc)
+    {
+        float[] scratch = ArrayPool<float>.Shared.Rent(k + n);
+        try
+        {
+            var arowBuf = scratch.AsSpan(0, k);
+            var acc = scratch.AsSpan(k, n);
+            for (int i = i0; i < i1; i++)
+            {
+                ReadOnlySpan<float> arow;
+                if (!transA) arow = new ReadOnlySpan<float>(a + (long)i * lda, k);
+                else { for (int p = 0; p < k; p++) arowBuf[p] = a[(long)p * lda + i]; arow = arowBuf; }
+
+                if (transB)
+                    for (int j = 0; j < n; j++) acc[j] = TensorPrimitives.Dot(arow, new ReadOnlySpan<float>(b + (long)j * ldb, k));
+                else
+                {
+                    acc.Clear();
+                    for (int p = 0; p < k; p++)
+                        TensorPrimitives.FusedMultiplyAdd(new ReadOnlySpan<float>(b + (long)p * ldb, n), arow[p], acc, acc);
+                }
+
+                var crow = new Span<float>(c + (long)i * ldc, n);
+                for (int j = 0; j < n; j++) crow[j] = Combine(acc[j], alpha, beta, crow[j]);
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(scratch); }
+    }
+
+    /// <summary>alpha·acc + beta·c, with c unread when beta is 0; the vector stores use the same formula.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Combine(float acc, float alpha, float beta, float c) =>
+        beta == 0f ? alpha * acc : beta == 1f ? alpha * acc + c : alpha * acc + beta * c;
+
+    // ------------------------------------------------------------------ packed path
+
+    private static (int Mr, int Nr) Tile(GemmPath path) => path switch
+    {
+        GemmPath.Avx512 => (8, 32),
+        GemmPath.Avx2 => (6, 16),
+        _ => (4, 2 * Vector<float>.Count),
+    };
+
+    private static void Packed(bool transA, bool transB, int m, int n, int k, float alpha,
+                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmPath path)
+    {
+        var (mr, nr) = Tile(path);
+        long work = (long)m * n * k;
+        int threads = (int)Math.Clamp(work / MinWorkPerThread, 1, ParallelFor.NumThreads);
+        int mBlocks = (m + MC - 1) / MC;
+        // The KC×NC panel of op(B) is packed once per (jc, pc) into the calling thread's buffer and shared by all workers.
+        float* bp = PackBuffers.Current.B(Math.Min(KC, k) * Math.Min(NC, RoundUp(n, nr)));
+        nint pa = (nint)a, pb = (nint)b, pc_ = (nint)c, pbp = (nint)bp;
+
+        for (int jc = 0; jc < n; jc += NC)
+        {
+            int nc = Math.Min(NC, n - jc);
+            int panels = (nc + nr - 1) / nr;
+            // Tasks are (MC-row block, column chunk) pairs; with few row blocks the columns are cut too, so that
+            // every thread has several tasks to take (dynamic hand-out copes with a core that is busy elsewhere).
+            int chunks = threads == 1 ? 1 : Math.Clamp((4 * threads + mBlocks - 1) / mBlocks, 1, panels);
+            int tasks = mBlocks * chunks;
+            for (int pc = 0; pc < k; pc += KC)
+            {
+                int kc = Math.Min(KC, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;  // later K slices accumulate onto the first
+                int jcc = jc, pcc = pc;
+
+                if (threads == 1 || panels < 2) PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
+                else
+                    ParallelFor.Run(panels, Math.Max(1, panels / threads), (p0, p1) =>
+                    {
+                        int j0 = p0 * nr, j1 = Math.Min(nc, p1 * nr);
+                        PackB(transB, (float*)pb, ldb, pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
+                    });
+
+                // Each task writes its own block of C, so which thread runs it never changes the result.
+                var next = new int[1];
+                void Worker(int w0, int w1)
+                {
+                    var buffers = PackBuffers.Current;
+                    float* ap = buffers.A(Math.Min(KC, k) * MC);
+                    float* tile = stackalloc float[8 * 32 + 16];
+                    tile = (float*)(((nint)tile + 63) & ~(nint)63);
+                    int packedBlock = -1, t;
+                    while ((t = Interlocked.Increment(ref next[0]) - 1) < tasks)
+                    {
+                        int blk = t / chunks, chunk = t % chunks;
+                        int ic = blk * MC, mc = Math.Min(MC, m - ic);
+                        if (blk != packedBlock) { PackA(transA, (float*)pa, lda, ic, mc, pcc, kc, mr, ap); packedBlock = blk; }
+                        int j0 = (int)((long)panels * chunk / chunks) * nr, j1 = Math.Min(nc, (int)((long)panels * (chunk + 1) / chunks) * nr);
+                        Macro(path, mr, nr, kc, ap, mc, (float*)pbp + (long)j0 * kc, j1 - j0,
+                              (float*)pc_ + (long)ic * ldc + jcc + j0, ldc, alpha, betaHere, tile);
+                    }
+                }
+                if (threads == 1) Worker(0, 1);
+                else ParallelFor.Run(threads, 1, Worker);
+            }
+        }
+    }
+
+    /// <summary>Thread-local packing buffers (pinned, 64-byte aligned), grown once and reused by every later call.</summary>
+    private sealed class PackBuffers
+    {
+        [ThreadStatic] private static PackBuffers? _current;
+        public static PackBuffers Current => _current ??= new PackBuffers();
+
+        private float[]? _a, _b;
+        private float* _pa, _pb;
+
+        public float* A(int floats) => Ensure(ref _a, ref _pa, floats);
+        public float* B(int floats) => Ensure(ref _b, ref _pb, floats);
+
+        private static float* Ensure(ref float[]? arr, ref float* aligned, int floats)
+        {
+            if (arr == null || arr.Length < floats + 16)
+            {
+                arr = GC.AllocateUninitializedArray<float>(floats + 16, pinned: true);
+                nint p = (nint)Unsafe.AsPointer(ref arr[0]);
+                aligned = (float*)((p + 63) & ~(nint)63);
+            }
+            return aligned;
+        }
+    }
+
+    /// <summary>The macro-kernel: a packed mc×kc block of A times packed kc×nc panels of B into C (mc×nc, row stride ldc).
+    /// Full tiles go straight to C; edge tiles are computed into <paramref name="tile"/> and merged.</summary>
+    private static void Macro(GemmPath path, int mr, int nr, int kc, float* ap, int mc, float* bp, int nc,
+                              float* c, int ldc, float alpha, float beta, float* tile)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nb = Math.Min(nr, nc - jr);
+            float* bPanel = bp + (long)jr * kc;
+            for (int ir = 0; ir < mc; ir += mr)
+            {
+                int mb = Math.Min(mr, mc - ir);
+                float* aPanel = ap + (long)ir * kc;
+                float* cTile = c + (long)ir * ldc + jr;
+                if (mb == mr && nb == nr)
+                    Kernel(path, kc, aPanel, bPanel, cTile, ldc, alpha, beta);
+                else
+                {
+                    Kernel(path, kc, aPanel, bPanel, tile, nr, 1f, 0f);
+                    for (int r = 0; r < mb; r++)
+                    {
+                        float* crow = cTile + (long)r * ldc;
+                        for (int j = 0; j < nb; j++) crow[j] = Combine(tile[r * nr + j], alpha, beta, crow[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(GemmPath path, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta)
+    {
+        if (path == GemmPath.Avx512) Kernel8x32Avx512(kc, ap, bp, c, ldc, alpha, beta);
+        else if (path == GemmPath.Avx2) Kernel6x16Avx2(kc, ap, bp, c, ldc, alpha, beta);
+        else KernelVector(kc, ap, bp, c, ldc, alpha, beta);
+    }
+
+    /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels: panel r holds, for each p, its MR values
+    /// A[r·MR .. r·MR+MR−1, p] side by side (rows past mc are zero).</summary>
+    private static void PackA(bool transA, float* a, int lda, int ic, int mc, int pc, int kc, int mr, float* ap)
+    {
+        for (int ir = 0; ir < mc; ir += mr)
+        {
+            int mb = Math.Min(mr, mc - ir);
+            float* dst = ap + (long)ir * kc;
+            if (transA)
+            {
+                // A stored k×m: row p of the panel is a contiguous run of mb values.
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = a + (long)(pc + p) * lda + ic + ir;
+                    float* d = dst + p * mr;
+                    int r = 0;
+                    for (; r < mb; r++) d[r] = src[r];
+                    for (; r < mr; r++) d[r] = 0f;
+                }
+            }
+            else
+            {
+                for (int r = 0; r < mb; r++)
+                {
+                    float* src = a + (long)(ic + ir + r) * lda + pc;
+                    float* d = dst + r;
+                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                }
+                for (int r = mb; r < mr; r++)
+                    for (int p = 0; p < kc; p++) dst[p * mr + r] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Packs op(B)[pc:pc+kc, jc:jc+nc] as NR-column micro-panels: panel j holds, for each p, its NR values
+    /// B[p, j·NR .. j·NR+NR−1] side by side (columns past nc are zero).</summary>
+    private static void PackB(bool transB, float* b, int ldb, int pc, int kc, int jc, int nc, int nr, float* bp)
+    {
+        for (int jr = 0; jr < nc; jr += nr)
+        {
+            int nb = Math.Min(nr, nc - jr);
+            float* dst = bp + (long)jr * kc;
+            if (!transB)
+            {
+                for (int p = 0; p < kc; p++)
+                {
+                    float* src = b + (long)(pc + p) * ldb + jc + jr;
+                    float* d = dst + p * nr;
+                    if (nb == nr) new ReadOnlySpan<float>(src, nr).CopyTo(new Span<float>(d, nr));
+                    else
+                    {
+                        int j = 0;
+                        for (; j < nb; j++) d[j] = src[j];
+                        for (; j < nr; j++) d[j] = 0f;
+                    }
+                }
+            }
+            else
+            {
+                // B stored n×k: column j of op(B) is a contiguous row of storage.
+                for (int j = 0; j < nb; j++)
+                {
+                    float* src = b + (long)(jc + jr + j) * ldb + pc;
+                    float* d = dst + j;
+                    for (int p = 0; p < kc; p++) d[p * nr] = src[p];
+                }
+                for (int j = nb; j < nr; j++)
+                    for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ micro-kernels
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store512(float* c, Vector512<float> acc, Vector512<float> alpha, float beta)
+    {
+        var r = acc * alpha;
+        if (beta == 0f) { }
+        else if (beta == 1f) r += Vector512.Load(c);
+        else r += Vector512.Load(c) * Vector512.Create(beta);
+        r.Store(c);
+    }
+
+    /// <summary>8×32 tile: per k step two 16-wide loads of B, eight broadcasts of A, sixteen FMAs into zmm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x32Avx512(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector512.Load(b);
+            var b1 = Vector512.Load(b + 16);
+            Vector512<float> x;
+            x = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a[3]); c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a[4]); c40 = Avx512F.FusedMultiplyAdd(x, b0, c40); c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a[5]); c50 = Avx512F.FusedMultiplyAdd(x, b0, c50); c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+            x = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(x, b0, c60); c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
+            x = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(x, b0, c70); c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
+            a += 8; b += 32;
+        }
+        var va = Vector512.Create(alpha);
+        Store512(c, c00, va, beta); Store512(c + 16, c01, va, beta); c += ldc;
+        Store512(c, c10, va, beta); Store512(c + 16, c11, va, beta); c += ldc;
+        Store512(c, c20, va, beta); Store512(c + 16, c21, va, beta); c += ldc;
+        Store512(c, c30, va, beta); Store512(c + 16, c31, va, beta); c += ldc;
+        Store512(c, c40, va, beta); Store512(c + 16, c41, va, beta); c += ldc;
+        Store512(c, c50, va, beta); Store512(c + 16, c51, va, beta); c += ldc;
+        Store512(c, c60, va, beta); Store512(c + 16, c61, va, beta); c += ldc;
+        Store512(c, c70, va, beta); Store512(c + 16, c71, va, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store256(float* c, Vector256<float> acc, Vector256<float> alpha, float beta)
+    {
+        var r = acc * alpha;
+        if (beta == 0f) { }
+        else if (beta == 1f) r += Vector256.Load(c);
+        else r += Vector256.Load(c) * Vector256.Create(beta);
+        r.Store(c);
+    }
+
+    /// <summary>6×16 tile: two 8-wide loads of B, six broadcasts of A, twelve FMAs into ymm accumulators (15 of 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16Avx2(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector256.Load(b);
+            var b1 = Vector256.Load(b + 8);
+            Vector256<float> x;
+            x = Vector256.Create(a[0]); c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a[1]); c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a[2]); c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a[3]); c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a[4]); c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a[5]); c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
+            a += 6; b += 16;
+        }
+        var va = Vector256.Create(alpha);
+        Store256(c, c00, va, beta); Store256(c + 8, c01, va, beta); c += ldc;
+        Store256(c, c10, va, beta); Store256(c + 8, c11, va, beta); c += ldc;
+        Store256(c, c20, va, beta); Store256(c + 8, c21, va, beta); c += ldc;
+        Store256(c, c30, va, beta); Store256(c + 8, c31, va, beta); c += ldc;
+        Store256(c, c40, va, beta); Store256(c + 8, c41, va, beta); c += ldc;
+        Store256(c, c50, va, beta); Store256(c + 8, c51, va, beta);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreVec(float* c, Vector<float> acc, Vector<float> alpha, float beta)
+    {
+        var r = acc * alpha;
+        if (beta == 0f) { }
+        else if (beta == 1f) r += Vector.Load(c);
+        else r += Vector.Load(c) * new Vector<float>(beta);
+        r.Store(c);
+    }
+
+    /// <summary>Portable 4×(2·W) tile on Vector&lt;float&gt; (W lanes): NEON on ARM64, SSE/AVX elsewhere.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void KernelVector(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    {
+        int w = Vector<float>.Count, nr = 2 * w;
+        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int p = 0; p < kc; p++)
+        {
+            var b0 = Vector.Load(b);
+            var b1 = Vector.Load(b + w);
+            Vector<float> x;
+            x = new Vector<float>(a[0]); c00 = Vector.FusedMultiplyAdd(x, b0, c00); c01 = Vector.FusedMultiplyAdd(x, b1, c01);
+            x = new Vector<float>(a[1]); c10 = Vector.FusedMultiplyAdd(x, b0, c10); c11 = Vector.FusedMultiplyAdd(x, b1, c11);
+            x = new Vector<float>(a[2]); c20 = Vector.FusedMultiplyAdd(x, b0, c20); c21 = Vector.FusedMultiplyAdd(x, b1, c21);
+            x = new Vector<float>(a[3]); c30 = Vector.FusedMultiplyAdd(x, b0, c30); c31 = Vector.FusedMultiplyAdd(x, b1, c31);
+            a += 4; b += nr;
+        }
+        var va = new Vector<float>(alpha);
+        StoreVec(c, c00, va, beta); StoreVec(c + w, c01, va, beta); c += ldc;
+        StoreVec(c, c10, va, beta); StoreVec(c + w, c11, va, beta); c += ldc;
+        StoreVec(c, c20, va, beta); StoreVec(c + w, c21, va, beta); c += ldc;
+        StoreVec(c, c30, va, beta); StoreVec(c + w, c31, va, beta);
+    }
+}
