@@ -4,7 +4,7 @@ using Lumen.Kernels;
 namespace Lumen;
 
 // Matrix products: matmul (torch.matmul's rules), mm, bmm, mv, dot, all on the packed SGEMM kernel.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>
     /// Matrix product with PyTorch's <c>torch.matmul</c> rules: 1-D·1-D is a dot product (0-d result); 2-D·2-D a matrix

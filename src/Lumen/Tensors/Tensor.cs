@@ -82,6 +82,7 @@ public partial class Tensor
     /// <summary>True when the elements are laid out row-major without gaps, PyTorch's <c>is_contiguous()</c>.</summary>
     public bool IsContiguous()
     {
+        if (Numel() == 0) return true; // PyTorch: a tensor without elements is contiguous
         int expected = 1;
         for (int i = _shape.Length - 1; i >= 0; i--)
         {
