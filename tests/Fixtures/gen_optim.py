@@ -130,8 +130,10 @@ run("asgd_maximize", lambda P: O.ASGD(P, lr=0.01, t0=2, maximize=True))
 run("lbfgs", lambda P: O.LBFGS(P, lr=0.2, max_iter=2, history_size=3), closure_step=True)
 run("lbfgs_strong_wolfe", lambda P: O.LBFGS(P, lr=0.3, max_iter=1, history_size=3, line_search_fn="strong_wolfe"),
     closure_step=True, penalty=0.01)
-run("lbfgs_tolerances", lambda P: O.LBFGS(P, lr=0.2, max_iter=2, history_size=3, tolerance_grad=0.05,
-                                          tolerance_change=1e-4), closure_step=True)
+run("lbfgs_tolerance_grad", lambda P: O.LBFGS(P, lr=0.2, max_iter=2, history_size=3, tolerance_grad=0.08),
+    closure_step=True)  # max|g| falls below 0.08 after step 13: the last steps return without moving
+run("lbfgs_tolerance_change", lambda P: O.LBFGS(P, lr=0.2, max_iter=3, max_eval=10, history_size=3,
+                                                tolerance_change=0.02), closure_step=True, compare_steps=8)
 run("lbfgs_multi_iter", lambda P: O.LBFGS(P, lr=1, max_iter=5, history_size=4, line_search_fn="strong_wolfe"),
     closure_step=True, compare_steps=2)
 run("lbfgs_max_eval", lambda P: O.LBFGS(P, lr=1, max_iter=6, max_eval=4, history_size=10,
