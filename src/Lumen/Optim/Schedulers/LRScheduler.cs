@@ -1,7 +1,8 @@
 namespace Lumen.Optim.Schedulers;
 
 /// <summary>
-/// Base class of the epoch-driven learning-rate schedulers, PyTorch 1.13's <c>torch.optim.lr_scheduler._LRScheduler</c>.
+/// Base class of the epoch-driven learning-rate schedulers (namespace <c>Lumen.Optim.Schedulers</c>, folder
+/// Optim/Schedulers: PyTorch's <c>torch.optim.lr_scheduler</c>), PyTorch 1.13's <c>torch.optim.lr_scheduler._LRScheduler</c>.
 /// Constructing a scheduler records each group's <c>"initial_lr"</c> (when <c>lastEpoch</c> is −1) and performs an
 /// initial step, exactly as PyTorch does, so right after construction <see cref="GetLastLr"/> holds the epoch-0 rates.
 /// Call <see cref="Step()"/> once per epoch (after <c>optimizer.Step()</c>). Most schedulers use PyTorch's recursive
