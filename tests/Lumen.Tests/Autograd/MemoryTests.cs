@@ -3,6 +3,11 @@ using Xunit.Abstractions;
 
 namespace Lumen.Tests.Autograd;
 
+/// <summary>Runs alone: GC.GetTotalMemory is process-wide, so tests running beside it would blur the measurement.</summary>
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class MemoryTestsCollection { }
+
+[Collection(nameof(MemoryTests))]
 public class MemoryTests
 {
     private readonly ITestOutputHelper _out;
