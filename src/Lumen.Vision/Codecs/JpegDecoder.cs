@@ -231,11 +231,29 @@ internal sealed class JpegDecoder
             c.BlocksPerColumn = (c.DownH + 7) / 8;
             c.AllocBlocksX = n == 1 ? c.BlocksPerLine : _mcusX * c.H;
             c.AllocBlocksY = n == 1 ? c.BlocksPerColumn : _mcusY * c.V;
-            long samples = (long)c.AllocBlocksX * c.AllocBlocksY * 64;
-            c.Plane = GC.AllocateUninitializedArray<byte>((int)samples);
-            if (progressive) c.Coefs = new short[samples];
         }
         _frameSeen = true;
+    }
+
+    /// <summary>Allocates the sample planes (and progressive coefficients) when the first scan starts, after checking
+    /// that the rest of the file could possibly code that scan: a header may claim 16384 × 16384 pixels in a 1 KB file,
+    /// and the buffers are sized by the header, not by the data.</summary>
+    private void Allocate(Component[] scomps, bool dcOrSequential)
+    {
+        if (_comps[0].Plane.Length > 0) return;
+        long blocks = scomps.Length == 1 ? (long)scomps[0].BlocksPerLine * scomps[0].BlocksPerColumn
+            : (long)_mcusX * _mcusY * scomps.Sum(c => c.H * c.V);
+        // Each block of a sequential scan costs at least 2 bits (DC code + EOB), of a DC scan at least 1 bit.
+        long minBits = dcOrSequential ? (_progressive ? blocks : 2 * blocks) : 0;
+        long haveBits = 8L * (_length - _pos);
+        if (minBits > haveBits)
+            throw Error($"{_width}x{_height} image needs at least {minBits / 8} bytes of scan data but only {_length - _pos} remain (truncated file or corrupt header).");
+        foreach (var c in _comps)
+        {
+            long samples = (long)c.AllocBlocksX * c.AllocBlocksY * 64;
+            c.Plane = GC.AllocateUninitializedArray<byte>((int)samples);
+            if (_progressive) c.Coefs = new short[samples];
+        }
     }
 
     // ---- scans -----------------------------------------------------------------------------------------------
@@ -276,6 +294,7 @@ internal sealed class JpegDecoder
             if (needAc && _acTables[c.AcTable] is null) throw Error($"scan uses AC Huffman table {c.AcTable}, which was never defined.");
             c.DcPred = 0;
         }
+        Allocate(scomps, !_progressive || ss == 0);
         DecodeScan(scomps, ss, se, ah, al);
     }
 
@@ -316,8 +335,10 @@ internal sealed class JpegDecoder
                         if (!_progressive)
                         {
                             block.Clear();
-                            DecodeBaselineBlock(c, block);
-                            JpegIdct.Transform(block, _quant[c.QuantIndex], c.Plane.AsSpan(blockY * 8 * c.Stride + blockX * 8), c.Stride);
+                            var dst = c.Plane.AsSpan(blockY * 8 * c.Stride + blockX * 8);
+                            var q = _quant[c.QuantIndex];
+                            if (DecodeBaselineBlock(c, block)) JpegIdct.Transform(block, q, dst, c.Stride);
+                            else JpegIdct.TransformDcOnly(block[0], q[0], dst, c.Stride);
                         }
                         else
                         {
@@ -445,7 +466,8 @@ internal sealed class JpegDecoder
 
     // ---- block decoding ----------------------------------------------------------------------------------------
 
-    private void DecodeBaselineBlock(Component c, Span<short> block)
+    /// <summary>Decodes one block's coefficients; returns whether any AC coefficient is present.</summary>
+    private bool DecodeBaselineBlock(Component c, Span<short> block)
     {
         var dc = _dcTables[c.DcTable]!;
         var ac = _acTables[c.AcTable]!;
@@ -454,6 +476,7 @@ internal sealed class JpegDecoder
         c.DcPred += Receive(t);
         block[0] = (short)c.DcPred;
         var natural = NaturalOrder;
+        bool any = false;
         for (int k = 1; k < 64; k++)
         {
             int rs = DecodeSymbol(ac);
@@ -462,6 +485,7 @@ internal sealed class JpegDecoder
             {
                 k += r;
                 block[natural[k]] = (short)Receive(s);
+                any = true;
             }
             else
             {
@@ -469,6 +493,7 @@ internal sealed class JpegDecoder
                 k += 15;
             }
         }
+        return any;
     }
 
     private void DecodeDcFirst(Component c, Span<short> coefs, int al)
@@ -565,8 +590,12 @@ internal sealed class JpegDecoder
             var q = _quant[c.QuantIndex] ?? throw Error($"component {c.Id} uses quantisation table {c.QuantIndex}, which was never defined.");
             for (int by = 0; by < c.AllocBlocksY; by++)
                 for (int bx = 0; bx < c.AllocBlocksX; bx++)
-                    JpegIdct.Transform(c.Coefs.AsSpan((by * c.AllocBlocksX + bx) * 64, 64), q,
-                        c.Plane.AsSpan(by * 8 * c.Stride + bx * 8), c.Stride);
+                {
+                    var coefs = c.Coefs.AsSpan((by * c.AllocBlocksX + bx) * 64, 64);
+                    var dst = c.Plane.AsSpan(by * 8 * c.Stride + bx * 8);
+                    if (coefs[1..].IndexOfAnyExcept((short)0) >= 0) JpegIdct.Transform(coefs, q, dst, c.Stride);
+                    else JpegIdct.TransformDcOnly(coefs[0], q[0], dst, c.Stride);
+                }
         }
     }
 
