@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Lumen.Vision.Codecs;
 
 /// <summary>libjpeg's fancy (triangle-filter) upsampling and fixed-point YCbCr→RGB conversion, span in, span out.</summary>
@@ -22,22 +25,28 @@ internal static class JpegColor
         }
     }
 
-    private static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte Clamp(int v) => (byte)Math.Clamp(v, 0, 255);
 
     /// <summary>JFIF YCbCr → interleaved RGB (R = Y + 1.402 Cr', G = Y − 0.34414 Cb' − 0.71414 Cr', B = Y + 1.772 Cb'), libjpeg's rounding.</summary>
     public static void YCbCrToRgb(ReadOnlySpan<byte> y, ReadOnlySpan<byte> cb, ReadOnlySpan<byte> cr, Span<byte> rgb)
     {
-        var crr = CrR; var cbb = CbB; var crg = CrG; var cbg = CbG;
         int n = y.Length;
-        rgb = rgb[..(3 * n)];
-        cb = cb[..n];
-        cr = cr[..n];
+        if (cb.Length < n || cr.Length < n || rgb.Length < 3 * n) throw new ArgumentException("YCbCrToRgb: span lengths disagree.");
+        ref int crr = ref MemoryMarshal.GetArrayDataReference(CrR);
+        ref int cbb = ref MemoryMarshal.GetArrayDataReference(CbB);
+        ref int crg = ref MemoryMarshal.GetArrayDataReference(CrG);
+        ref int cbg = ref MemoryMarshal.GetArrayDataReference(CbG);
+        ref byte py = ref MemoryMarshal.GetReference(y);
+        ref byte pb = ref MemoryMarshal.GetReference(cb);
+        ref byte pr = ref MemoryMarshal.GetReference(cr);
+        ref byte o = ref MemoryMarshal.GetReference(rgb);
         for (int i = 0; i < n; i++)
         {
-            int yy = y[i], b = cb[i], r = cr[i];
-            rgb[3 * i] = Clamp(yy + crr[r]);
-            rgb[3 * i + 1] = Clamp(yy + ((cbg[b] + crg[r]) >> ScaleBits));
-            rgb[3 * i + 2] = Clamp(yy + cbb[b]);
+            int yy = Unsafe.Add(ref py, i), b = Unsafe.Add(ref pb, i), r = Unsafe.Add(ref pr, i);
+            Unsafe.Add(ref o, 3 * i) = Clamp(yy + Unsafe.Add(ref crr, r));
+            Unsafe.Add(ref o, 3 * i + 1) = Clamp(yy + ((Unsafe.Add(ref cbg, b) + Unsafe.Add(ref crg, r)) >> ScaleBits));
+            Unsafe.Add(ref o, 3 * i + 2) = Clamp(yy + Unsafe.Add(ref cbb, b));
         }
     }
 
@@ -70,17 +79,22 @@ internal static class JpegColor
     public static void FancyH2V2(ReadOnlySpan<byte> near, ReadOnlySpan<byte> far, Span<byte> dst, Span<int> colSums)
     {
         int n = near.Length;
-        var s = colSums[..n];
-        for (int i = 0; i < n; i++) s[i] = near[i] * 3 + far[i];
-        dst[0] = (byte)((s[0] * 4 + 8) >> 4);
-        dst[1] = (byte)((s[0] * 3 + s[1] + 7) >> 4);
+        if (n < 2 || far.Length < n || colSums.Length < n || dst.Length < 2 * n) throw new ArgumentException("FancyH2V2: span lengths disagree.");
+        ref int s = ref MemoryMarshal.GetReference(colSums);
+        ref byte pn = ref MemoryMarshal.GetReference(near);
+        ref byte pf = ref MemoryMarshal.GetReference(far);
+        ref byte o = ref MemoryMarshal.GetReference(dst);
+        for (int i = 0; i < n; i++) Unsafe.Add(ref s, i) = Unsafe.Add(ref pn, i) * 3 + Unsafe.Add(ref pf, i);
+        o = (byte)((s * 4 + 8) >> 4);
+        Unsafe.Add(ref o, 1) = (byte)((s * 3 + Unsafe.Add(ref s, 1) + 7) >> 4);
         for (int i = 1; i < n - 1; i++)
         {
-            int v = s[i] * 3;
-            dst[2 * i] = (byte)((v + s[i - 1] + 8) >> 4);
-            dst[2 * i + 1] = (byte)((v + s[i + 1] + 7) >> 4);
+            int v = Unsafe.Add(ref s, i) * 3;
+            Unsafe.Add(ref o, 2 * i) = (byte)((v + Unsafe.Add(ref s, i - 1) + 8) >> 4);
+            Unsafe.Add(ref o, 2 * i + 1) = (byte)((v + Unsafe.Add(ref s, i + 1) + 7) >> 4);
         }
-        dst[2 * n - 2] = (byte)((s[n - 1] * 3 + s[n - 2] + 8) >> 4);
-        dst[2 * n - 1] = (byte)((s[n - 1] * 4 + 7) >> 4);
+        int last = Unsafe.Add(ref s, n - 1);
+        Unsafe.Add(ref o, 2 * n - 2) = (byte)((last * 3 + Unsafe.Add(ref s, n - 2) + 8) >> 4);
+        Unsafe.Add(ref o, 2 * n - 1) = (byte)((last * 4 + 7) >> 4);
     }
 }

@@ -92,7 +92,8 @@ internal static class PngDecoder
             if (pw > 0 && ph > 0) rawLength += (long)ph * (1 + h.RowBytes(pw));
         }
         if (rawLength > int.MaxValue) throw new ImageFormatException($"PNG: image data of {rawLength} bytes is too large.", path);
-        var raw = Inflate(idat.GetBuffer().AsSpan(0, (int)idat.Length), (int)rawLength, path);
+        idat.Position = 0;
+        var raw = Inflate(idat, (int)rawLength, path);
 
         int outChannels = h.ColorType switch
         {
@@ -186,13 +187,13 @@ internal static class PngDecoder
         }
     }
 
-    private static byte[] Inflate(ReadOnlySpan<byte> zdata, int expected, string? path)
+    /// <summary>Inflates exactly <paramref name="expected"/> bytes (more zlib output is ignored, as libpng does).</summary>
+    private static byte[] Inflate(Stream zdata, int expected, string? path)
     {
         var output = GC.AllocateUninitializedArray<byte>(expected);
         try
         {
-            using var ms = new MemoryStream(zdata.ToArray(), writable: false);
-            using var z = new ZLibStream(ms, CompressionMode.Decompress);
+            using var z = new ZLibStream(zdata, CompressionMode.Decompress);
             int got = 0;
             while (got < expected)
             {
