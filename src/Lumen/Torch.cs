@@ -50,11 +50,14 @@ public static partial class Torch
         return t;
     }
 
-    /// <summary>A float32 tensor of <paramref name="shape"/> holding <paramref name="data"/> (copied) in row-major order.</summary>
-    public static Tensor Tensor(float[] data, params int[] shape) => Lumen.Tensor.Wrap((float[])data.Clone(), shape);
+    /// <summary>A float32 tensor of <paramref name="shape"/> (1-D when no shape is given) holding <paramref name="data"/>
+    /// (copied) in row-major order. Use <see cref="Scalar(float)"/> for a 0-d tensor.</summary>
+    public static Tensor Tensor(float[] data, params int[] shape) =>
+        Lumen.Tensor.Wrap((float[])data.Clone(), shape.Length == 0 ? new[] { data.Length } : shape);
 
     /// <summary>An int64 tensor of <paramref name="shape"/> holding <paramref name="data"/> (copied).</summary>
-    public static Tensor Tensor(long[] data, params int[] shape) => Lumen.Tensor.Wrap((long[])data.Clone(), shape);
+    public static Tensor Tensor(long[] data, params int[] shape) =>
+        Lumen.Tensor.Wrap((long[])data.Clone(), shape.Length == 0 ? new[] { data.Length } : shape);
 
     /// <summary>A tensor over <paramref name="data"/> without copying (changes to either are seen by both), PyTorch's <c>from_numpy</c>.</summary>
     public static Tensor FromArray(float[] data, params int[] shape) => Lumen.Tensor.Wrap(data, shape);

@@ -45,8 +45,8 @@ public sealed class FixtureCase
         var data = v.GetProperty("data");
         return dtype switch
         {
-            "float32" => Torch.Tensor(data.EnumerateArray().Select(ReadFloat).ToArray(), shape),
-            "int64" => Torch.Tensor(data.EnumerateArray().Select(x => x.GetInt64()).ToArray(), shape),
+            "float32" => Torch.Tensor(data.EnumerateArray().Select(ReadFloat).ToArray()).Reshape(shape),
+            "int64" => Torch.Tensor(data.EnumerateArray().Select(x => x.GetInt64()).ToArray()).Reshape(shape),
             "bool" => Torch.Tensor(data.EnumerateArray().Select(x => x.GetBoolean()).ToArray()).Reshape(shape),
             "uint8" => Torch.Tensor(data.EnumerateArray().Select(x => (byte)x.GetInt32()).ToArray()).Reshape(shape),
             _ => throw new NotSupportedException($"{Id}: dtype {dtype}"),
