@@ -130,10 +130,11 @@ internal static class ActivationKernels
         for (; i < y.Length; i++) dx[i] = g[i] * (1f - y[i] * y[i]);
     }
 
-    /// <summary>y = x·sigmoid(x) = x / (1 + exp(−x)).</summary>
+    /// <summary>y = x·sigmoid(x). Two SIMD passes, so x and y must not overlap (there is no in-place silu).</summary>
     public static void Silu(ReadOnlySpan<float> x, Span<float> y)
     {
-        for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = v / (1f + MathF.Exp(-v)); }
+        TensorPrimitives.Sigmoid(x, y);
+        TensorPrimitives.Multiply(x, y, y);
     }
 
     /// <summary>dx = g·s·(1 + x·(1 − s)) with s = sigmoid(x).</summary>
