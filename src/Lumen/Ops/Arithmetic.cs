@@ -113,8 +113,14 @@ public partial class Tensor
         var r = BinaryF32<DivOp>(a, Torch.Scalar(s), "div");
         return Graph.Record(r, "DivBackward0", new[] { a }, g => new[] { g.Div(s) });
     }
-    /// <summary>s − this, PyTorch's <c>rsub</c>.</summary>
-    public Tensor RSub(float s) => Neg().Add(s);
+    /// <summary>s − this, PyTorch's <c>rsub</c> (grad_fn RsubBackward1).</summary>
+    public Tensor RSub(float s)
+    {
+        var a = this;
+        var r = BinaryF32<SubOp>(Torch.Scalar(s), a, "rsub");
+        if (r.DType != DType.Float32) return r;
+        return Graph.Record(r, "RsubBackward1", new[] { a }, g => new[] { g.Neg() });
+    }
 
     // ------------------------------------------------------------ in-place (trailing underscore, as in PyTorch)
 
@@ -177,7 +183,8 @@ public partial class Tensor
     public static Tensor operator *(Tensor a, float s) => a.Mul(s);
     public static Tensor operator *(float s, Tensor a) => a.Mul(s);
     public static Tensor operator /(Tensor a, float s) => a.Div(s);
-    public static Tensor operator /(float s, Tensor a) => Torch.Scalar(s).Div(a);
+    /// <summary>s / a, computed as PyTorch does: reciprocal(a)·s (grad_fn MulBackward0).</summary>
+    public static Tensor operator /(float s, Tensor a) => a.Reciprocal().Mul(s);
 
     // ------------------------------------------------------------ drivers
 

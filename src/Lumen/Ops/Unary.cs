@@ -43,6 +43,17 @@ public partial class Tensor
         return Graph.Record(r, "LogBackward0", new[] { a }, g => new[] { g.Div(a) }, a);
     }
 
+    /// <summary>1/x elementwise (float32 result for integer inputs), PyTorch's <c>reciprocal</c> (grad_fn ReciprocalBackward0).</summary>
+    public Tensor Reciprocal()
+    {
+        var r = MapF32((x, y) => TensorPrimitives.Divide(1f, x, y));
+        return Graph.Record(r, "ReciprocalBackward0", new[] { this }, g =>
+        {
+            var rd = r.Detach();
+            return new[] { g.Mul(rd.Mul(rd)).Neg() };
+        }, r);
+    }
+
     public Tensor Sqrt()
     {
         var r = MapF32((x, y) => TensorPrimitives.Sqrt(x, y));

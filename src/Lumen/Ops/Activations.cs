@@ -1,0 +1,220 @@
+using Lumen.Autograd;
+using Lumen.Kernels;
+
+namespace Lumen;
+
+// Pointwise activations with PyTorch's grad_fn names and PyTorch's gradients at the kinks. Each forward runs a span
+// kernel from Kernels/ActivationKernels.cs; each backward runs its twin on the saved input or output (the one PyTorch
+// saves: relu, sigmoid and tanh keep their output, the others their input; the in-place forms keep the result).
+// Softmax and LogSoftmax are in Ops/Softmax.cs.
+public sealed partial class Tensor
+{
+    // ------------------------------------------------------------------ relu family
+
+    /// <summary>max(x, 0) elementwise, PyTorch's <c>relu</c> (grad_fn ReluBackward0). Integer tensors keep their dtype.
+    /// The gradient passes where the output is positive: none at x == 0.</summary>
+    public Tensor Relu()
+    {
+        if (DType != DType.Float32)
+        {
+            if (DType == DType.Bool) throw new ArgumentException("relu: not implemented for torch.bool tensors.");
+            return GenericBinary(this, Torch.Scalar(0L), "relu", DType, (v, _) => Math.Max(v, 0));
+        }
+        return Activation("ReluBackward0", ActivationKernels.Relu, ActivationKernels.ReluBackward, savesResult: true);
+    }
+
+    /// <summary>In-place <see cref="Relu"/>, PyTorch's <c>relu_</c> (grad_fn ReluBackward0, saving the result).</summary>
+    public Tensor Relu_() => ActivationInPlace("relu_", "ReluBackward0", ActivationKernels.Relu, ActivationKernels.ReluBackward);
+
+    /// <summary>min(max(x, 0), 6), PyTorch's <c>relu6</c>: <see cref="Hardtanh"/>(0, 6), grad_fn HardtanhBackward0, so no
+    /// gradient at exactly 0 or 6.</summary>
+    public Tensor Relu6() => Hardtanh(0f, 6f);
+
+    /// <summary>In-place <see cref="Relu6"/>, PyTorch's <c>relu6(inplace=True)</c>.</summary>
+    public Tensor Relu6_() => Hardtanh_(0f, 6f);
+
+    /// <summary>Clamps into [minVal, maxVal], PyTorch's <c>hardtanh</c> (grad_fn HardtanhBackward0). Unlike
+    /// <see cref="Clamp"/>, the gradient is zero at the bounds themselves (minVal &lt; x &lt; maxVal passes).</summary>
+    public Tensor Hardtanh(float minVal = -1f, float maxVal = 1f)
+    {
+        CheckHardtanhBounds(minVal, maxVal);
+        return Activation("HardtanhBackward0",
+            (x, y) => ActivationKernels.Hardtanh(x, minVal, maxVal, y),
+            (x, g, dx) => ActivationKernels.HardtanhBackward(x, g, minVal, maxVal, dx), savesResult: false);
+    }
+
+    /// <summary>In-place <see cref="Hardtanh"/>, PyTorch's <c>hardtanh_</c> (grad_fn HardtanhBackward0, saving the result).</summary>
+    public Tensor Hardtanh_(float minVal = -1f, float maxVal = 1f)
+    {
+        CheckHardtanhBounds(minVal, maxVal);
+        // The result lies strictly inside (min, max) exactly where the input does, so the mask reads the result.
+        return ActivationInPlace("hardtanh_", "HardtanhBackward0",
+            (x, y) => ActivationKernels.Hardtanh(x, minVal, maxVal, y),
+            (y, g, dx) => ActivationKernels.HardtanhBackward(y, g, minVal, maxVal, dx));
+    }
+
+    private static void CheckHardtanhBounds(float minVal, float maxVal)
+    {
+        if (minVal > maxVal) throw new ArgumentException($"hardtanh: minVal ({minVal}) cannot be greater than maxVal ({maxVal}).");
+    }
+
+    /// <summary>x for x &gt; 0, negativeSlope·x otherwise, PyTorch's <c>leaky_relu</c> (grad_fn LeakyReluBackward0).
+    /// At x == 0 the gradient is negativeSlope, as in PyTorch.</summary>
+    public Tensor LeakyRelu(float negativeSlope = 0.01f) =>
+        Activation("LeakyReluBackward0",
+            (x, y) => ActivationKernels.LeakyRelu(x, negativeSlope, y),
+            (x, g, dx) => ActivationKernels.LeakyReluBackward(x, g, negativeSlope, dx), savesResult: false);
+
+    /// <summary>In-place <see cref="LeakyRelu"/>, PyTorch's <c>leaky_relu_</c> (grad_fn LeakyReluBackward1, saving the
+    /// result). As in PyTorch, a negative slope is rejected here because the result could not tell the sign of the input.</summary>
+    public Tensor LeakyRelu_(float negativeSlope = 0.01f)
+    {
+        if (negativeSlope < 0 && GradMode.Enabled && RequiresGrad)
+            throw new ArgumentException($"leaky_relu_: in-place leakyReLu backward calculation is triggered with a negative slope ({negativeSlope}), which is not supported; use the out-of-place LeakyRelu.");
+        return ActivationInPlace("leaky_relu_", "LeakyReluBackward1",
+            (x, y) => ActivationKernels.LeakyRelu(x, negativeSlope, y),
+            (y, g, dx) => ActivationKernels.LeakyReluBackward(y, g, negativeSlope, dx));
+    }
+
+    // ------------------------------------------------------------------ elu family
+
+    /// <summary>x for x &gt; 0, alpha·(exp(x) − 1) otherwise, PyTorch's <c>elu</c> (grad_fn EluBackward0).</summary>
+    public Tensor Elu(float alpha = 1f) => EluCore("EluBackward0", alpha, 1f, 1f);
+
+    /// <summary>In-place <see cref="Elu"/>, PyTorch's <c>elu_</c> (grad_fn EluBackward1, saving the result).</summary>
+    public Tensor Elu_(float alpha = 1f)
+    {
+        if (alpha < 0 && GradMode.Enabled && RequiresGrad)
+            throw new ArgumentException($"elu_: in-place elu backward calculation is triggered with a negative alpha ({alpha}), which is not supported; use the out-of-place Elu.");
+        return ActivationInPlace("elu_", "EluBackward1",
+            (x, y) => ActivationKernels.Elu(x, alpha, 1f, 1f, y),
+            (y, g, dx) => ActivationKernels.EluBackwardFromResult(y, g, alpha, 1f, 1f, dx));
+    }
+
+    /// <summary>scale·elu(x, alpha) with PyTorch's fixed constants (alpha ≈ 1.6733, scale ≈ 1.0507), PyTorch's <c>selu</c>
+    /// (grad_fn EluBackward0).</summary>
+    public Tensor Selu() => EluCore("EluBackward0", SeluAlpha, SeluScale, 1f);
+
+    private const float SeluAlpha = 1.6732632423543772848170429916717f;
+    private const float SeluScale = 1.0507009873554804934193349852946f;
+
+    /// <summary>max(0, x) + min(0, alpha·(exp(x/alpha) − 1)), PyTorch's <c>celu</c> (grad_fn CeluBackward0).</summary>
+    public Tensor Celu(float alpha = 1f)
+    {
+        if (alpha == 0) throw new ArgumentException("celu: alpha cannot be 0.");
+        return EluCore("CeluBackward0", alpha, 1f, (float)(1.0 / alpha));
+    }
+
+    private Tensor EluCore(string gradFn, float alpha, float scale, float inputScale) =>
+        Activation(gradFn,
+            (x, y) => ActivationKernels.Elu(x, alpha, scale, inputScale, y),
+            (x, g, dx) => ActivationKernels.EluBackward(x, g, alpha, scale, inputScale, dx), savesResult: false);
+
+    // ------------------------------------------------------------------ smooth activations
+
+    /// <summary>x·Φ(x), Φ the standard normal CDF, PyTorch's <c>gelu</c> (grad_fn GeluBackward0). <paramref name="approximate"/>
+    /// is "none" (the exact erf form) or "tanh" (x/2·(1 + tanh(√(2/π)·(x + 0.044715x³)))).</summary>
+    public Tensor Gelu(string approximate = "none")
+    {
+        bool tanh = approximate switch
+        {
+            "none" => false,
+            "tanh" => true,
+            _ => throw new ArgumentException($"gelu: approximate argument must be either none or tanh, got '{approximate}'."),
+        };
+        return tanh
+            ? Activation("GeluBackward0", ActivationKernels.GeluTanh, ActivationKernels.GeluTanhBackward, savesResult: false)
+            : Activation("GeluBackward0", ActivationKernels.Gelu, ActivationKernels.GeluBackward, savesResult: false);
+    }
+
+    /// <summary>x·sigmoid(x), PyTorch's <c>silu</c> (grad_fn SiluBackward0).</summary>
+    public Tensor Silu() => Activation("SiluBackward0", ActivationKernels.Silu, ActivationKernels.SiluBackward, savesResult: false);
+
+    /// <summary>1/(1 + exp(−x)), PyTorch's <c>sigmoid</c> (grad_fn SigmoidBackward0, which saves the output).</summary>
+    public Tensor Sigmoid() =>
+        Activation("SigmoidBackward0", (x, y) => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, y),
+            ActivationKernels.SigmoidBackward, savesResult: true);
+
+    /// <summary>Hyperbolic tangent, PyTorch's <c>tanh</c> (grad_fn TanhBackward0, which saves the output).</summary>
+    public Tensor Tanh() =>
+        Activation("TanhBackward0", (x, y) => System.Numerics.Tensors.TensorPrimitives.Tanh(x, y),
+            ActivationKernels.TanhBackward, savesResult: true);
+
+    /// <summary>log(1 + exp(beta·x))/beta, reverting to x where beta·x &gt; threshold, PyTorch's <c>softplus</c>
+    /// (grad_fn SoftplusBackward0).</summary>
+    public Tensor Softplus(float beta = 1f, float threshold = 20f) =>
+        Activation("SoftplusBackward0",
+            (x, y) => ActivationKernels.Softplus(x, beta, threshold, y),
+            (x, g, dx) => ActivationKernels.SoftplusBackward(x, g, beta, threshold, dx), savesResult: false);
+
+    /// <summary>log(sigmoid(x)) computed stably, PyTorch's <c>logsigmoid</c> (grad_fn LogSigmoidBackward0).</summary>
+    public Tensor LogSigmoid() =>
+        Activation("LogSigmoidBackward0", ActivationKernels.LogSigmoid, ActivationKernels.LogSigmoidBackward, savesResult: false);
+
+    /// <summary>x·relu6(x + 3)/6, PyTorch's <c>hardswish</c> (grad_fn HardswishBackward0).</summary>
+    public Tensor Hardswish() =>
+        Activation("HardswishBackward0", ActivationKernels.Hardswish, ActivationKernels.HardswishBackward, savesResult: false);
+
+    /// <summary>relu6(x + 3)/6, PyTorch's <c>hardsigmoid</c> (grad_fn HardsigmoidBackward0).</summary>
+    public Tensor Hardsigmoid() =>
+        Activation("HardsigmoidBackward0", ActivationKernels.Hardsigmoid, ActivationKernels.HardsigmoidBackward, savesResult: false);
+
+    // ------------------------------------------------------------------ drivers
+
+    internal delegate void ZipAction(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst);
+
+    /// <summary>Runs a pointwise forward and records a backward that applies <paramref name="backward"/>(saved, g) with
+    /// saved = the output (<paramref name="savesResult"/>) or the input.</summary>
+    private Tensor Activation(string gradFn, SpanAction forward, ZipAction backward, bool savesResult)
+    {
+        var x = this;
+        var r = MapF32(forward);
+        if (!Graph.Needs(x)) return r;
+        var saved = savesResult ? r : x;
+        var savedData = saved.Detach();
+        return Graph.Record(r, gradFn, new[] { x }, g => new[] { ZipF32(savedData, g, backward) }, saved);
+    }
+
+    /// <summary>Applies a pointwise forward in place and records a backward that reads the result.</summary>
+    private Tensor ActivationInPlace(string op, string gradFn, SpanAction forward, ZipAction backwardFromResult)
+    {
+        Graph.CheckInPlace(this, op);
+        if (DType != DType.Float32) throw new ArgumentException($"{op}: needs a float32 tensor, got {DType.TorchName()}.");
+        int n = Numel();
+        if (IsContiguous())
+        {
+            var d = F32; int off = _offset;
+            ParallelFor.Run(n, 32768, (a, b) => forward(d.AsSpan(off + a, b - a), d.AsSpan(off + a, b - a)));
+        }
+        else
+        {
+            var tmp = ToArray<float>();
+            forward(tmp, tmp);
+            Strided.Scatter<float>(tmp, F32, _shape, _strides, _offset);
+        }
+        BumpVersion();
+        var result = Detach();
+        Graph.RecordInPlace(this, gradFn, Array.Empty<Tensor?>(), g => new[] { ZipF32(result, g, backwardFromResult) }, result);
+        return this;
+    }
+
+    /// <summary>The float elements in row-major order: this tensor's own array when contiguous, else a gathered copy.</summary>
+    internal (float[] Data, int Offset) ContiguousF32()
+    {
+        var x = DType == DType.Float32 ? this : Float();
+        return x.IsContiguous() ? (x.F32, x._offset) : (x.ToArray<float>(), 0);
+    }
+
+    /// <summary>dst = kernel(a, b) over two same-shape float tensors (read through their strides), split across threads.</summary>
+    internal static Tensor ZipF32(Tensor a, Tensor b, ZipAction kernel)
+    {
+        if (!a._shape.AsSpan().SequenceEqual(b._shape))
+            throw new ShapeMismatchException($"Internal pointwise backward: shapes {a.Shape} and {b.Shape} differ.");
+        var (ad, ao) = a.ContiguousF32();
+        var (bd, bo) = b.ContiguousF32();
+        var r = Empty(a._shape, DType.Float32, zero: false);
+        var dst = r.F32;
+        ParallelFor.Run(dst.Length, 32768, (s, e) => kernel(ad.AsSpan(ao + s, e - s), bd.AsSpan(bo + s, e - s), dst.AsSpan(s, e - s)));
+        return r;
+    }
+}

@@ -1,0 +1,48 @@
+using Lumen.Autograd;
+using Lumen.Kernels;
+
+namespace Lumen;
+
+// Softmax and log-softmax along any dimension; forward and backward kernels in Kernels/ActivationSoftmax.cs.
+public sealed partial class Tensor
+{
+    /// <summary>exp(x − max)/Σ exp(x − max) along <paramref name="dim"/> (negative counts from the end), PyTorch's
+    /// <c>softmax(dim)</c> (grad_fn SoftmaxBackward0). Any rank; shape unchanged. Backward: y·(g − Σ g·y).</summary>
+    public Tensor Softmax(int dim) => SoftmaxCore(dim, log: false);
+
+    /// <summary>x − max − log Σ exp(x − max) along <paramref name="dim"/>, PyTorch's <c>log_softmax(dim)</c>
+    /// (grad_fn LogSoftmaxBackward0). Backward: g − exp(y)·Σ g.</summary>
+    public Tensor LogSoftmax(int dim) => SoftmaxCore(dim, log: true);
+
+    private Tensor SoftmaxCore(int dim, bool log)
+    {
+        string op = log ? "log_softmax" : "softmax";
+        if (DType != DType.Float32)
+            throw new ArgumentException($"{op}: not implemented for {DType.TorchName()} tensors (shape {Shape}); convert with Float() first.");
+        int d = ShapeUtil.NormalizeDim(dim, Ndim);
+        var (outer, size, inner) = SoftmaxGeometry(d);
+        var (xd, xo) = ContiguousF32();
+        var r = Empty(_shape, DType.Float32, zero: false);
+        SoftmaxKernel.Forward(xd, xo, r.F32, outer, size, inner, log);
+        if (!Graph.Needs(this)) return r;
+        var y = r.F32;
+        var shape = _shape;
+        return Graph.Record(r, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", new[] { this }, g =>
+        {
+            var (gd, go) = g.ContiguousF32();
+            var dx = Empty(shape, DType.Float32, zero: false);
+            SoftmaxKernel.Backward(y, gd, go, dx.F32, outer, size, inner, log);
+            return new[] { dx };
+        }, r);
+    }
+
+    /// <summary>This shape as [outer, size, inner] around dimension <paramref name="d"/> (a 0-d tensor is [1, 1, 1]).</summary>
+    private (int Outer, int Size, int Inner) SoftmaxGeometry(int d)
+    {
+        if (Ndim == 0) return (1, 1, 1);
+        int outer = 1, inner = 1;
+        for (int i = 0; i < d; i++) outer *= _shape[i];
+        for (int i = d + 1; i < Ndim; i++) inner *= _shape[i];
+        return (outer, _shape[d], inner);
+    }
+}
