@@ -7,7 +7,7 @@ namespace Lumen;
 // kernel from Kernels/ActivationKernels.cs; each backward runs its twin on the saved input or output (the one PyTorch
 // saves: relu, sigmoid and tanh keep their output, the others their input; the in-place forms keep the result).
 // Softmax and LogSoftmax are in Ops/Softmax.cs.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ------------------------------------------------------------------ relu family
 

@@ -61,9 +61,9 @@ public partial class Tensor
         return Graph.Record(r, "PowBackward1", new[] { a, b },
             g => new[]
             {
-                // d/da a^b = b·a^(b−1); d/db a^b = a^b·ln a (PyTorch masks the a = 0 case to 0)
+                // d/da a^b = b·a^(b−1); d/db a^b = a^b·ln a (PyTorch masks a = 0 with b ≥ 0 to 0)
                 a.RequiresGrad ? SumTo(g.Mul(b).Mul(a.Pow(b.Sub(Torch.Scalar(1f)))), a._shape) : null,
-                b.RequiresGrad ? SumTo(g.Mul(r.Detach()).Mul(a.Log()).MaskedFill(a.Eq(0f), 0f), b._shape) : null,
+                b.RequiresGrad ? SumTo(g.Mul(r.Detach()).Mul(a.Log()).MaskedFill(a.Eq(0f).Mul(b.Ge(0f)), 0f), b._shape) : null,
             },
             a, b, r);
     }

@@ -4,7 +4,7 @@ using Lumen.Kernels;
 namespace Lumen;
 
 // Softmax and log-softmax along any dimension; forward and backward kernels in Kernels/ActivationSoftmax.cs.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>exp(x − max)/Σ exp(x − max) along <paramref name="dim"/> (negative counts from the end), PyTorch's
     /// <c>softmax(dim)</c> (grad_fn SoftmaxBackward0). Any rank; shape unchanged. Backward: y·(g − Σ g·y).</summary>

@@ -4,7 +4,7 @@ using Lumen.Kernels;
 namespace Lumen;
 
 // torch.where: elementwise choice between two tensors under a boolean condition, all three broadcast together.
-public sealed partial class Tensor
+public partial class Tensor
 {
     /// <summary>Elements of this tensor where <paramref name="condition"/> is true, else of <paramref name="other"/>,
     /// PyTorch's <c>x.where(condition, y)</c>; the same as <see cref="Torch.Where(Tensor, Tensor, Tensor)"/>(condition, this, other).</summary>
