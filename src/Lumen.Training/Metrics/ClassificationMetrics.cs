@@ -92,7 +92,8 @@ public sealed class ClassificationMetrics
         _fn = single ? Array.Empty<long>() : new long[_c];
 
         int cap = ranking ? capacity : 0;
-        _scores = new float[(long)cap * _cols];
+        CheckBufferSize(cap);
+        _scores = new float[cap * _cols];
         _classTargets = task == ClassificationTask.MultiClass ? new int[cap] : Array.Empty<int>();
         _labelTargets = task == ClassificationTask.MultiClass ? Array.Empty<byte>() : new byte[(long)cap * _cols];
         Capacity = cap;
@@ -448,6 +449,13 @@ public sealed class ClassificationMetrics
     private ArgumentException NotBinary(string value, int flatIndex) =>
         new($"{Name}: target value {value} at flat index {flatIndex} is not 0 or 1.");
 
+    private void CheckBufferSize(long examples)
+    {
+        if (examples * _cols > Array.MaxLength)
+            throw new InvalidOperationException(
+                $"ClassificationMetrics: storing {examples} examples × {_cols} scores exceeds one array's limit ({Array.MaxLength}); pass ranking: false to keep counts only.");
+    }
+
     private static T[] Grow<T>(ref T[] buffer, int size)
     {
         if (buffer.Length < size) buffer = new T[Math.Max(size, buffer.Length * 2)];
@@ -457,7 +465,8 @@ public sealed class ClassificationMetrics
     private void EnsureCapacity(int needed)
     {
         if (needed <= Capacity) return;
-        int cap = Math.Max(needed, Capacity * 2);
+        CheckBufferSize(needed);
+        int cap = (int)Math.Min(Math.Max(needed, 2L * Capacity), Array.MaxLength / _cols);
         Array.Resize(ref _scores, cap * _cols);
         if (Task == ClassificationTask.MultiClass) Array.Resize(ref _classTargets, cap);
         else Array.Resize(ref _labelTargets, cap * _cols);
