@@ -68,6 +68,9 @@ public static partial class Torch
     public static Tensor Ones(int[] shape, DType dtype) => Full(shape, 1f, dtype);
     /// <summary>A tensor of <paramref name="shape"/> without meaningful initial values (zeroed here), PyTorch's <c>empty</c>.</summary>
     public static Tensor Empty(params int[] shape) => Lumen.Tensor.Empty(shape);
+    /// <summary>An uninitialised (zeroed here) tensor of <paramref name="shape"/> and <paramref name="dtype"/>, PyTorch's
+    /// <c>torch.empty(shape, dtype=)</c> (seed 002: <c>torch.LongTensor(2)</c> is <c>Torch.Empty(new[] { 2 }, DType.Int64)</c>).</summary>
+    public static Tensor Empty(int[] shape, DType dtype) => Lumen.Tensor.Empty(shape, dtype);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
     public static Tensor Full(int[] shape, float value, DType dtype = DType.Float32)

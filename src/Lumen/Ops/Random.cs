@@ -93,6 +93,10 @@ public partial class Tensor
         return FinishFill("RandomBackward0");
     }
 
+    /// <summary>Fills with integers drawn uniformly from [0, <paramref name="to"/>) in place, PyTorch's <c>random_(to)</c>
+    /// (seed 002: <c>torch.LongTensor(2).random_(6)</c>).</summary>
+    public Tensor Random_(long to, Generator? generator = null) => Random_(0, to, generator);
+
     /// <summary>Sets every element to <paramref name="value"/> in place, PyTorch's <c>fill_</c>.</summary>
     public Tensor Fill_(float value)
     {
