@@ -200,6 +200,23 @@ public class PyTorchFileTests
         Assert.True(at > 0 && at % 64 == 0, $"data/0 starts at {at}");
     }
 
+    [Fact]
+    public void Zip_CRC32_matches_the_standard_check_value_and_a_bytewise_reference()
+    {
+        Assert.Equal(0xCBF43926u, Crc32.Compute("123456789"u8)); // the CRC-32/ISO-HDLC check value
+        var data = new byte[1000];
+        new Random(9).NextBytes(data);
+        for (int len = 0; len <= 40; len++) Assert.Equal(BytewiseCrc(data.AsSpan(0, len)), Crc32.Compute(data.AsSpan(0, len)));
+        Assert.Equal(BytewiseCrc(data), Crc32.Compute(data));
+
+        static uint BytewiseCrc(ReadOnlySpan<byte> d)
+        {
+            uint c = 0xFFFFFFFF;
+            foreach (var b in d) { c ^= b; for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1; }
+            return ~c;
+        }
+    }
+
     /// <summary>Leaves a Lumen-written .pth (plus a sidecar of SHA-256 sums) for tests/Fixtures/check_lumen_pth.py,
     /// which loads it in PyTorch; the test itself checks the Lumen round trip.</summary>
     [Fact]
