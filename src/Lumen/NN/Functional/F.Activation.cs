@@ -25,17 +25,17 @@ public static partial class F
     public static Tensor Elu(Tensor input, float alpha = 1f, bool inplace = false) => inplace ? input.Elu_(alpha) : input.Elu(alpha);
 
     /// <summary>scale·elu(x, α) with PyTorch's fixed constants, PyTorch's <c>F.selu</c>.</summary>
-    public static Tensor Selu(Tensor input, bool inplace = false) => inplace ? InPlace(input, input.Selu()) : input.Selu();
+    public static Tensor Selu(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Selu()) : input.Selu();
 
     /// <summary>max(0, x) + min(0, α·(exp(x/α) − 1)), PyTorch's <c>F.celu(input, alpha=1.0)</c>.</summary>
     public static Tensor Celu(Tensor input, float alpha = 1f, bool inplace = false) =>
-        inplace ? InPlace(input, input.Celu(alpha)) : input.Celu(alpha);
+        inplace ? InPlace(input, x => x.Celu(alpha)) : input.Celu(alpha);
 
     /// <summary>x·Φ(x), PyTorch's <c>F.gelu(input, approximate='none')</c> ("none" or "tanh").</summary>
     public static Tensor Gelu(Tensor input, string approximate = "none") => input.Gelu(approximate);
 
     /// <summary>x·sigmoid(x), PyTorch's <c>F.silu</c>.</summary>
-    public static Tensor Silu(Tensor input, bool inplace = false) => inplace ? InPlace(input, input.Silu()) : input.Silu();
+    public static Tensor Silu(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Silu()) : input.Silu();
 
     /// <summary>1/(1 + e⁻ˣ), PyTorch's <c>torch.sigmoid</c>.</summary>
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
@@ -44,11 +44,11 @@ public static partial class F
     public static Tensor Tanh(Tensor input) => input.Tanh();
 
     /// <summary>x·relu6(x + 3)/6, PyTorch's <c>F.hardswish</c>.</summary>
-    public static Tensor Hardswish(Tensor input, bool inplace = false) => inplace ? InPlace(input, input.Hardswish()) : input.Hardswish();
+    public static Tensor Hardswish(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Hardswish()) : input.Hardswish();
 
     /// <summary>relu6(x + 3)/6, PyTorch's <c>F.hardsigmoid</c>.</summary>
     public static Tensor Hardsigmoid(Tensor input, bool inplace = false) =>
-        inplace ? InPlace(input, input.Hardsigmoid()) : input.Hardsigmoid();
+        inplace ? InPlace(input, x => x.Hardsigmoid()) : input.Hardsigmoid();
 
     /// <summary>log(1 + e^(βx))/β (x where βx &gt; threshold), PyTorch's <c>F.softplus(input, beta=1, threshold=20)</c>.</summary>
     public static Tensor Softplus(Tensor input, float beta = 1f, float threshold = 20f) => input.Softplus(beta, threshold);
@@ -65,9 +65,16 @@ public static partial class F
 
     private static int ImplicitSoftmaxDim(int ndim) => ndim is 0 or 1 or 3 ? 0 : 1;
 
-    /// <summary>Writes <paramref name="result"/> into <paramref name="input"/> (PyTorch's in-place forms that Lumen's
-    /// Tensor has no kernel for) and returns <paramref name="input"/>, whose history then runs through the result.</summary>
-    private static Tensor InPlace(Tensor input, Tensor result) => input.Copy_(result);
+    /// <summary>PyTorch's in-place forms that Lumen's Tensor has no kernel for: computes <paramref name="op"/> on a
+    /// tensor carrying <paramref name="input"/>'s current history, writes the result into <paramref name="input"/> and
+    /// returns it; the gradient then flows through the op to the old history. These ops' backward reads their input,
+    /// so when a graph is recorded the op runs on a copy (the overwrite then saves no memory, but stays correct).</summary>
+    private static Tensor InPlace(Tensor input, Func<Tensor, Tensor> op)
+    {
+        Graph.CheckInPlace(input, "inplace activation");
+        var result = Graph.Needs(input) ? op(input.ShallowHistoryCopy().Clone()) : op(input);
+        return input.Copy_(result);
+    }
 
     /// <summary>
     /// Parametric ReLU, PyTorch's <c>F.prelu(input, weight)</c>: x for x &gt; 0, else weight[c]·x with c the channel

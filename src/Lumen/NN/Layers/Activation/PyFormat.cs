@@ -53,10 +53,6 @@ internal static class PyFormat
         return sign + m + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
     }
 
-    /// <summary>A number that Python holds as an int when it is integral (Softplus's int defaults print as <c>1</c>, <c>20</c>).</summary>
-    public static string IntOrFloat(float v) =>
-        float.IsFinite(v) && v == MathF.Round(v) && Math.Abs(v) < 1e15 ? ((long)v).ToString(CultureInfo.InvariantCulture) : Float(v);
-
     public static string Bool(bool b) => b ? "True" : "False";
 
     /// <summary>A Python tuple of ints: <c>(2, 5)</c>, <c>(10,)</c>.</summary>
