@@ -195,6 +195,36 @@ internal static class NormKernels
     {
         int segs = len / Math.Max(seg, 1);
         int channels = groups * segs;
+        if (seg == 1 && groups == 1)
+        {
+            // Layer norm: the channel runs along the row. Walk the rows once per block of adjacent columns, so every
+            // read is a short contiguous run instead of a column stride.
+            const int Block = 64;
+            int blocks = (len + Block - 1) / Block;
+            ParallelFor.Run(blocks, 1, (b0, b1) =>
+            {
+                Span<double> sw = stackalloc double[Block];
+                Span<double> sb = stackalloc double[Block];
+                for (int blk = b0; blk < b1; blk++)
+                {
+                    int j0 = blk * Block, w = Math.Min(Block, len - j0);
+                    sw.Clear(); sb.Clear();
+                    for (int r = 0; r < rows; r++)
+                    {
+                        var xr = x.AsSpan(xOff + r * len + j0, w);
+                        var gr = dy.AsSpan(dyOff + r * len + j0, w);
+                        float m = mean[r], rs = rstd[r];
+                        for (int j = 0; j < w; j++) { float gv = gr[j]; sb[j] += gv; sw[j] += gv * ((xr[j] - m) * rs); }
+                    }
+                    for (int j = 0; j < w; j++)
+                    {
+                        if (dw != null) dw[j0 + j] = (float)sw[j];
+                        if (db != null) db[j0 + j] = (float)sb[j];
+                    }
+                }
+            });
+            return;
+        }
         ParallelFor.Run(channels, Math.Max(1, 8192 / Math.Max(rows / Math.Max(groups, 1) * seg, 1)), (c0, c1) =>
         {
             for (int ch = c0; ch < c1; ch++)

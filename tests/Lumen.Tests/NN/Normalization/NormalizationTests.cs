@@ -190,6 +190,25 @@ public class NormalizationTests
         }
     }
 
+    [Fact]
+    public void LayerNorm_kernel_agrees_with_composed_ops_on_rows_wider_than_one_column_block()
+    {
+        // Naive twin from differentiable tensor ops; 150 columns cross the kernel's 64-column blocks with a ragged tail.
+        var x0 = Torch.Randn(7, 150).Mul(2f).Add(0.5f);
+        var w0 = Torch.Randn(150); var b0 = Torch.Randn(150); var g = Torch.Randn(7, 150);
+        Tensor[] Run(bool naive)
+        {
+            var x = x0.Clone().RequiresGrad_(); var w = w0.Clone().RequiresGrad_(); var b = b0.Clone().RequiresGrad_();
+            var y = naive
+                ? x.Sub(x.Mean(-1, keepDim: true)).Div(x.Var(-1, unbiased: false, keepDim: true).Add(1e-5f).Sqrt()).Mul(w).Add(b)
+                : F.LayerNorm(x, new[] { 150 }, w, b);
+            y.Backward(g);
+            return new[] { y.Detach(), x.Grad!, w.Grad!, b.Grad! };
+        }
+        var (fast, reference) = (Run(false), Run(true));
+        for (int i = 0; i < 4; i++) TensorAssert.Close(reference[i], fast[i], 1e-4, new[] { "y", "dx", "dw", "db" }[i]);
+    }
+
     [Theory]
     [InlineData("bn1d")] [InlineData("bn2d")] [InlineData("bn2d_cma")] [InlineData("bn2d_custom")] [InlineData("bn3d")]
     [InlineData("gn")] [InlineData("gn_noaffine")] [InlineData("ln")] [InlineData("ln_two")] [InlineData("in2d")] [InlineData("in1d_affine")]

@@ -3,7 +3,7 @@ namespace Lumen.NN;
 /// <summary>
 /// Parametric ReLU, PyTorch's <c>nn.PReLU(num_parameters=1, init=0.25)</c>: x for x &gt; 0, else a·x with a learnable
 /// slope a, one shared by all channels (numParameters = 1) or one per channel (numParameters = C of an [N, C, *] input).
-/// The weight [numParameters] starts at <paramref name="init"/> (no random draw).
+/// The weight [numParameters] starts at the constructor's init value (no random draw).
 /// </summary>
 public sealed class PReLU : Module
 {
