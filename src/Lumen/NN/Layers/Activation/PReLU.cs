@@ -1,0 +1,23 @@
+namespace Lumen.NN;
+
+/// <summary>
+/// Parametric ReLU, PyTorch's <c>nn.PReLU(num_parameters=1, init=0.25)</c>: x for x &gt; 0, else a·x with a learnable
+/// slope a, one shared by all channels (numParameters = 1) or one per channel (numParameters = C of an [N, C, *] input).
+/// The weight [numParameters] starts at the constructor's init value (no random draw).
+/// </summary>
+public sealed class PReLU : Module
+{
+    public int NumParameters { get; }
+    /// <summary>The learnable slopes, [num_parameters].</summary>
+    public Parameter Weight { get; }
+
+    public PReLU(int numParameters = 1, float init = 0.25f)
+    {
+        if (numParameters < 1) throw new ArgumentException($"PReLU: numParameters ({numParameters}) must be at least 1.");
+        NumParameters = numParameters;
+        Weight = RegisterParameter("weight", Torch.Full(new[] { numParameters }, init));
+    }
+
+    public override Tensor Forward(Tensor input) => F.Prelu(input, Weight);
+    public override string ExtraRepr() => $"num_parameters={NumParameters}";
+}

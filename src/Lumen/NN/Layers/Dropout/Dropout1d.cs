@@ -1,0 +1,18 @@
+namespace Lumen.NN;
+
+/// <summary>PyTorch's <c>nn.Dropout1d(p=0.5, inplace=False)</c>, active only in training mode. Input (N, C, L) or (C, L): each channel (a 1-D feature map) is zeroed as a whole.
+/// Kept elements are scaled so the expectation is unchanged.</summary>
+public sealed class Dropout1d : Module
+{
+    public double P { get; }
+    public bool Inplace { get; }
+
+    public Dropout1d(double p = 0.5, bool inplace = false)
+    {
+        DropoutCheck.P(p);
+        P = p; Inplace = inplace;
+    }
+
+    public override Tensor Forward(Tensor input) => F.Dropout1d(input, P, Training, Inplace);
+    public override string ExtraRepr() => DropoutCheck.Repr(P, Inplace);
+}
