@@ -52,10 +52,10 @@ internal static class Engine
         while (stack.Count > 0)
         {
             var n = stack.Pop();
-            foreach (var input in n.Inputs)
+            foreach (var edge in n.Edges)
             {
-                var next = input?.GradFn;
-                if (next == null || !input!.RequiresGrad) continue;
+                var next = edge?.Node;
+                if (next == null) continue;
                 deps[next] = deps.TryGetValue(next, out var c) ? c + 1 : 1;
                 if (seen.Add(next)) stack.Push(next);
             }
@@ -77,8 +77,8 @@ internal static class Engine
             if (!grads.Remove(node, out var gOut))
             {
                 // No gradient flowed into this node (every path to it carried null): pass nothing on.
-                foreach (var input in node.Inputs)
-                    if (input?.GradFn is { } skipped && input.RequiresGrad && --deps[skipped] == 0) ready.Push(skipped);
+                foreach (var edge in node.Edges)
+                    if (edge?.Node is { } skipped && --deps[skipped] == 0) ready.Push(skipped);
                 continue;
             }
             if (node.RetainedOutput is { } kept && captureInputs == null) kept.Grad = kept.Grad == null ? gOut : kept.Grad.Add(gOut);
@@ -87,17 +87,17 @@ internal static class Engine
 
             var inGrads = node.Apply(gOut);
             if (!retainGraph) node.Release();
-            for (int i = 0; i < node.Inputs.Length; i++)
+            for (int i = 0; i < node.Edges.Length; i++)
             {
-                var input = node.Inputs[i];
-                if (input == null || !input.RequiresGrad) continue;
+                var edge = node.Edges[i];
+                if (edge == null) continue;
                 var g = inGrads[i];
-                if (input.GradFn == null)
+                if (edge.Node == null)
                 {
-                    if (g != null) Deliver(input, g, captureInputs, captured);
+                    if (g != null) Deliver(edge.Leaf!, g, captureInputs, captured);
                     continue;
                 }
-                var next = input.GradFn;
+                var next = edge.Node;
                 if (g != null) Accumulate(grads, next, g);
                 if (--deps[next] == 0) ready.Push(next);
             }

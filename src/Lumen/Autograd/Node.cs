@@ -13,7 +13,11 @@ public sealed class Node
     internal Node(string name, Tensor?[] inputs, Func<Tensor, Tensor?[]> backward, Tensor[] saved)
     {
         Name = name;
-        Inputs = inputs;
+        // Edges are taken now, as PyTorch does: a later in-place op gives the input tensor object a new grad_fn,
+        // but this node must still send its gradient to the history the input had when the op ran.
+        Edges = new Edge[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i] is { RequiresGrad: true } t) Edges[i] = new Edge(t.GradFn, t.GradFn == null ? t : null);
         _backward = backward;
         _saved = new (Tensor, int)[saved.Length];
         for (int i = 0; i < saved.Length; i++) _saved[i] = (saved[i], saved[i].Storage.Version);
@@ -22,11 +26,12 @@ public sealed class Node
     /// <summary>PyTorch's name for this backward function, e.g. <c>AddBackward0</c>.</summary>
     public string Name { get; }
 
-    /// <summary>The op's inputs; null where an input does not take part in autograd.</summary>
-    internal Tensor?[] Inputs { get; }
+    /// <summary>Where each input's gradient goes: the input's grad_fn at record time, or the leaf that accumulates it;
+    /// null where the input did not require grad.</summary>
+    internal Edge?[] Edges { get; }
 
-    /// <summary>The next nodes backward visits (the inputs' grad_fns), PyTorch's <c>next_functions</c>.</summary>
-    public IEnumerable<Node?> NextFunctions => Inputs.Select(t => t?.GradFn);
+    /// <summary>The next nodes backward visits (the inputs' grad_fns at record time), PyTorch's <c>next_functions</c>.</summary>
+    public IEnumerable<Node?> NextFunctions => Edges.Select(e => e?.Node);
 
     /// <summary>The output tensor whose gradient the user asked to keep (see <see cref="Tensor.RetainGrad"/>).</summary>
     internal Tensor? RetainedOutput { get; set; }
@@ -52,3 +57,6 @@ public sealed class Node
 
     public override string ToString() => $"<{Name}>";
 }
+
+/// <summary>One input of a node: either an earlier node (non-leaf input) or a leaf tensor that accumulates its gradient.</summary>
+internal sealed record Edge(Node? Node, Tensor? Leaf);

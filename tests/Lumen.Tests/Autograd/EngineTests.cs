@@ -145,3 +145,20 @@ public class EngineTests
         Assert.Equal(1f, x.Grad!.Item());
     }
 }
+
+public class InPlaceHistoryTests
+{
+    [Fact]
+    public void An_op_recorded_before_an_in_place_write_keeps_the_history_its_input_had()
+    {
+        // z = 5y is recorded first (it saves nothing); y is then scaled in place. z's gradient must flow to y's
+        // history at record time, not through the in-place node that came later.
+        var x = Torch.Tensor(new float[] { 1, 2 }, requiresGrad: true);
+        var y = x * 2f;
+        var z = y * 5f;
+        y.Mul_(3f);
+        (z.Sum() + y.Sum()).Backward();
+        // d/dx [5·2x + 3·2x] = 16 (had z followed y's new history it would be 5·3·2 + 6 = 36)
+        TensorAssert.Values(new float[] { 16, 16 }, x.Grad!);
+    }
+}
