@@ -126,6 +126,14 @@ case("near2d_scale", lambda x: F.interpolate(x, scale_factor=(1.5, 2.3)), torch.
 case("near2d_down", lambda x: F.interpolate(x, size=(3, 2)), torch.randn(1, 2, 7, 5))
 case("near1d_scale", lambda x: F.interpolate(x, scale_factor=1.7), torch.randn(2, 2, 5))
 case("near1d_recompute", lambda x: F.interpolate(x, scale_factor=1.7, recompute_scale_factor=True), torch.randn(2, 2, 5))
+# PyTorch 1.13 quirk: the generic nearest forward kernel ignores the same-size and 2x shortcuts that backward and the
+# channels-last forward kernel (taken for contiguous one-channel inputs) apply.
+case("near1d_x21", lambda x: F.interpolate(x, scale_factor=2.1), torch.randn(1, 2, 3))
+case("near1d_same", lambda x: F.interpolate(x, scale_factor=1.1), torch.randn(1, 2, 4))
+case("near2d_x21", lambda x: F.interpolate(x, scale_factor=(1.1, 2.1)), torch.randn(1, 2, 4, 3))
+case("near2d_x21_c1", lambda x: F.interpolate(x, scale_factor=(1.1, 2.1)), torch.randn(2, 1, 4, 3))
+case("near3d_x21", lambda x: F.interpolate(x, scale_factor=(2.1, 1.1, 1)), torch.randn(1, 2, 3, 4, 2))
+case("near3d_x21_c1", lambda x: F.interpolate(x, scale_factor=(2.1, 1.1, 1)), torch.randn(1, 1, 3, 4, 2))
 case("near3d", lambda x: F.interpolate(x, scale_factor=(2, 1.5, 0.5)), torch.randn(1, 2, 2, 3, 6))
 case("nearx2d_scale", lambda x: F.interpolate(x, scale_factor=1.7, mode="nearest-exact"), torch.randn(1, 2, 4, 5))
 case("nearx2d_size", lambda x: F.interpolate(x, size=(3, 8), mode="nearest-exact"), torch.randn(1, 2, 7, 5))
@@ -138,6 +146,7 @@ for ac in (False, True):
     case(f"bil_scale06_{s}", lambda x: F.interpolate(x, scale_factor=0.6, mode="bilinear", align_corners=ac), torch.randn(1, 1, 7, 9))
     case(f"lin1d_{s}", lambda x: F.interpolate(x, scale_factor=2.5, mode="linear", align_corners=ac), torch.randn(2, 2, 4))
     case(f"tri3d_{s}", lambda x: F.interpolate(x, size=(3, 4, 5), mode="trilinear", align_corners=ac), torch.randn(1, 2, 2, 3, 3))
+case("bil_same", lambda x: F.interpolate(x, scale_factor=(1.1, 1.7), mode="bilinear"), torch.randn(1, 2, 4, 3))
 case("bil_recompute", lambda x: F.interpolate(x, scale_factor=1.7, mode="bilinear", recompute_scale_factor=True), torch.randn(1, 1, 4, 5))
 
 # ------------------------------------------------------------------ module reprs

@@ -12,7 +12,9 @@ public static partial class F
     /// <paramref name="scaleFactor"/> (output size ⌊in·scale⌋). Modes:
     /// <list type="bullet">
     /// <item><c>"nearest"</c> (any rank): output o reads input min(⌊o·s⌋, in − 1) with s = 1/scaleFactor when a factor is
-    /// given (and not recomputed), else in/out — PyTorch's legacy rule (grad_fn UpsampleNearest{1,2,3}DBackward1).</item>
+    /// given (and not recomputed), else in/out — PyTorch's legacy rule (grad_fn UpsampleNearest{1,2,3}DBackward1). As in
+    /// PyTorch 1.13, backward, and forward on a channels-last-contiguous input (e.g. one channel), take shortcuts: an
+    /// output of the input's size copies, one of twice its size reads o/2.</item>
     /// <item><c>"nearest-exact"</c>: min(⌊(o + 0.5)·s⌋, in − 1) (UpsampleNearestExact{1,2,3}DBackward1).</item>
     /// <item><c>"linear"</c> (3-D input), <c>"bilinear"</c> (4-D), <c>"trilinear"</c> (5-D): with
     /// <paramref name="alignCorners"/> the corner pixels' centres map onto each other (source = o·(in − 1)/(out − 1));
@@ -72,34 +74,60 @@ public static partial class F
             }
             return UpsampleLinear(input, nd, inSize, outSize, axes);
         }
-        var src = new int[3][];
-        for (int j = 0; j < 3; j++) src[j] = new[] { 0 };
+        // PyTorch 1.13's legacy nearest has two forward kernels: the generic one reads floor(o·s) everywhere, the
+        // channels-last one (taken whenever the input's strides are channels-last contiguous, as a contiguous input with
+        // one channel is) first applies shortcuts: an output of the input's size copies, one of twice its size reads o/2.
+        // Backward always applies them. So with a factor of 2.1 on width 3, a 2-channel input reads columns 0,0,0,1,1,2
+        // and a 1-channel input 0,0,1,1,2,2, while both send gradients to 0,0,1,1,2,2. Reproduced as is.
+        var fwd = new int[3][]; var bwd = new int[3][];
+        for (int j = 0; j < 3; j++) fwd[j] = bwd[j] = new[] { 0 };
         bool exact = mode == "nearest-exact";
-        for (int i = 0; i < nd; i++) src[3 - nd + i] = NearestIndices(inSize[i], outSize[i], ScaleValue(scales, i, inSize[i], outSize[i]), exact);
+        for (int i = 0; i < nd; i++)
+        {
+            float scale = ScaleValue(scales, i, inSize[i], outSize[i]);
+            bwd[3 - nd + i] = NearestIndices(inSize[i], outSize[i], scale, exact, shortcuts: true);
+            fwd[3 - nd + i] = IsChannelsLastContiguous(input) ? bwd[3 - nd + i] : NearestIndices(inSize[i], outSize[i], scale, exact, shortcuts: false);
+        }
         string name = $"Upsample{(exact ? "NearestExact" : "Nearest")}{nd}DBackward1";
-        return UpsampleNearest(input, nd, inSize, outSize, src, name);
+        return UpsampleNearest(input, nd, inSize, outSize, fwd, bwd, name);
+    }
+
+    /// <summary>PyTorch's <c>is_contiguous(channels_last)</c> for a 4-D or 5-D tensor: walking C, then the spatial dims
+    /// from last to first, then N, the strides of the dims larger than 1 are the running products of the sizes.</summary>
+    private static bool IsChannelsLastContiguous(Tensor t)
+    {
+        if (t.Ndim != 4 && t.Ndim != 5) return false;
+        var order = t.Ndim == 4 ? new[] { 1, 3, 2, 0 } : new[] { 1, 4, 3, 2, 0 };
+        long expected = 1;
+        foreach (var d in order)
+        {
+            if (t._shape[d] == 1) continue;
+            if (t._strides[d] != expected) return false;
+            expected *= t._shape[d];
+        }
+        return true;
     }
 
     /// <summary>PyTorch's <c>compute_scales_value</c>: 1/scaleFactor (as float) when a positive factor was given, else in/out.</summary>
     private static float ScaleValue(double[]? scales, int i, int inSize, int outSize) =>
         scales != null && scales[i] > 0 ? (float)(1.0 / scales[i]) : (float)inSize / outSize;
 
-    private static int[] NearestIndices(int inSize, int outSize, float scale, bool exact)
+    private static int[] NearestIndices(int inSize, int outSize, float scale, bool exact, bool shortcuts)
     {
         var r = new int[outSize];
         for (int o = 0; o < outSize; o++)
         {
             int i;
             if (exact) i = (int)MathF.Floor((float)((o + 0.5) * scale)); // (o + 0.5)·scale in double, as in PyTorch, then floorf
-            else if (outSize == inSize) i = o;
-            else if (outSize == 2 * inSize) i = o >> 1;
+            else if (shortcuts && outSize == inSize) i = o;
+            else if (shortcuts && outSize == 2 * inSize) i = o >> 1;
             else i = (int)MathF.Floor(o * scale);
             r[o] = Math.Min(i, inSize - 1);
         }
         return r;
     }
 
-    private static Tensor UpsampleNearest(Tensor input, int nd, int[] inSize, int[] outSize, int[][] src, string name)
+    private static Tensor UpsampleNearest(Tensor input, int nd, int[] inSize, int[] outSize, int[][] src, int[][] srcBackward, string name)
     {
         int inH = nd >= 2 ? inSize[nd - 2] : 1, inW = inSize[nd - 1];
         int inPlane = inSize.Aggregate(1, (a, b) => a * b), outPlane = outSize.Aggregate(1, (a, b) => a * b);
@@ -121,7 +149,8 @@ public static partial class F
             ParallelFor.Run(planes, Grain(inPlane + outPlane), (a, b) =>
             {
                 for (int c = a; c < b; c++)
-                    PoolKernels.UpsampleNearestBackward(gs.AsSpan(go + c * outPlane, outPlane), gxs.AsSpan(c * inPlane, inPlane), inH, inW, src[0], src[1], src[2]);
+                    PoolKernels.UpsampleNearestBackward(gs.AsSpan(go + c * outPlane, outPlane), gxs.AsSpan(c * inPlane, inPlane), inH, inW,
+                                                        srcBackward[0], srcBackward[1], srcBackward[2]);
             });
             return new[] { gx };
         });

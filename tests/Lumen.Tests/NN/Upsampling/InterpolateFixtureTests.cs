@@ -10,7 +10,8 @@ public class InterpolateFixtureTests
     public static TheoryData<string> Cases()
     {
         var d = new TheoryData<string> { "near2d_x2", "near2d_size", "near2d_scale", "near2d_down", "near1d_scale", "near1d_recompute", "near3d",
-                                         "nearx2d_scale", "nearx2d_size", "bil_recompute" };
+                                         "near1d_x21", "near1d_same", "near2d_x21", "near2d_x21_c1", "near3d_x21", "near3d_x21_c1",
+                                         "nearx2d_scale", "nearx2d_size", "bil_recompute", "bil_same" };
         foreach (var s in new[] { "noac", "ac" })
             foreach (var c in new[] { "bil_x2", "bil_size", "bil_scale", "bil_down", "bil_scale06", "lin1d", "tri3d" })
                 d.Add($"{c}_{s}");
@@ -30,8 +31,13 @@ public class InterpolateFixtureTests
             "near1d_scale" => F.Interpolate(x, scaleFactor: 1.7),
             "near1d_recompute" => F.Interpolate(x, scaleFactor: 1.7, recomputeScaleFactor: true),
             "near3d" => F.Interpolate(x, scaleFactor: (2, 1.5, 0.5)),
+            "near1d_x21" => F.Interpolate(x, scaleFactor: 2.1),
+            "near1d_same" => F.Interpolate(x, scaleFactor: 1.1),
+            "near2d_x21" or "near2d_x21_c1" => F.Interpolate(x, scaleFactor: (1.1, 2.1)),
+            "near3d_x21" or "near3d_x21_c1" => F.Interpolate(x, scaleFactor: (2.1, 1.1, 1)),
             "nearx2d_scale" => F.Interpolate(x, scaleFactor: 1.7, mode: "nearest-exact"),
             "nearx2d_size" => F.Interpolate(x, size: (3, 8), mode: "nearest-exact"),
+            "bil_same" => F.Interpolate(x, scaleFactor: (1.1, 1.7), mode: "bilinear"),
             "bil_recompute" => F.Interpolate(x, scaleFactor: 1.7, mode: "bilinear", recomputeScaleFactor: true),
             "bil_x2" => F.Interpolate(x, scaleFactor: 2, mode: "bilinear", alignCorners: ac),
             "bil_size" => F.Interpolate(x, size: (5, 7), mode: "bilinear", alignCorners: ac),

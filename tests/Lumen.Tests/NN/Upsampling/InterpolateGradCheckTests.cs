@@ -5,7 +5,8 @@ using Xunit;
 
 namespace Lumen.Tests.NN.Upsampling;
 
-/// <summary>Finite-difference gradient checks of every interpolation mode.</summary>
+/// <summary>Finite-difference gradient checks of every interpolation mode. (No nearest case maps a size to exactly twice
+/// itself on a multi-channel input: there PyTorch's forward and backward index rules differ, see F.Interpolate.)</summary>
 public class InterpolateGradCheckTests
 {
     public static TheoryData<string> Modes() => new()
@@ -23,7 +24,7 @@ public class InterpolateGradCheckTests
         (Func<Tensor, Tensor> f, int[] shape) = mode switch
         {
             "nearest1d" => G(x => F.Interpolate(x, scaleFactor: 1.7), new[] { 2, 2, 5 }),
-            "nearest2d_scale" => G(x => F.Interpolate(x, scaleFactor: (1.5, 2.3)), new[] { 1, 2, 4, 3 }),
+            "nearest2d_scale" => G(x => F.Interpolate(x, scaleFactor: (1.5, 2.6)), new[] { 1, 2, 4, 3 }),
             "nearest2d_down" => G(x => F.Interpolate(x, size: (3, 2)), new[] { 1, 2, 7, 5 }),
             "nearest3d" => G(x => F.Interpolate(x, scaleFactor: 2), new[] { 1, 1, 2, 3, 2 }),
             "nearest_exact2d" => G(x => F.Interpolate(x, scaleFactor: 1.7, mode: "nearest-exact"), new[] { 1, 2, 4, 5 }),
