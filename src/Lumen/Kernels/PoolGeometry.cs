@@ -28,7 +28,4 @@ internal readonly struct PoolGeometry
     public bool Is2x2Stride2 =>
         KD == 1 && OutD == InD && SD == 1 && PD == 0 && KH == 2 && KW == 2 && SH == 2 && SW == 2 && PH == 0 && PW == 0 &&
         DH == 1 && DW == 1 && 2 * OutH <= InH && 2 * OutW <= InW;
-
-    /// <summary>True when no input element belongs to two windows, so backward can assign instead of accumulate.</summary>
-    public bool WindowsDisjoint => SD >= (KD - 1) * DD + 1 && SH >= (KH - 1) * DH + 1 && SW >= (KW - 1) * DW + 1;
 }

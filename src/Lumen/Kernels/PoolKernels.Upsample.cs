@@ -2,30 +2,13 @@ namespace Lumen.Kernels;
 
 /// <summary>The source indices and weights of linear interpolation along one axis, one entry per output position:
 /// output o reads input I0[o] with weight L0[o] and input I1[o] with weight L1[o] (PyTorch's
-/// <c>compute_indices_weights_linear</c>).</summary>
+/// <c>compute_indices_weights_linear</c>; built by F.Interpolate).</summary>
 internal readonly struct LinearAxis
 {
     public readonly int[] I0, I1;
     public readonly float[] L0, L1;
 
-    /// <summary>PyTorch's rule in float: when sizes are equal, a copy; else the source coordinate is
-    /// scale·o (alignCorners) or max(scale·(o + 0.5) − 0.5, 0); its integer part is I0, the next index (if any) I1.</summary>
-    public LinearAxis(int inSize, int outSize, float scale, bool alignCorners)
-    {
-        I0 = new int[outSize]; I1 = new int[outSize]; L0 = new float[outSize]; L1 = new float[outSize];
-        for (int o = 0; o < outSize; o++)
-        {
-            if (inSize == outSize) { I0[o] = I1[o] = o; L0[o] = 1f; L1[o] = 0f; continue; }
-            // As PyTorch: scale·(o + 0.5) − 0.5 is evaluated in double (its 0.5s are double literals), then rounded to float.
-            float src = alignCorners ? scale * o : Math.Max((float)(scale * (o + 0.5) - 0.5), 0f);
-            int i0 = (int)src;
-            I0[o] = i0;
-            I1[o] = i0 + (i0 < inSize - 1 ? 1 : 0);
-            float l1 = Math.Min(Math.Max(src - i0, 0f), 1f);
-            L1[o] = l1;
-            L0[o] = 1f - l1;
-        }
-    }
+    public LinearAxis(int[] i0, int[] i1, float[] l0, float[] l1) { I0 = i0; I1 = i1; L0 = l0; L1 = l1; }
 }
 
 // Nearest and linear interpolation of one (N·C) plane. Source indices and weights are computed once per call by the

@@ -67,6 +67,9 @@ internal static partial class PoolKernels
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float yr = ref MemoryMarshal.GetReference(y);
         ref int ir = ref MemoryMarshal.GetReference(indices);
+        Span<float> tail = stackalloc float[16];
+        Span<float> tailY = stackalloc float[4];
+        Span<int> tailI = stackalloc int[4];
         int o = 0;
         for (int d = 0; d < inD; d++)
             for (int oh = 0; oh < outH; oh++)
@@ -100,28 +103,30 @@ internal static partial class PoolKernels
                         id.AsInt32().StoreUnsafe(ref ir, (nuint)o);
                     }
                 }
-                if (Sse41.IsSupported && ow + 4 <= outW)
+                if (Sse41.IsSupported)
                 {
-                    var lanes = Vector128.Create(0, 2, 4, 6);
                     for (; ow + 4 <= outW; ow += 4, o += 4)
+                        MaxPool2x2Sse(ref Unsafe.Add(ref xr, row0 + 2 * ow), ref Unsafe.Add(ref xr, row1 + 2 * ow), row0 + 2 * ow, inW,
+                                      ref Unsafe.Add(ref yr, o), ref Unsafe.Add(ref ir, o));
+                    if (ow < outW && row1 + 2 * ow + 8 <= x.Length && o + 4 <= y.Length)
                     {
-                        int c = 2 * ow;
-                        var a0 = Vector128.LoadUnsafe(ref xr, (nuint)(row0 + c));
-                        var a1 = Vector128.LoadUnsafe(ref xr, (nuint)(row0 + c + 4));
-                        var b0 = Vector128.LoadUnsafe(ref xr, (nuint)(row1 + c));
-                        var b1 = Vector128.LoadUnsafe(ref xr, (nuint)(row1 + c + 4));
-                        var v1 = Sse.Shuffle(a0, a1, 0b11_01_11_01);
-                        var v2 = Sse.Shuffle(b0, b1, 0b10_00_10_00);
-                        var v3 = Sse.Shuffle(b0, b1, 0b11_01_11_01);
-                        var m = Sse.Shuffle(a0, a1, 0b10_00_10_00);
-                        var i0 = Vector128.Create(row0 + c) + lanes;
-                        var i2 = i0 + Vector128.Create(inW);
-                        var id = i0.AsSingle();
-                        Take128(ref m, ref id, v1, i0 + Vector128<int>.One);
-                        Take128(ref m, ref id, v2, i2);
-                        Take128(ref m, ref id, v3, i2 + Vector128<int>.One);
-                        m.StoreUnsafe(ref yr, (nuint)o);
-                        id.AsInt32().StoreUnsafe(ref ir, (nuint)o);
+                        // The last 1–3 outputs of a row through the vector code as well (a scalar loop mispredicts its
+                        // data-dependent branches: 10× slower on random data). The extra lanes read the next row and
+                        // write outputs that the next row overwrites.
+                        MaxPool2x2Sse(ref Unsafe.Add(ref xr, row0 + 2 * ow), ref Unsafe.Add(ref xr, row1 + 2 * ow), row0 + 2 * ow, inW,
+                                      ref Unsafe.Add(ref yr, o), ref Unsafe.Add(ref ir, o));
+                        o += outW - ow; ow = outW;
+                    }
+                    else if (ow < outW)
+                    {
+                        // At the end of the plane: the same on a padded copy.
+                        int r = outW - ow;
+                        x.Slice(row0 + 2 * ow, 2 * r).CopyTo(tail);
+                        x.Slice(row1 + 2 * ow, 2 * r).CopyTo(tail.Slice(8));
+                        MaxPool2x2Sse(ref tail[0], ref tail[8], row0 + 2 * ow, inW, ref tailY[0], ref tailI[0]);
+                        tailY[..r].CopyTo(y.Slice(o, r));
+                        tailI[..r].CopyTo(indices.Slice(o, r));
+                        ow += r; o += r;
                     }
                 }
                 for (; ow < outW; ow++, o++)
@@ -158,6 +163,26 @@ internal static partial class PoolKernels
                           Avx.Compare(v, v, FloatComparisonMode.UnorderedNonSignaling));
         m = Avx.BlendVariable(m, v, take);
         id = Avx.BlendVariable(id, vi.AsSingle(), take);
+    }
+
+    /// <summary>Four 2×2 windows: r0 and r1 point at 8 floats of the two input rows starting at flat index
+    /// <paramref name="first"/>; writes 4 maxima and their flat indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MaxPool2x2Sse(ref float r0, ref float r1, int first, int inW, ref float y, ref int idx)
+    {
+        var a0 = Vector128.LoadUnsafe(ref r0);
+        var a1 = Vector128.LoadUnsafe(ref r0, 4);
+        var b0 = Vector128.LoadUnsafe(ref r1);
+        var b1 = Vector128.LoadUnsafe(ref r1, 4);
+        var m = Sse.Shuffle(a0, a1, 0b10_00_10_00);
+        var i0 = Vector128.Create(first) + Vector128.Create(0, 2, 4, 6);
+        var i2 = i0 + Vector128.Create(inW);
+        var id = i0.AsSingle();
+        Take128(ref m, ref id, Sse.Shuffle(a0, a1, 0b11_01_11_01), i0 + Vector128<int>.One);
+        Take128(ref m, ref id, Sse.Shuffle(b0, b1, 0b10_00_10_00), i2);
+        Take128(ref m, ref id, Sse.Shuffle(b0, b1, 0b11_01_11_01), i2 + Vector128<int>.One);
+        m.StoreUnsafe(ref y);
+        id.AsInt32().StoreUnsafe(ref idx);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

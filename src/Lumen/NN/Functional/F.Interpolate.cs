@@ -70,7 +70,7 @@ public static partial class F
             for (int i = 0; i < nd; i++)
             {
                 float scale = corners ? (outSize[i] > 1 ? (float)(inSize[i] - 1) / (outSize[i] - 1) : 0f) : ScaleValue(scales, i, inSize[i], outSize[i]);
-                axes[i] = new LinearAxis(inSize[i], outSize[i], scale, corners);
+                axes[i] = LinearSources(inSize[i], outSize[i], scale, corners);
             }
             return UpsampleLinear(input, nd, inSize, outSize, axes);
         }
@@ -111,6 +111,27 @@ public static partial class F
     /// <summary>PyTorch's <c>compute_scales_value</c>: 1/scaleFactor (as float) when a positive factor was given, else in/out.</summary>
     private static float ScaleValue(double[]? scales, int i, int inSize, int outSize) =>
         scales != null && scales[i] > 0 ? (float)(1.0 / scales[i]) : (float)inSize / outSize;
+
+    /// <summary>Linear-interpolation sources along one axis, PyTorch's rule in float: when sizes are equal, a copy; else
+    /// the source coordinate is scale·o (alignCorners) or max(scale·(o + 0.5) − 0.5, 0); its integer part is I0, the next
+    /// index (if any) I1, and the fraction the weight of I1.</summary>
+    private static LinearAxis LinearSources(int inSize, int outSize, float scale, bool alignCorners)
+    {
+        var i0s = new int[outSize]; var i1s = new int[outSize]; var l0s = new float[outSize]; var l1s = new float[outSize];
+        for (int o = 0; o < outSize; o++)
+        {
+            if (inSize == outSize) { i0s[o] = i1s[o] = o; l0s[o] = 1f; l1s[o] = 0f; continue; }
+            // As PyTorch: scale·(o + 0.5) − 0.5 is evaluated in double (its 0.5s are double literals), then rounded to float.
+            float src = alignCorners ? scale * o : Math.Max((float)(scale * (o + 0.5) - 0.5), 0f);
+            int i0 = (int)src;
+            i0s[o] = i0;
+            i1s[o] = i0 + (i0 < inSize - 1 ? 1 : 0);
+            float l1 = Math.Min(Math.Max(src - i0, 0f), 1f);
+            l1s[o] = l1;
+            l0s[o] = 1f - l1;
+        }
+        return new LinearAxis(i0s, i1s, l0s, l1s);
+    }
 
     private static int[] NearestIndices(int inSize, int outSize, float scale, bool exact, bool shortcuts)
     {
