@@ -1,0 +1,26 @@
+namespace Lumen.NN;
+
+/// <summary>1-d adaptive max pooling to a fixed output size, PyTorch's <c>nn.AdaptiveMaxPool1d</c>. Input (N, C, L) or (C, L).
+/// <see cref="Module.Forward"/> returns the values; <see cref="ForwardWithIndices"/> also the argmax indices.</summary>
+public sealed class AdaptiveMaxPool1d : Module
+{
+    public PoolSize OutputSize { get; }
+    public bool ReturnIndices { get; }
+
+    public AdaptiveMaxPool1d(PoolSize outputSize, bool returnIndices = false) { OutputSize = outputSize; ReturnIndices = returnIndices; }
+
+    public override Tensor Forward(Tensor input)
+    {
+        PoolModule.CheckRank(this, input, 1, "L");
+        return F.AdaptiveMaxPool1d(input, OutputSize);
+    }
+
+    /// <summary>The pooled values and the argmax of each window (int64, flat per plane).</summary>
+    public ValuesIndices ForwardWithIndices(Tensor input)
+    {
+        PoolModule.CheckRank(this, input, 1, "L");
+        return F.AdaptiveMaxPool1dWithIndices(input, OutputSize);
+    }
+
+    public override string ExtraRepr() => $"output_size={OutputSize}";
+}

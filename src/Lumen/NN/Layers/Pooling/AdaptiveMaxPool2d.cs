@@ -1,0 +1,26 @@
+namespace Lumen.NN;
+
+/// <summary>2-d adaptive max pooling to a fixed output size, PyTorch's <c>nn.AdaptiveMaxPool2d</c>. Input (N, C, H, W) or (C, H, W).
+/// <see cref="Module.Forward"/> returns the values; <see cref="ForwardWithIndices"/> also the argmax indices.</summary>
+public sealed class AdaptiveMaxPool2d : Module
+{
+    public PoolSize OutputSize { get; }
+    public bool ReturnIndices { get; }
+
+    public AdaptiveMaxPool2d(PoolSize outputSize, bool returnIndices = false) { OutputSize = outputSize; ReturnIndices = returnIndices; }
+
+    public override Tensor Forward(Tensor input)
+    {
+        PoolModule.CheckRank(this, input, 2, "H, W");
+        return F.AdaptiveMaxPool2d(input, OutputSize);
+    }
+
+    /// <summary>The pooled values and the argmax of each window (int64, flat per plane).</summary>
+    public ValuesIndices ForwardWithIndices(Tensor input)
+    {
+        PoolModule.CheckRank(this, input, 2, "H, W");
+        return F.AdaptiveMaxPool2dWithIndices(input, OutputSize);
+    }
+
+    public override string ExtraRepr() => $"output_size={OutputSize}";
+}

@@ -1,0 +1,28 @@
+namespace Lumen.NN;
+
+/// <summary>Partial inverse of <see cref="MaxPool2d"/>, PyTorch's <c>nn.MaxUnpool2d</c>: puts each value back at its
+/// index, zeros elsewhere. Call <see cref="Forward(Tensor, Tensor, int[])"/> with the pool's indices.
+/// Repr: <c>MaxUnpool2d(kernel_size=..., stride=..., padding=...)</c> with tuples, as PyTorch.</summary>
+public sealed class MaxUnpool2d : Module
+{
+    public PoolSize KernelSize { get; }
+    public PoolSize Stride { get; }
+    public PoolSize Padding { get; }
+
+    public MaxUnpool2d(PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null)
+    {
+        KernelSize = kernelSize.Expand(2, "MaxUnpool2d", "kernel_size");
+        Stride = (stride ?? kernelSize).Expand(2, "MaxUnpool2d", "stride");
+        Padding = (padding ?? 0).Expand(2, "MaxUnpool2d", "padding");
+    }
+
+    /// <summary>Unpools <paramref name="input"/> with <paramref name="indices"/> from the matching max pool;
+    /// <paramref name="outputSize"/> resolves the ambiguity of the output size.</summary>
+    public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
+    {
+        PoolModule.CheckRank(this, input, 2, "H, W");
+        return F.MaxUnpool2d(input, indices, KernelSize, Stride, Padding, outputSize);
+    }
+
+    public override string ExtraRepr() => $"kernel_size={KernelSize}, stride={Stride}, padding={Padding}";
+}
