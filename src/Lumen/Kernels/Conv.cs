@@ -1,0 +1,288 @@
+using System.Numerics.Tensors;
+
+namespace Lumen.Kernels;
+
+/// <summary>
+/// The shape of one convolution with up to three spatial dimensions, normalised to three: a 1-d convolution is the
+/// 3-d one with D = H = 1, a 2-d one has D = 1 (kernel, stride and dilation 1, padding 0 along the added dims).
+/// Input is (N, C, D, H, W), weight (OC, C/groups, KD, KH, KW), output (N, OC, OD, OH, OW). Padding is the amount
+/// added <em>before</em> each dimension; the output size fixes how much is (implicitly) added after, so asymmetric
+/// padding (PyTorch's <c>padding="same"</c> with an even kernel) needs nothing special.
+/// </summary>
+internal readonly struct ConvGeometry
+{
+    public readonly int N, C, OC, Groups;
+    public readonly int D, H, W;
+    public readonly int KD, KH, KW;
+    public readonly int SD, SH, SW;
+    public readonly int PD, PH, PW;
+    public readonly int DD, DH, DW;
+    public readonly int OD, OH, OW;
+
+    /// <param name="inSize">Input spatial sizes (1 to 3 values); <paramref name="kernel"/>, <paramref name="stride"/>,
+    /// <paramref name="padBefore"/>, <paramref name="dilation"/> and <paramref name="outSize"/> have as many.</param>
+    public ConvGeometry(int n, int c, int oc, int groups, int[] inSize, int[] kernel, int[] stride, int[] padBefore,
+                        int[] dilation, int[] outSize)
+    {
+        N = n; C = c; OC = oc; Groups = groups;
+        (D, H, W) = Three(inSize, 1);
+        (KD, KH, KW) = Three(kernel, 1);
+        (SD, SH, SW) = Three(stride, 1);
+        (PD, PH, PW) = Three(padBefore, 0);
+        (DD, DH, DW) = Three(dilation, 1);
+        (OD, OH, OW) = Three(outSize, 1);
+    }
+
+    private static (int, int, int) Three(int[] v, int fill) => v.Length switch
+    {
+        1 => (fill, fill, v[0]),
+        2 => (fill, v[0], v[1]),
+        3 => (v[0], v[1], v[2]),
+        _ => throw new ArgumentException($"convolution: 1 to 3 spatial dimensions are supported, got {v.Length}."),
+    };
+
+    /// <summary>Input channels per group.</summary>
+    public int Cg => C / Groups;
+    /// <summary>Output channels per group.</summary>
+    public int OCg => OC / Groups;
+    /// <summary>Kernel volume KD·KH·KW.</summary>
+    public int KK => KD * KH * KW;
+    /// <summary>Rows of the column matrix (and columns of a group's weight matrix): Cg·KK.</summary>
+    public int K => Cg * KK;
+    /// <summary>Output positions per channel: OD·OH·OW.</summary>
+    public int P => OD * OH * OW;
+    /// <summary>Input positions per channel: D·H·W.</summary>
+    public int S => D * H * W;
+
+    /// <summary>A 1×1×1 kernel with stride 1 and no padding: the input channels already are the column matrix.</summary>
+    public bool Pointwise => KK == 1 && SD == 1 && SH == 1 && SW == 1 && PD == 0 && PH == 0 && PW == 0 &&
+                             OD == D && OH == H && OW == W;
+}
+
+/// <summary>
+/// Convolution by im2col (vol2col) + SGEMM. For each sample and group the receptive fields are unrolled into a
+/// K×P column matrix (K = Cg·KD·KH·KW rows, P = OD·OH·OW columns) so that
+/// <list type="bullet">
+/// <item>forward: y[g] (OCg×P) = W[g] (OCg×K) · cols (K×P) (+ bias);</item>
+/// <item>input gradient: dcols (K×P) = W[g]ᵀ · dy[g], then col2im adds dcols back onto dx;</item>
+/// <item>weight gradient: dW[g] (OCg×K) += dy[g] (OCg×P) · colsᵀ.</item>
+/// </list>
+/// A pointwise (1×1, stride 1, unpadded) convolution multiplies the input directly. Samples are spread over the
+/// threads (each SGEMM then runs single-threaded inside its worker); a single sample lets SGEMM use the threads.
+/// The weight gradient is summed per fixed sample range and the partial sums are added in range order, so a run is
+/// reproducible for a given thread count. Column buffers are thread-local and reused from call to call.
+/// Transposed convolution is the same three products with roles exchanged (see <c>F.ConvTranspose*</c>).
+/// </summary>
+internal static class ConvKernels
+{
+    [ThreadStatic] private static float[]? _cols, _dcols;
+
+    private static float[] Buffer(ref float[]? buf, long size)
+    {
+        if (size > Array.MaxLength) throw new ArgumentException($"convolution: a column buffer of {size} floats is too large.");
+        if (buf == null || buf.Length < size) buf = GC.AllocateUninitializedArray<float>((int)Math.Max(size, 1024));
+        return buf;
+    }
+
+    /// <summary>y = conv(x, w) + bias. x: (N, C, D, H, W) at <paramref name="xOff"/>; w: (OC, Cg, KD, KH, KW);
+    /// bias: OC values or null; y: (N, OC, OD, OH, OW), fully written.</summary>
+    public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
+                               float[] y, int yOff)
+    {
+        var geo = g;
+        int n = g.N;
+        if (n == 0) return;
+        ParallelFor.Run(n, 1, (n0, n1) =>
+        {
+            int K = geo.K, P = geo.P, S = geo.S;
+            float[]? cols = geo.Pointwise ? null : Buffer(ref _cols, (long)K * P);
+            for (int s = n0; s < n1; s++)
+            {
+                for (int gr = 0; gr < geo.Groups; gr++)
+                {
+                    int xg = xOff + (s * geo.C + gr * geo.Cg) * S;
+                    int yg = yOff + (s * geo.OC + gr * geo.OCg) * P;
+                    int wg = wOff + gr * geo.OCg * K;
+                    if (cols == null)
+                        Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, x.AsSpan(xg, K * S), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
+                    else
+                    {
+                        Im2Col(geo, x.AsSpan(xg, geo.Cg * S), cols.AsSpan(0, K * P));
+                        Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, cols.AsSpan(0, K * P), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
+                    }
+                }
+                if (bias != null)
+                    for (int oc = 0; oc < geo.OC; oc++)
+                    {
+                        var row = y.AsSpan(yOff + (s * geo.OC + oc) * P, P);
+                        TensorPrimitives.Add(row, bias[biasOff + oc], row);
+                    }
+            }
+        });
+    }
+
+    /// <summary>The gradients of y = conv(x, w) given dy (N, OC, OD, OH, OW): dx (same layout as x; overwritten) when
+    /// <paramref name="dx"/> is not null, dw (same layout as w; overwritten) when <paramref name="dw"/> is not null.
+    /// <paramref name="x"/> is read only for dw.</summary>
+    public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
+                                float[]? dx, int dxOff, float[]? dw, int dwOff)
+    {
+        var geo = g;
+        int n = g.N, K = g.K, P = g.P, S = g.S, wSize = g.OC * K;
+        if (dx != null) dx.AsSpan(dxOff, n * g.C * S).Clear();
+        if (dw != null) dw.AsSpan(dwOff, wSize).Clear();
+        if (n == 0 || P == 0) return;
+
+        // Fixed sample ranges ("units"), each with its own weight-gradient accumulator, summed in order at the end.
+        int units = Math.Min(n, ParallelFor.NumThreads);
+        float[]? partial = dw != null && units > 1 ? new float[(units - 1) * wSize] : null;
+
+        ParallelFor.Run(units, 1, (u0, u1) =>
+        {
+            float[]? cols = geo.Pointwise ? null : Buffer(ref _cols, (long)K * P);
+            float[]? dcols = geo.Pointwise || dx == null ? null : Buffer(ref _dcols, (long)K * P);
+            for (int u = u0; u < u1; u++)
+            {
+                int s0 = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units);
+                float[]? acc = dw == null ? null : u == 0 ? dw : partial;
+                int accOff = u == 0 ? dwOff : (u - 1) * wSize;
+                for (int s = s0; s < s1; s++)
+                    for (int gr = 0; gr < geo.Groups; gr++)
+                    {
+                        int xg = (s * geo.C + gr * geo.Cg) * S;
+                        int yg = dyOff + (s * geo.OC + gr * geo.OCg) * P;
+                        int wg = gr * geo.OCg * K;
+                        var dyG = dy.AsSpan(yg, geo.OCg * P);
+                        if (acc != null)
+                        {
+                            // dW[g] += dy[g] · colsᵀ
+                            ReadOnlySpan<float> c;
+                            if (cols == null) c = x!.AsSpan(xOff + xg, K * S);
+                            else { Im2Col(geo, x!.AsSpan(xOff + xg, geo.Cg * S), cols.AsSpan(0, K * P)); c = cols.AsSpan(0, K * P); }
+                            Gemm.Sgemm(false, true, geo.OCg, K, P, 1f, dyG, P, c, P, 1f, acc.AsSpan(accOff + wg, geo.OCg * K), K);
+                        }
+                        if (dx != null)
+                        {
+                            // dcols = W[g]ᵀ · dy[g]; col2im adds it onto dx.
+                            if (dcols == null)
+                                Gemm.Sgemm(true, false, K, P, geo.OCg, 1f, w.AsSpan(wOff + wg), K, dyG, P, 0f, dx.AsSpan(dxOff + xg, K * S), P);
+                            else
+                            {
+                                Gemm.Sgemm(true, false, K, P, geo.OCg, 1f, w.AsSpan(wOff + wg), K, dyG, P, 0f, dcols.AsSpan(0, K * P), P);
+                                Col2Im(geo, dcols.AsSpan(0, K * P), dx.AsSpan(dxOff + xg, geo.Cg * S));
+                            }
+                        }
+                    }
+            }
+        });
+
+        if (partial != null)
+            for (int u = 1; u < units; u++)
+                TensorPrimitives.Add(dw.AsSpan(dwOff, wSize), partial.AsSpan((u - 1) * wSize, wSize), dw.AsSpan(dwOff, wSize));
+    }
+
+    /// <summary>Adds bias[oc] to every element of y[n, oc, ·] (y: N×OC×P at <paramref name="yOff"/>).</summary>
+    public static void AddBias(int n, int oc, int p, float[] bias, int biasOff, float[] y, int yOff)
+    {
+        for (int s = 0; s < n; s++)
+            for (int c = 0; c < oc; c++)
+            {
+                var row = y.AsSpan(yOff + (s * oc + c) * p, p);
+                TensorPrimitives.Add(row, bias[biasOff + c], row);
+            }
+    }
+
+    /// <summary>db[oc] = Σ over samples and positions of dy[n, oc, ·] (dy: N×OC×P at <paramref name="dyOff"/>).</summary>
+    public static void BiasGrad(int n, int oc, int p, float[] dy, int dyOff, Span<float> db)
+    {
+        for (int c = 0; c < oc; c++)
+        {
+            double sum = 0;
+            for (int s = 0; s < n; s++) sum += TensorPrimitives.Sum(dy.AsSpan(dyOff + (s * oc + c) * p, p));
+            db[c] = (float)sum;
+        }
+    }
+
+    /// <summary>The output positions o in [0, outN) whose input index o·stride + off lies in [0, n): [lo, hi).</summary>
+    private static void ValidRange(int off, int stride, int n, int outN, out int lo, out int hi)
+    {
+        lo = off >= 0 ? 0 : (-off + stride - 1) / stride;
+        hi = n - off <= 0 ? 0 : (n - off + stride - 1) / stride;
+        lo = Math.Min(lo, outN);
+        hi = Math.Clamp(hi, lo, outN);
+    }
+
+    /// <summary>Unrolls one group's input x (Cg×D×H×W) into cols (K×P): row (c, kd, kh, kw), column (od, oh, ow) holds
+    /// x[c, od·SD − PD + kd·DD, oh·SH − PH + kh·DH, ow·SW − PW + kw·DW], or 0 where that falls in the padding.</summary>
+    internal static void Im2Col(in ConvGeometry g, ReadOnlySpan<float> x, Span<float> cols)
+    {
+        int P = g.P, S = g.S, OHW = g.OH * g.OW, OW = g.OW, row = 0;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            var xc = x.Slice(c * S, S);
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++, row++)
+            {
+                var dst = cols.Slice(row * P, P);
+                int offD = kd * g.DD - g.PD, offH = kh * g.DH - g.PH, offW = kw * g.DW - g.PW;
+                ValidRange(offW, g.SW, g.W, OW, out int lo, out int hi);
+                int o = 0;
+                for (int od = 0; od < g.OD; od++)
+                {
+                    int id = od * g.SD + offD;
+                    if ((uint)id >= (uint)g.D) { dst.Slice(o, OHW).Clear(); o += OHW; continue; }
+                    for (int oh = 0; oh < g.OH; oh++, o += OW)
+                    {
+                        int ih = oh * g.SH + offH;
+                        var d = dst.Slice(o, OW);
+                        if ((uint)ih >= (uint)g.H) { d.Clear(); continue; }
+                        var src = xc.Slice((id * g.H + ih) * g.W);
+                        d.Slice(0, lo).Clear();
+                        if (g.SW == 1) src.Slice(lo + offW, hi - lo).CopyTo(d.Slice(lo));
+                        else for (int ow = lo, iw = lo * g.SW + offW; ow < hi; ow++, iw += g.SW) d[ow] = src[iw];
+                        d.Slice(hi).Clear();
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The adjoint of <see cref="Im2Col"/>: adds every column entry back onto the input position it was read
+    /// from (entries that came from the padding are dropped). dx (Cg×D×H×W) is accumulated into, not overwritten.</summary>
+    internal static void Col2Im(in ConvGeometry g, ReadOnlySpan<float> cols, Span<float> dx)
+    {
+        int P = g.P, S = g.S, OHW = g.OH * g.OW, OW = g.OW, row = 0;
+        for (int c = 0; c < g.Cg; c++)
+        {
+            var xc = dx.Slice(c * S, S);
+            for (int kd = 0; kd < g.KD; kd++)
+            for (int kh = 0; kh < g.KH; kh++)
+            for (int kw = 0; kw < g.KW; kw++, row++)
+            {
+                var src = cols.Slice(row * P, P);
+                int offD = kd * g.DD - g.PD, offH = kh * g.DH - g.PH, offW = kw * g.DW - g.PW;
+                ValidRange(offW, g.SW, g.W, OW, out int lo, out int hi);
+                if (hi <= lo) continue;
+                int o = 0;
+                for (int od = 0; od < g.OD; od++)
+                {
+                    int id = od * g.SD + offD;
+                    if ((uint)id >= (uint)g.D) { o += OHW; continue; }
+                    for (int oh = 0; oh < g.OH; oh++, o += OW)
+                    {
+                        int ih = oh * g.SH + offH;
+                        if ((uint)ih >= (uint)g.H) continue;
+                        var dst = xc.Slice((id * g.H + ih) * g.W);
+                        if (g.SW == 1)
+                        {
+                            var d = dst.Slice(lo + offW, hi - lo);
+                            TensorPrimitives.Add(d, src.Slice(o + lo, hi - lo), d);
+                        }
+                        else for (int ow = lo, iw = lo * g.SW + offW; ow < hi; ow++, iw += g.SW) dst[iw] += src[o + ow];
+                    }
+                }
+            }
+        }
+    }
+}
