@@ -65,6 +65,18 @@ public class ConvReferenceTests
     [MemberData(nameof(RandomConfigs))]
     public void Fast_convolution_and_its_gradients_equal_the_direct_definition(NaiveConv.Config cfg)
     {
+        foreach (var strategy in new[] { ConvStrategy.PerSample, ConvStrategy.Batched })
+        {
+            ConvKernels.Strategy = strategy;
+            // A column bound of a few samples' worth makes the batched path work in several chunks.
+            ConvKernels.ColumnLimitOverride = 2L * cfg.Kernel.Aggregate(cfg.C / cfg.Groups, (a, b) => a * b) * cfg.Out().Aggregate(1, (a, b) => a * b) + 1;
+            try { Check(cfg, strategy); }
+            finally { ConvKernels.Strategy = ConvStrategy.Auto; ConvKernels.ColumnLimitOverride = null; }
+        }
+    }
+
+    private static void Check(NaiveConv.Config cfg, ConvStrategy strategy)
+    {
         var r = new Random(cfg.GetHashCode() & 0x7fffffff);
         var xShape = new[] { cfg.N, cfg.C }.Concat(cfg.In).ToArray();
         var wShape = cfg.WeightShape();
@@ -102,15 +114,19 @@ public class ConvReferenceTests
         }
         y.Backward(Torch.Tensor(gy, yShape));
 
-        TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, 1e-5, cfg + " output");
-        TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, 1e-5, cfg + " input grad");
-        TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, 1e-5, cfg + " weight grad");
-        if (bt != null) TensorAssert.Close(Torch.Tensor(egb.Select(v => (float)v).ToArray(), cfg.OC), bt.Grad!, 1e-5, cfg + " bias grad");
+        string what = $"{cfg} [{strategy}]";
+        TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, 1e-5, what + " output");
+        TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, 1e-5, what + " input grad");
+        TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, 1e-5, what + " weight grad");
+        if (bt != null) TensorAssert.Close(Torch.Tensor(egb.Select(v => (float)v).ToArray(), cfg.OC), bt.Grad!, 1e-5, what + " bias grad");
     }
 
-    [Fact]
-    public void Results_do_not_depend_on_the_thread_count_for_the_forward_and_input_gradient()
+    [Theory]
+    [InlineData("PerSample")]
+    [InlineData("Batched")]
+    public void Results_do_not_depend_on_the_thread_count_for_the_forward_and_input_gradient(string strategyName)
     {
+        var strategy = Enum.Parse<ConvStrategy>(strategyName);
         var r = new Random(5);
         var x = Torch.Tensor(RandomData(r, 6 * 4 * 11 * 9), 6, 4, 11, 9);
         var w = Torch.Tensor(RandomData(r, 8 * 2 * 9), 8, 2, 3, 3);
@@ -119,13 +135,14 @@ public class ConvReferenceTests
             int old = ParallelFor.NumThreads;
             try
             {
+                ConvKernels.Strategy = strategy;
                 Torch.SetNumThreads(threads);
                 var xt = x.Detach().Clone().RequiresGrad_();
                 var y = F.Conv2d(xt, w, null, padding: 1, groups: 2);
                 y.Sum().Backward();
                 return y.ToArray().Concat(xt.Grad!.ToArray()).ToArray();
             }
-            finally { ParallelFor.NumThreads = old; }
+            finally { ParallelFor.NumThreads = old; ConvKernels.Strategy = ConvStrategy.Auto; }
         }
         Assert.Equal(Run(1), Run(3));
     }
