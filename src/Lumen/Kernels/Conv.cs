@@ -114,32 +114,29 @@ internal static class ConvKernels
         var geo = g;
         int n = g.N;
         if (n == 0) return;
-        ParallelFor.Run(n, 1, (n0, n1) =>
+        RunDynamic(n, s =>
         {
             int K = geo.K, P = geo.P, S = geo.S;
             float[]? cols = geo.Pointwise ? null : Buffer(ref _cols, (long)K * P);
-            for (int s = n0; s < n1; s++)
+            for (int gr = 0; gr < geo.Groups; gr++)
             {
-                for (int gr = 0; gr < geo.Groups; gr++)
+                int xg = xOff + (s * geo.C + gr * geo.Cg) * S;
+                int yg = yOff + (s * geo.OC + gr * geo.OCg) * P;
+                int wg = wOff + gr * geo.OCg * K;
+                if (cols == null)
+                    Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, x.AsSpan(xg, K * S), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
+                else
                 {
-                    int xg = xOff + (s * geo.C + gr * geo.Cg) * S;
-                    int yg = yOff + (s * geo.OC + gr * geo.OCg) * P;
-                    int wg = wOff + gr * geo.OCg * K;
-                    if (cols == null)
-                        Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, x.AsSpan(xg, K * S), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
-                    else
-                    {
-                        Im2Col(geo, x.AsSpan(xg, geo.Cg * S), cols.AsSpan(0, K * P), P);
-                        Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, cols.AsSpan(0, K * P), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
-                    }
+                    Im2Col(geo, x.AsSpan(xg, geo.Cg * S), cols.AsSpan(0, K * P), P);
+                    Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, cols.AsSpan(0, K * P), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
                 }
-                if (bias != null)
-                    for (int oc = 0; oc < geo.OC; oc++)
-                    {
-                        var row = y.AsSpan(yOff + (s * geo.OC + oc) * P, P);
-                        TensorPrimitives.Add(row, bias[biasOff + oc], row);
-                    }
             }
+            if (bias != null)
+                for (int oc = 0; oc < geo.OC; oc++)
+                {
+                    var row = y.AsSpan(yOff + (s * geo.OC + oc) * P, P);
+                    TensorPrimitives.Add(row, bias[biasOff + oc], row);
+                }
         });
     }
 
@@ -162,52 +159,66 @@ internal static class ConvKernels
         if (dw != null) dw.AsSpan(dwOff, wSize).Clear();
         if (n == 0 || P == 0) return;
 
-        // Fixed sample ranges ("units"), each with its own weight-gradient accumulator, summed in order at the end.
-        int units = Math.Min(n, ParallelFor.NumThreads);
-        float[]? partial = dw != null && units > 1 ? new float[(units - 1) * wSize] : null;
+        // Fixed sample ranges ("units"), each with its own weight-gradient accumulator, summed in unit order at the end:
+        // the result does not depend on which thread ran which unit, nor (up to 4 threads) on the thread count.
+        int units = dw == null ? n : (int)Math.Min(Math.Min(n, Math.Max(8, 2 * ParallelFor.NumThreads)), Math.Max(1, PartialLimit / wSize + 1));
+        float[]? partial = dw != null && units > 1 ? new float[(long)(units - 1) * wSize] : null;
 
-        ParallelFor.Run(units, 1, (u0, u1) =>
+        RunDynamic(units, u =>
         {
             float[]? cols = geo.Pointwise ? null : Buffer(ref _cols, (long)K * P);
             float[]? dcols = geo.Pointwise || dx == null ? null : Buffer(ref _dcols, (long)K * P);
-            for (int u = u0; u < u1; u++)
-            {
-                int s0 = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units);
-                float[]? acc = dw == null ? null : u == 0 ? dw : partial;
-                int accOff = u == 0 ? dwOff : (u - 1) * wSize;
-                for (int s = s0; s < s1; s++)
-                    for (int gr = 0; gr < geo.Groups; gr++)
+            int s0 = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units);
+            float[]? acc = dw == null ? null : u == 0 ? dw : partial;
+            int accOff = u == 0 ? dwOff : (u - 1) * wSize;
+            for (int s = s0; s < s1; s++)
+                for (int gr = 0; gr < geo.Groups; gr++)
+                {
+                    int xg = (s * geo.C + gr * geo.Cg) * S;
+                    int yg = dyOff + (s * geo.OC + gr * geo.OCg) * P;
+                    int wg = gr * geo.OCg * K;
+                    var dyG = dy.AsSpan(yg, geo.OCg * P);
+                    if (acc != null)
                     {
-                        int xg = (s * geo.C + gr * geo.Cg) * S;
-                        int yg = dyOff + (s * geo.OC + gr * geo.OCg) * P;
-                        int wg = gr * geo.OCg * K;
-                        var dyG = dy.AsSpan(yg, geo.OCg * P);
-                        if (acc != null)
+                        // dW[g] += dy[g] · colsᵀ
+                        ReadOnlySpan<float> c;
+                        if (cols == null) c = x!.AsSpan(xOff + xg, K * S);
+                        else { Im2Col(geo, x!.AsSpan(xOff + xg, geo.Cg * S), cols.AsSpan(0, K * P), P); c = cols.AsSpan(0, K * P); }
+                        Gemm.Sgemm(false, true, geo.OCg, K, P, 1f, dyG, P, c, P, 1f, acc.AsSpan(accOff + wg, geo.OCg * K), K);
+                    }
+                    if (dx != null)
+                    {
+                        // dcols = W[g]ᵀ · dy[g]; col2im adds it onto dx.
+                        if (dcols == null)
+                            Gemm.Sgemm(true, false, K, P, geo.OCg, 1f, w.AsSpan(wOff + wg), K, dyG, P, 0f, dx.AsSpan(dxOff + xg, K * S), P);
+                        else
                         {
-                            // dW[g] += dy[g] · colsᵀ
-                            ReadOnlySpan<float> c;
-                            if (cols == null) c = x!.AsSpan(xOff + xg, K * S);
-                            else { Im2Col(geo, x!.AsSpan(xOff + xg, geo.Cg * S), cols.AsSpan(0, K * P), P); c = cols.AsSpan(0, K * P); }
-                            Gemm.Sgemm(false, true, geo.OCg, K, P, 1f, dyG, P, c, P, 1f, acc.AsSpan(accOff + wg, geo.OCg * K), K);
-                        }
-                        if (dx != null)
-                        {
-                            // dcols = W[g]ᵀ · dy[g]; col2im adds it onto dx.
-                            if (dcols == null)
-                                Gemm.Sgemm(true, false, K, P, geo.OCg, 1f, w.AsSpan(wOff + wg), K, dyG, P, 0f, dx.AsSpan(dxOff + xg, K * S), P);
-                            else
-                            {
-                                Gemm.Sgemm(true, false, K, P, geo.OCg, 1f, w.AsSpan(wOff + wg), K, dyG, P, 0f, dcols.AsSpan(0, K * P), P);
-                                Col2Im(geo, dcols.AsSpan(0, K * P), P, dx.AsSpan(dxOff + xg, geo.Cg * S));
-                            }
+                            Gemm.Sgemm(true, false, K, P, geo.OCg, 1f, w.AsSpan(wOff + wg), K, dyG, P, 0f, dcols.AsSpan(0, K * P), P);
+                            Col2Im(geo, dcols.AsSpan(0, K * P), P, dx.AsSpan(dxOff + xg, geo.Cg * S));
                         }
                     }
-            }
+                }
         });
 
         if (partial != null)
             for (int u = 1; u < units; u++)
                 TensorPrimitives.Add(dw.AsSpan(dwOff, wSize), partial.AsSpan((u - 1) * wSize, wSize), dw.AsSpan(dwOff, wSize));
+    }
+
+    /// <summary>Bound, in floats, of the per-unit weight-gradient partial sums (64 MB).</summary>
+    private const long PartialLimit = 1 << 24;
+
+    /// <summary>Runs body(0) … body(units − 1) on up to NumThreads threads, each thread taking the next unit as it
+    /// finishes one, so a core that is busy elsewhere delays only its own unit.</summary>
+    private static void RunDynamic(int units, Action<int> body)
+    {
+        if (units <= 0) return;
+        var next = new int[1];
+        ParallelFor.Run(Math.Min(units, ParallelFor.NumThreads), 1, (t0, t1) =>
+        {
+            int u;
+            while ((u = Interlocked.Increment(ref next[0]) - 1) < units) body(u);
+        });
     }
 
     // ------------------------------------------------------------------ batched: one SGEMM over many samples
