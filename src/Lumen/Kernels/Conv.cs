@@ -81,16 +81,17 @@ internal enum ConvStrategy
 /// <item>weight gradient: dW[g] (OCg×K) += dy[g] (OCg×P) · colsᵀ.</item>
 /// </list>
 /// A pointwise (1×1, stride 1, unpadded) convolution multiplies the input directly. Two ways to use the threads
-/// (<see cref="ConvStrategy"/>): per sample (threads over samples, each SGEMM single-threaded inside its worker; the
-/// weight gradient is summed per fixed sample range and the partial sums added in range order, so a run is
-/// reproducible for a given thread count), or batched (a chunk of samples side by side in one column matrix, one
-/// multi-threaded SGEMM; bit-identical for any thread count). A single sample lets SGEMM use the threads.
+/// (<see cref="ConvStrategy"/>): per sample, the default (threads take samples one at a time, each SGEMM single-threaded
+/// inside its worker; the weight gradient is summed per fixed range of samples, at most 8 ranges, and the partial sums
+/// added in range order, so it does not depend on which thread ran what, nor on the thread count up to 4), or batched
+/// (a chunk of samples side by side in one column matrix, one multi-threaded SGEMM). A single sample lets SGEMM use
+/// the threads.
 /// Column buffers are thread-local and reused from call to call.
 /// Transposed convolution is the same three products with roles exchanged (see <c>F.ConvTranspose*</c>).
 /// </summary>
 internal static class ConvKernels
 {
-    [ThreadStatic] private static float[]? _cols, _dcols;
+    [ThreadStatic] private static float[]? _cols, _dcols, _partial;
 
     private static float[] Buffer(ref float[]? buf, long size)
     {
@@ -162,7 +163,12 @@ internal static class ConvKernels
         // Fixed sample ranges ("units"), each with its own weight-gradient accumulator, summed in unit order at the end:
         // the result does not depend on which thread ran which unit, nor (up to 4 threads) on the thread count.
         int units = dw == null ? n : (int)Math.Min(Math.Min(n, Math.Max(8, 2 * ParallelFor.NumThreads)), Math.Max(1, PartialLimit / wSize + 1));
-        float[]? partial = dw != null && units > 1 ? new float[(long)(units - 1) * wSize] : null;
+        float[]? partial = null;
+        if (dw != null && units > 1)
+        {
+            partial = Buffer(ref _partial, (long)(units - 1) * wSize);   // the calling thread's, reused
+            partial.AsSpan(0, (units - 1) * wSize).Clear();
+        }
 
         RunDynamic(units, u =>
         {
