@@ -1,0 +1,109 @@
+namespace Lumen.Kernels;
+
+/// <summary>
+/// Padding by index maps (constant, reflect, replicate and circular padding share it): a contiguous tensor is viewed as
+/// <c>outer</c> blocks of the k padded trailing dimensions; along padded dimension d, output index o reads input
+/// index <c>maps[d][o]</c>, or the fill value where that is −1. The backward pass adds each output gradient onto the
+/// input element it was read from (several outputs read the same input under reflect/replicate/circular).
+/// Along the last dimension, outputs [runLo, runHi) read the input run starting at runLo − shift and are copied as a block.
+/// </summary>
+internal static class PadKernels
+{
+    /// <summary>y (outer × outDims) from x (outer × inDims, at <paramref name="xOff"/>), every element written.</summary>
+    public static void Forward(float[] x, int xOff, float[] y, int outer, int[] inDims, int[] outDims, int[][] maps,
+                               float value, int runLo, int runHi, int shift)
+    {
+        int inBlock = Prod(inDims), outBlock = Prod(outDims);
+        if (outBlock == 0 || outer == 0) return;
+        var inStrides = Strides(inDims);
+        int k = inDims.Length, last = outDims[k - 1], rows = outBlock / last;
+        var lastMap = maps[k - 1];
+        ParallelFor.Run(outer, Math.Max(1, 32768 / outBlock), (b0, b1) =>
+        {
+            var idx = new int[k];
+            for (int b = b0; b < b1; b++)
+            {
+                Array.Clear(idx);
+                int src = xOff + b * inBlock;
+                for (int r = 0; r < rows; r++)
+                {
+                    var dst = y.AsSpan(b * outBlock + r * last, last);
+                    int rowBase = RowBase(maps, idx, inStrides, k);
+                    if (rowBase < 0) dst.Fill(value);
+                    else
+                    {
+                        var xs = x.AsSpan(src + rowBase, inDims[k - 1]);
+                        for (int j = 0; j < runLo; j++) { int m = lastMap[j]; dst[j] = m < 0 ? value : xs[m]; }
+                        if (runHi > runLo) xs.Slice(runLo - shift, runHi - runLo).CopyTo(dst.Slice(runLo));
+                        for (int j = runHi; j < last; j++) { int m = lastMap[j]; dst[j] = m < 0 ? value : xs[m]; }
+                    }
+                    Next(idx, outDims, k);
+                }
+            }
+        });
+    }
+
+    /// <summary>dx (outer × inDims, overwritten) = the adjoint of <see cref="Forward"/> applied to dy (outer × outDims,
+    /// at <paramref name="dyOff"/>).</summary>
+    public static void Backward(float[] dy, int dyOff, float[] dx, int outer, int[] inDims, int[] outDims, int[][] maps)
+    {
+        int inBlock = Prod(inDims), outBlock = Prod(outDims);
+        dx.AsSpan(0, outer * inBlock).Clear();
+        if (outBlock == 0 || outer == 0) return;
+        var inStrides = Strides(inDims);
+        int k = inDims.Length, last = outDims[k - 1], rows = outBlock / last;
+        var lastMap = maps[k - 1];
+        ParallelFor.Run(outer, Math.Max(1, 32768 / outBlock), (b0, b1) =>
+        {
+            var idx = new int[k];
+            for (int b = b0; b < b1; b++)
+            {
+                Array.Clear(idx);
+                var dxb = dx.AsSpan(b * inBlock, inBlock);
+                for (int r = 0; r < rows; r++)
+                {
+                    int rowBase = RowBase(maps, idx, inStrides, k);
+                    if (rowBase >= 0)
+                    {
+                        var g = dy.AsSpan(dyOff + b * outBlock + r * last, last);
+                        var d = dxb.Slice(rowBase);
+                        for (int j = 0; j < last; j++) { int m = lastMap[j]; if (m >= 0) d[m] += g[j]; }
+                    }
+                    Next(idx, outDims, k);
+                }
+            }
+        });
+    }
+
+    /// <summary>Input offset of the row at output index <paramref name="idx"/> (last entry ignored), −1 in the fill.</summary>
+    private static int RowBase(int[][] maps, int[] idx, int[] inStrides, int k)
+    {
+        int off = 0;
+        for (int d = 0; d < k - 1; d++)
+        {
+            int m = maps[d][idx[d]];
+            if (m < 0) return -1;
+            off += m * inStrides[d];
+        }
+        return off;
+    }
+
+    /// <summary>Advances the row index over dims 0..k−2 in row-major order.</summary>
+    private static void Next(int[] idx, int[] dims, int k)
+    {
+        for (int d = k - 2; d >= 0; d--)
+        {
+            if (++idx[d] < dims[d]) return;
+            idx[d] = 0;
+        }
+    }
+
+    private static int Prod(int[] v) { int p = 1; foreach (var x in v) p *= x; return p; }
+
+    private static int[] Strides(int[] dims)
+    {
+        var s = new int[dims.Length];
+        for (int i = dims.Length - 1, acc = 1; i >= 0; i--) { s[i] = acc; acc *= dims[i]; }
+        return s;
+    }
+}

@@ -1,0 +1,150 @@
+using Lumen.Kernels;
+using Lumen.NN;
+using Xunit;
+
+namespace Lumen.Tests.NN.Conv;
+
+/// <summary>The im2col + SGEMM path against the direct-convolution definition (<see cref="NaiveConv"/>) on many odd
+/// configurations: every dimensionality, strides larger than the kernel, dilation, asymmetric "same" padding, groups,
+/// depthwise and pointwise (the no-im2col path), batch 1 (SGEMM's own threads) and larger batches (threads over
+/// samples with per-range weight-gradient sums).</summary>
+public class ConvReferenceTests
+{
+    private static float[] RandomData(Random r, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    /// <summary>Deterministic pseudo-random configurations whose output is non-empty.</summary>
+    public static IEnumerable<object[]> RandomConfigs()
+    {
+        var r = new Random(20240601);
+        int made = 0;
+        while (made < 60)
+        {
+            int dims = 1 + made % 3;
+            bool transposed = made % 4 == 3;
+            int groups = r.Next(3) == 0 ? r.Next(1, 4) : 1;
+            int c = groups * r.Next(1, 4), oc = groups * r.Next(1, 4);
+            var k = Enumerable.Range(0, dims).Select(_ => r.Next(1, 5)).ToArray();
+            var s = Enumerable.Range(0, dims).Select(_ => r.Next(1, 4)).ToArray();
+            var d = Enumerable.Range(0, dims).Select(_ => r.Next(1, 3)).ToArray();
+            var p = Enumerable.Range(0, dims).Select(i => r.Next(0, k[i] + 1)).ToArray();
+            var pa = (int[])p.Clone();
+            var op = new int[dims];
+            bool same = false;
+            if (transposed)
+                for (int i = 0; i < dims; i++) op[i] = r.Next(0, Math.Max(s[i], d[i]));
+            else if (r.Next(4) == 0)
+            {
+                // padding="same" (stride 1): d·(k−1) split with the extra element after
+                same = true;
+                for (int i = 0; i < dims; i++) { s[i] = 1; int tot = d[i] * (k[i] - 1); p[i] = tot / 2; pa[i] = tot - p[i]; }
+            }
+            int maxIn = dims == 3 ? 6 : dims == 2 ? 9 : 14;
+            var inSize = Enumerable.Range(0, dims).Select(_ => r.Next(1, maxIn)).ToArray();
+            int n = r.Next(3) == 0 ? 1 : r.Next(2, 6);
+            var cfg = new NaiveConv.Config(dims, n, c, oc, groups, inSize, k, s, p, pa, d, op, transposed, r.Next(3) != 0, same);
+                        if (cfg.Out().Any(o => o <= 0)) continue;
+            made++;
+            yield return new object[] { cfg };
+        }
+        // The pointwise path (1×1, stride 1, no padding), with and without groups, and a single sample.
+        yield return new object[] { new NaiveConv.Config(2, 3, 4, 6, 1, new[] { 5, 7 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 0, 0 }, new[] { 1, 1 }, new[] { 0, 0 }, false, true) };
+        yield return new object[] { new NaiveConv.Config(3, 2, 6, 4, 2, new[] { 2, 3, 4 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 0, 0, 0 }, new[] { 0, 0, 0 }, new[] { 1, 1, 1 }, new[] { 0, 0, 0 }, false, true) };
+        yield return new object[] { new NaiveConv.Config(1, 1, 3, 5, 1, new[] { 9 }, new[] { 1 }, new[] { 1 }, new[] { 0 }, new[] { 0 }, new[] { 1 }, new[] { 0 }, true, false) };
+        // Depthwise with a stride larger than the kernel; a batch large enough to split over threads.
+        yield return new object[] { new NaiveConv.Config(2, 7, 4, 8, 4, new[] { 9, 8 }, new[] { 2, 2 }, new[] { 3, 3 }, new[] { 1, 0 }, new[] { 1, 0 }, new[] { 1, 1 }, new[] { 0, 0 }, false, true) };
+        // Padding wider than the input (every tap of some outputs falls in the padding).
+        yield return new object[] { new NaiveConv.Config(2, 2, 2, 3, 1, new[] { 2, 3 }, new[] { 3, 3 }, new[] { 1, 2 }, new[] { 3, 3 }, new[] { 3, 3 }, new[] { 2, 1 }, new[] { 0, 0 }, false, true) };
+    }
+
+    [Theory]
+    [MemberData(nameof(RandomConfigs))]
+    public void Fast_convolution_and_its_gradients_equal_the_direct_definition(NaiveConv.Config cfg)
+    {
+        foreach (var strategy in new[] { ConvStrategy.PerSample, ConvStrategy.Batched })
+        {
+            ConvKernels.Strategy = strategy;
+            // A column bound of a few samples' worth makes the batched path work in several chunks.
+            ConvKernels.ColumnLimitOverride = 2L * cfg.Kernel.Aggregate(cfg.C / cfg.Groups, (a, b) => a * b) * cfg.Out().Aggregate(1, (a, b) => a * b) + 1;
+            try { Check(cfg, strategy); }
+            finally { ConvKernels.Strategy = ConvStrategy.Auto; ConvKernels.ColumnLimitOverride = null; }
+        }
+    }
+
+    private static void Check(NaiveConv.Config cfg, ConvStrategy strategy)
+    {
+        var r = new Random(cfg.GetHashCode() & 0x7fffffff);
+        var xShape = new[] { cfg.N, cfg.C }.Concat(cfg.In).ToArray();
+        var wShape = cfg.WeightShape();
+        var x = RandomData(r, xShape.Aggregate(1, (a, b) => a * b));
+        var w = RandomData(r, wShape.Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        var yShape = new[] { cfg.N, cfg.OC }.Concat(cfg.Out()).ToArray();
+        var gy = RandomData(r, yShape.Aggregate(1, (a, b) => a * b));
+        var (ey, egx, egw, egb) = NaiveConv.Run(cfg, x, w, b, gy);
+
+        var xt = Torch.Tensor(x, xShape).RequiresGrad_();
+        var wt = Torch.Tensor(w, wShape).RequiresGrad_();
+        var bt = b == null ? null : Torch.Tensor(b, cfg.OC).RequiresGrad_();
+        Tensor y;
+        if (cfg.Transposed)
+        {
+            IntTuple st = cfg.Stride, p = cfg.PadBefore, op = cfg.OutputPadding, d = cfg.Dilation;
+            y = cfg.Dims switch
+            {
+                1 => F.ConvTranspose1d(xt, wt, bt, st, p, op, cfg.Groups, d),
+                2 => F.ConvTranspose2d(xt, wt, bt, st, p, op, cfg.Groups, d),
+                _ => F.ConvTranspose3d(xt, wt, bt, st, p, op, cfg.Groups, d),
+            };
+        }
+        else
+        {
+            ConvPadding p = cfg.Same ? "same" : cfg.PadBefore;
+            IntTuple st = cfg.Stride, d = cfg.Dilation;
+            y = cfg.Dims switch
+            {
+                1 => F.Conv1d(xt, wt, bt, st, p, d, cfg.Groups),
+                2 => F.Conv2d(xt, wt, bt, st, p, d, cfg.Groups),
+                _ => F.Conv3d(xt, wt, bt, st, p, d, cfg.Groups),
+            };
+        }
+        y.Backward(Torch.Tensor(gy, yShape));
+
+        string what = $"{cfg} [{strategy}]";
+        TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, 1e-5, what + " output");
+        TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, 1e-5, what + " input grad");
+        TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, 1e-5, what + " weight grad");
+        if (bt != null) TensorAssert.Close(Torch.Tensor(egb.Select(v => (float)v).ToArray(), cfg.OC), bt.Grad!, 1e-5, what + " bias grad");
+    }
+
+    [Theory]
+    [InlineData("PerSample")]
+    [InlineData("Batched")]
+    public void Results_and_all_gradients_are_bit_identical_for_1_and_3_threads(string strategyName)
+    {
+        var strategy = Enum.Parse<ConvStrategy>(strategyName);
+        var r = new Random(5);
+        var x = Torch.Tensor(RandomData(r, 6 * 4 * 11 * 9), 6, 4, 11, 9);
+        var w = Torch.Tensor(RandomData(r, 8 * 2 * 9), 8, 2, 3, 3);
+        float[] Run(int threads)
+        {
+            int old = ParallelFor.NumThreads;
+            try
+            {
+                ConvKernels.Strategy = strategy;
+                Torch.SetNumThreads(threads);
+                var xt = x.Detach().Clone().RequiresGrad_();
+                var wt = w.Detach().Clone().RequiresGrad_();
+                var y = F.Conv2d(xt, wt, null, padding: 1, groups: 2);
+                y.Sum().Backward();
+                return y.ToArray().Concat(xt.Grad!.ToArray()).Concat(wt.Grad!.ToArray()).ToArray();
+            }
+            finally { ParallelFor.NumThreads = old; ConvKernels.Strategy = ConvStrategy.Auto; }
+        }
+        Assert.Equal(Run(1), Run(3));
+    }
+}
