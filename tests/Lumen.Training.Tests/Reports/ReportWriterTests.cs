@@ -127,4 +127,20 @@ public sealed class ReportWriterTests : IDisposable
         var again = RunReport.Load(_dir);
         Assert.Equal(ReportWriter.RenderHtml(report), ReportWriter.RenderHtml(again));
     }
+    [Fact]
+    public void Binary_results_draw_a_2x2_heatmap_and_multi_label_results_draw_bars_only()
+    {
+        var bin = new Lumen.Training.Metrics.ClassificationMetrics(2, task: Lumen.Training.Metrics.ClassificationTask.Binary);
+        bin.Update(Torch.Tensor(new float[] { 2, -1, 0.5f, -3, 1 }), Torch.Tensor(new float[] { 1, 0, 0, 0, 1 }));
+        var binary = new RunReport { Name = "bin", Test = bin.Compute(), ClassNames = ["neg", "pos"] };
+        var figs = ReportWriter.BuildFigures(binary);
+        Assert.Equal(["confusion", "per_class"], figs.Select(f => f.Name));
+        Assert.Equal(4, figs[0].Ops.OfType<RectOp>().Count(o => o.Fill is not null && o.W == o.H));
+
+        var ml = new Lumen.Training.Metrics.ClassificationMetrics(3, task: Lumen.Training.Metrics.ClassificationTask.MultiLabel);
+        ml.Update(Torch.Tensor(new float[,] { { 1, -1, 2 }, { -1, 1, -2 } }), Torch.Tensor(new float[,] { { 1, 0, 1 }, { 0, 0, 1 } }));
+        var multi = new RunReport { Name = "ml", Valid = ml.Compute() };
+        Assert.Equal(["per_class"], ReportWriter.BuildFigures(multi).Select(f => f.Name));
+        ParseXml(ReportWriter.RenderHtml(multi));
+    }
 }
