@@ -36,9 +36,36 @@ public abstract class Module
     public Tensor Call(Tensor input)
     {
         foreach (var h in _preHooks.ToArray()) input = h(this, input) ?? input;
-        var output = Forward(input);
+        Tensor output;
+        try { output = Forward(input); }
+        catch (ShapeMismatchException ex)
+        {
+            var withPath = WithModulePath(ex);
+            if (ReferenceEquals(withPath, ex)) throw;
+            throw withPath;
+        }
         foreach (var h in _hooks.ToArray()) output = h(this, input, output) ?? output;
         return output;
+    }
+
+    private const string FailedModuleKey = "Lumen.FailedModule", BareMessageKey = "Lumen.BareMessage";
+
+    /// <summary>Prefixes a shape error with the dotted path, from this module, of the innermost module that raised it
+    /// (<c>layer4.fc1: Linear(in_features=2048, …) got input [64, 8]: …</c>). Each enclosing <see cref="Call"/> redoes
+    /// this, so the outermost module called gives the full path.</summary>
+    private ShapeMismatchException WithModulePath(ShapeMismatchException ex)
+    {
+        if (ex.Data[FailedModuleKey] is not Module failed)
+        {
+            ex.Data[FailedModuleKey] = this;
+            ex.Data[BareMessageKey] = ex.Message;
+            return ex;
+        }
+        var path = NamedModules().FirstOrDefault(m => ReferenceEquals(m.Module, failed)).Name;
+        if (string.IsNullOrEmpty(path)) return ex;
+        var wrapped = new ShapeMismatchException($"{path}: {ex.Data[BareMessageKey]}", ex.InnerException ?? ex);
+        foreach (var key in new[] { FailedModuleKey, BareMessageKey }) wrapped.Data[key] = ex.Data[key];
+        return wrapped;
     }
 
     // ------------------------------------------------------------------ registration

@@ -4,4 +4,5 @@ namespace Lumen;
 public sealed class ShapeMismatchException : ArgumentException
 {
     public ShapeMismatchException(string message) : base(message) { }
+    public ShapeMismatchException(string message, Exception inner) : base(message, inner) { }
 }
