@@ -152,7 +152,7 @@ internal static class ModelBench
         bool havePy = File.Exists("/usr/bin/python3") && File.Exists(py);
         Console.WriteLine($"Training step = forward + CrossEntropyLoss + zero_grad + backward + optimizer step (inference: forward under no_grad), " +
                           $"{threads} threads each side, one child process per case and side, {rounds} rounds interleaved (Lumen then PyTorch), " +
-                          $"{windows} timing windows per process; images/s shown as median / best over all windows of all rounds; " +
+                          $"{windows} timing windows per process; images/s shown as median of the per-process medians / best single window; " +
                           "ratio = Lumen / PyTorch of the medians; alloc = Lumen managed bytes allocated per step after warm-up " +
                           "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (Lumen VmHWM, PyTorch ru_maxrss).");
         Console.WriteLine($"{"case",-28} {"PyTorch img/s",17} {"Lumen img/s",17} {"ratio",6} {"alloc/step",11} {"gen0/2",7} {"RSS PT MB",9} {"RSS Lumen",9}");
