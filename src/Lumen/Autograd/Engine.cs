@@ -17,6 +17,13 @@ internal static class Engine
     public static Tensor?[] Run(Tensor[] roots, Tensor[]? rootGrads, bool retainGraph, Tensor[]? captureInputs)
     {
         using var _ = Autograd.NoGrad();
+        int previousEpoch = BufferPool.BeginEpoch();
+        try { return RunCore(roots, rootGrads, retainGraph, captureInputs); }
+        finally { BufferPool.EndEpoch(previousEpoch); }
+    }
+
+    private static Tensor?[] RunCore(Tensor[] roots, Tensor[]? rootGrads, bool retainGraph, Tensor[]? captureInputs)
+    {
         var grads = new Dictionary<Node, Tensor>(ReferenceEqualityComparer.Instance);
         var captured = captureInputs == null ? null : new Tensor?[captureInputs.Length];
 
@@ -39,7 +46,7 @@ internal static class Engine
                     throw new InvalidOperationException($"Backward(): grad can be implicitly created only for scalar outputs; this output has shape {root.Shape}.");
                 g = Torch.OnesLike(root);
             }
-            if (root.GradFn == null) Deliver(root, g, captureInputs, captured);
+            if (root.GradFn == null) Deliver(root, g, captureInputs, captured, grads, Array.Empty<Tensor?>(), 0);
             else Accumulate(grads, root.GradFn, g);
         }
 
@@ -81,9 +88,16 @@ internal static class Engine
                     if (edge?.Node is { } skipped && --deps[skipped] == 0) ready.Push(skipped);
                 continue;
             }
-            if (node.RetainedOutput is { } kept && captureInputs == null) kept.Grad = kept.Grad == null ? gOut : kept.Grad.Add(gOut);
+            if (node.RetainedOutput is { } kept && captureInputs == null)
+            {
+                if (kept.Grad == null) Escape(gOut);
+                kept.Grad = kept.Grad == null ? gOut : kept.Grad.Add(gOut);
+            }
             if (captureNodes != null && captureNodes.TryGetValue(node, out var ci))
-                captured![ci] = captured[ci] == null ? gOut : captured[ci]!.Add(gOut);
+            {
+                if (captured![ci] == null) Escape(gOut);
+                captured[ci] = captured[ci] == null ? gOut : captured[ci]!.Add(gOut);
+            }
 
             var inGrads = node.Apply(gOut);
             if (!retainGraph) node.Release();
@@ -94,32 +108,77 @@ internal static class Engine
                 var g = inGrads[i];
                 if (edge.Node == null)
                 {
-                    if (g != null) Deliver(edge.Leaf!, g, captureInputs, captured);
+                    if (g != null) Deliver(edge.Leaf!, g, captureInputs, captured, grads, inGrads, i + 1);
                     continue;
                 }
                 var next = edge.Node;
-                if (g != null) Accumulate(grads, next, g);
+                if (g != null) Accumulate(grads, next, g, inGrads, i + 1);
                 if (--deps[next] == 0) ready.Push(next);
             }
+            // The node has consumed its gradient; recycle it unless something still pending shares its buffer.
+            ReleaseIfDead(gOut, grads, null, 0);
         }
         return captured ?? Array.Empty<Tensor?>();
     }
 
-    private static void Accumulate(Dictionary<Node, Tensor> grads, Node node, Tensor g) =>
-        grads[node] = grads.TryGetValue(node, out var prev) ? prev.Add(g) : g;
+    private static void Accumulate(Dictionary<Node, Tensor> grads, Node node, Tensor g, Tensor?[]? siblings = null, int from = 0)
+    {
+        if (!grads.TryGetValue(node, out var prev)) { grads[node] = g; return; }
+        var sum = prev.Add(g);
+        grads[node] = sum;
+        ReleaseIfDead(prev, grads, siblings, from);
+        ReleaseIfDead(g, grads, siblings, from);
+    }
 
-    private static void Deliver(Tensor leaf, Tensor g, Tensor[]? captureInputs, Tensor?[]? captured)
+    private static void Deliver(Tensor leaf, Tensor g, Tensor[]? captureInputs, Tensor?[]? captured,
+                                Dictionary<Node, Tensor> grads, Tensor?[] siblings, int from)
     {
         if (captureInputs != null)
         {
             int idx = Array.FindIndex(captureInputs, t => ReferenceEquals(t, leaf));
-            if (idx >= 0) captured![idx] = captured[idx] == null ? g : captured[idx]!.Add(g);
+            if (idx >= 0)
+            {
+                if (captured![idx] == null) Escape(g);
+                captured[idx] = captured[idx] == null ? g : captured[idx]!.Add(g);
+            }
             return;
         }
         if (g.Shape != leaf.Shape)
             throw new InvalidOperationException($"Internal error: gradient of shape {g.Shape} for a leaf of shape {leaf.Shape}.");
-        // Gradients accumulate; a fresh grad is copied so later in-place updates never alias graph values.
-        if (leaf.Grad == null) leaf.Grad = g.Detach().Clone();
-        else leaf.Grad.Add_(g);
+        // Gradients accumulate; a fresh grad is copied so later in-place updates never alias graph values. A buffer the
+        // engine made in this pass and that nothing else shares is already fresh: the leaf takes it without a copy.
+        if (leaf.Grad == null)
+        {
+            if (Owned(g) && g.IsDense && !Shared(g.Storage, grads, siblings, from)) { Escape(g); leaf.Grad = g.Detach(); }
+            else leaf.Grad = g.Detach().Clone();
+        }
+        else
+        {
+            leaf.Grad.Add_(g);
+            ReleaseIfDead(g, grads, siblings, from);
+        }
+    }
+
+    /// <summary>Whether this pass allocated <paramref name="t"/>'s buffer and may still recycle it.</summary>
+    private static bool Owned(Tensor t) => t.Storage.Epoch != 0 && t.Storage.Epoch == BufferPool.CurrentEpoch;
+
+    /// <summary>Marks a gradient as handed to user code: its buffer is never recycled.</summary>
+    private static void Escape(Tensor t) => t.Storage.Epoch = 0;
+
+    /// <summary>Whether a pending gradient, or one the current node produced that is not yet handed on
+    /// (<paramref name="siblings"/> from index <paramref name="from"/>), views <paramref name="s"/>.</summary>
+    private static bool Shared(Storage s, Dictionary<Node, Tensor> grads, Tensor?[]? siblings, int from)
+    {
+        foreach (var t in grads.Values) if (ReferenceEquals(t.Storage, s)) return true;
+        if (siblings != null)
+            for (int i = from; i < siblings.Length; i++) if (siblings[i] is { } t && ReferenceEquals(t.Storage, s)) return true;
+        return false;
+    }
+
+    private static void ReleaseIfDead(Tensor t, Dictionary<Node, Tensor> grads, Tensor?[]? siblings, int from)
+    {
+        if (!Owned(t) || Shared(t.Storage, grads, siblings, from)) return;
+        Escape(t);   // released once; the tensor object itself is unreachable from here on
+        BufferPool.Return((float[])t.Storage.Data);
     }
 }
