@@ -426,6 +426,13 @@ def torchvision_cases(pth_dir):
             c["x_seed"] = 1000 + seed
             c["x_sum"] = float(x.double().sum())
             c["out_eval"] = t(model(x))
+        if name != "vgg11_bn":  # input gradient of the eval-mode model for a seeded upstream gradient
+            xg = x.clone().requires_grad_(True)
+            out = model(xg)
+            g = randn(out.shape, 2000 + seed)
+            (out * g).sum().backward()
+            c["g_seed"] = 2000 + seed
+            c["grad_x"] = sampled(xg.grad)
         if pth_dir:
             torch.save({"x": x, "out": c["out_eval"]}, os.path.join(pth_dir, f"{name}_seed{seed}_io.pt"))
             torch.save(model.state_dict(), os.path.join(pth_dir, f"{name}_seed{seed}_warm.pth"))

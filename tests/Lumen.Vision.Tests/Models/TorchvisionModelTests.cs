@@ -92,6 +92,18 @@ public class TorchvisionModelTests
                 y = fresh.Call(ModelFixtures.Randn(evalShape, c.GetProperty("x_seed").GetInt64()));
             _log.WriteLine($"{name}: eval forward in {sw.ElapsedMilliseconds} ms");
             ModelFixtures.Close(ModelFixtures.Tensor(c.GetProperty("out_eval")), y, 1e-4, $"{name} eval output after the .pth round trip");
+
+            if (c.TryGetProperty("grad_x", out var gx))
+            {
+                var xg = ModelFixtures.Randn(evalShape, c.GetProperty("x_seed").GetInt64()).RequiresGrad_(true);
+                var yg = fresh.Call(xg);
+                yg.Mul(ModelFixtures.Randn(yg.Shape.ToArray(), c.GetProperty("g_seed").GetInt64())).Sum().Backward();
+                var grad = xg.Grad!.ToArray<float>();
+                int step = gx.GetProperty("step").GetInt32();
+                var sampled = ModelFixtures.Tensor(gx.GetProperty("values"));
+                var ours = Torch.Tensor(Enumerable.Range(0, sampled.Numel()).Select(i => grad[i * step]).ToArray());
+                ModelFixtures.Close(sampled, ours, 1e-4, $"{name} input gradient (every {step}th element)");
+            }
         }
         finally
         {
