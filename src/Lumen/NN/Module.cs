@@ -156,6 +156,11 @@ public abstract class Module
     /// <summary>Direct submodules, PyTorch's <c>children()</c>.</summary>
     public IEnumerable<Module> Children() => NamedChildren().Select(c => c.Module);
 
+    /// <summary>The registered submodule slots in order with duplicates kept (one module registered under two names
+    /// appears twice), PyTorch's <c>_modules.items()</c>: what Sequential runs and what the state dict walks.</summary>
+    internal IEnumerable<(string Name, Module Module)> ModuleSlots() =>
+        _modules.Where(m => m.Value != null).Select(m => (m.Key, m.Value!));
+
     /// <summary>This module and every submodule, depth first, each once, with dotted names ("" for this one),
     /// PyTorch's <c>named_modules()</c>.</summary>
     public IEnumerable<(string Name, Module Module)> NamedModules(string prefix = "")
@@ -245,16 +250,22 @@ public abstract class Module
     // ------------------------------------------------------------------ state dict
 
     /// <summary>Parameters and persistent buffers by dotted name, in registration order, PyTorch's <c>state_dict()</c>.
-    /// The tensors are detached views of the live data (no copy).</summary>
+    /// The tensors are detached views of the live data (no copy). A module registered under several names appears
+    /// under each of them, as in PyTorch.</summary>
     public OrderedDictionary<string, Tensor> StateDict()
     {
         var d = new OrderedDictionary<string, Tensor>();
-        foreach (var (name, m) in NamedModules())
-        {
-            foreach (var p in m._parameters) if (p.Value != null) d[Join(name, p.Key)] = p.Value.Detach();
-            foreach (var b in m._buffers) if (b.Value != null && !m._nonPersistent.Contains(b.Key)) d[Join(name, b.Key)] = b.Value.Detach();
-        }
+        AddStateTo(d, "");
         return d;
+    }
+
+    // Like PyTorch's state_dict, this walks _modules without removing duplicates: a block shared under several names
+    // (DLwPT's n_blocks * [ResBlock(...)]) gives one key per name, all holding the same tensor.
+    private void AddStateTo(OrderedDictionary<string, Tensor> d, string prefix)
+    {
+        foreach (var p in _parameters) if (p.Value != null) d[Join(prefix, p.Key)] = p.Value.Detach();
+        foreach (var b in _buffers) if (b.Value != null && !_nonPersistent.Contains(b.Key)) d[Join(prefix, b.Key)] = b.Value.Detach();
+        foreach (var m in _modules) m.Value?.AddStateTo(d, Join(prefix, m.Key));
     }
 
     /// <summary>Copies values from <paramref name="stateDict"/> into the parameters and buffers, PyTorch's

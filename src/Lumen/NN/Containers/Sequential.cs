@@ -3,7 +3,8 @@ using System.Collections;
 namespace Lumen.NN;
 
 /// <summary>Runs its modules in order, PyTorch's <c>nn.Sequential</c>. Built from a list (named "0", "1", …), from
-/// (name, module) pairs, or empty and filled with <see cref="Module.AddModule"/>; indexable and sliceable.</summary>
+/// (name, module) pairs, or empty and filled with <see cref="Module.AddModule"/>; indexable and sliceable. As in PyTorch,
+/// running, counting, indexing and enumerating see every registered slot: one module added n times runs n times.</summary>
 public class Sequential : Module, IEnumerable<Module>
 {
     /// <summary>An empty Sequential, filled with <see cref="Module.AddModule"/> (seed 004's layer1).</summary>
@@ -23,19 +24,19 @@ public class Sequential : Module, IEnumerable<Module>
 
     public override Tensor Forward(Tensor input)
     {
-        foreach (var m in Children()) input = m.Call(input);
+        foreach (var (_, m) in ModuleSlots()) input = m.Call(input);
         return input;
     }
 
     /// <summary>Number of modules.</summary>
-    public int Count => Children().Count();
+    public int Count => ModuleSlots().Count();
 
     /// <summary>The module at <paramref name="index"/> (negative counts from the end).</summary>
     public Module this[int index]
     {
         get
         {
-            var list = Children().ToList();
+            var list = ModuleSlots().Select(s => s.Module).ToList();
             int i = index < 0 ? index + list.Count : index;
             if (i < 0 || i >= list.Count) throw new IndexOutOfRangeException($"index {index} is out of range for a Sequential of {list.Count} modules.");
             return list[i];
@@ -47,7 +48,7 @@ public class Sequential : Module, IEnumerable<Module>
     {
         get
         {
-            var list = NamedChildren().ToList();
+            var list = ModuleSlots().ToList();
             var (off, len) = range.GetOffsetAndLength(list.Count);
             return new Sequential(list.Skip(off).Take(len).Select(c => (c.Name, c.Module)).ToArray());
         }
@@ -56,6 +57,6 @@ public class Sequential : Module, IEnumerable<Module>
     /// <summary>Appends a module named by its position, PyTorch's <c>append</c>.</summary>
     public Sequential Append(Module module) { AddModule(Count.ToString(), module); return this; }
 
-    public IEnumerator<Module> GetEnumerator() => Children().GetEnumerator();
+    public IEnumerator<Module> GetEnumerator() => ModuleSlots().Select(s => s.Module).GetEnumerator();
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

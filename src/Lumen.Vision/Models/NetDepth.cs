@@ -1,0 +1,40 @@
+using Lumen.NN;
+
+namespace Lumen.Vision.Models;
+
+/// <summary>
+/// DLwPT's deeper network (seed 003, section 8.5.3): a third convolution conv3 = Conv2d(n/2, n/2, 3, padding 1) with its
+/// own max pooling, ReLU activations, fc1 = Linear(4·4·n/2, 32), fc2 = Linear(32, 2). Input (B, 3, 32, 32); output (B, 2).
+/// </summary>
+public sealed class NetDepth : Module
+{
+    public int NChans1 { get; }
+    public readonly Conv2d Conv1;
+    public readonly Conv2d Conv2;
+    public readonly Conv2d Conv3;
+    public readonly Linear Fc1;
+    public readonly Linear Fc2;
+
+    /// <param name="nChans1">Channels of the first convolution (the others have half as many).</param>
+    public NetDepth(int nChans1 = 32)
+    {
+        NChans1 = nChans1;
+        Conv1 = RegisterModule("conv1", new Conv2d(3, nChans1, kernelSize: 3, padding: 1));
+        Conv2 = RegisterModule("conv2", new Conv2d(nChans1, nChans1 / 2, kernelSize: 3, padding: 1));
+        Conv3 = RegisterModule("conv3", new Conv2d(nChans1 / 2, nChans1 / 2, kernelSize: 3, padding: 1));
+        Fc1 = RegisterModule("fc1", new Linear(4 * 4 * nChans1 / 2, 32));
+        Fc2 = RegisterModule("fc2", new Linear(32, 2));
+    }
+
+    /// <param name="x">(B, 3, 32, 32).</param>
+    /// <returns>(B, 2) logits.</returns>
+    public override Tensor Forward(Tensor x)
+    {
+        var @out = F.MaxPool2d(Conv1.Call(x).Relu(), 2);
+        @out = F.MaxPool2d(Conv2.Call(@out).Relu(), 2);
+        @out = F.MaxPool2d(Conv3.Call(@out).Relu(), 2);
+        @out = @out.View(-1, 4 * 4 * NChans1 / 2);
+        @out = Fc1.Call(@out).Relu();
+        return Fc2.Call(@out);
+    }
+}

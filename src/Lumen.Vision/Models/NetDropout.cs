@@ -1,0 +1,44 @@
+using Lumen.NN;
+
+namespace Lumen.Vision.Models;
+
+/// <summary>
+/// DLwPT's <see cref="NetWidth"/> with channel dropout after each pooled convolution (seed 003, section 8.5.2):
+/// <c>conv1_dropout</c> and <c>conv2_dropout</c> are Dropout2d(p = 0.4), active in training mode only.
+/// Input (B, 3, 32, 32); output (B, 2).
+/// </summary>
+public sealed class NetDropout : Module
+{
+    public int NChans1 { get; }
+    public readonly Conv2d Conv1;
+    public readonly Dropout2d Conv1Dropout;
+    public readonly Conv2d Conv2;
+    public readonly Dropout2d Conv2Dropout;
+    public readonly Linear Fc1;
+    public readonly Linear Fc2;
+
+    /// <param name="nChans1">Channels of the first convolution (the second has half as many).</param>
+    public NetDropout(int nChans1 = 32)
+    {
+        NChans1 = nChans1;
+        Conv1 = RegisterModule("conv1", new Conv2d(3, nChans1, kernelSize: 3, padding: 1));
+        Conv1Dropout = RegisterModule("conv1_dropout", new Dropout2d(p: 0.4));
+        Conv2 = RegisterModule("conv2", new Conv2d(nChans1, nChans1 / 2, kernelSize: 3, padding: 1));
+        Conv2Dropout = RegisterModule("conv2_dropout", new Dropout2d(p: 0.4));
+        Fc1 = RegisterModule("fc1", new Linear(8 * 8 * nChans1 / 2, 32));
+        Fc2 = RegisterModule("fc2", new Linear(32, 2));
+    }
+
+    /// <param name="x">(B, 3, 32, 32).</param>
+    /// <returns>(B, 2) logits.</returns>
+    public override Tensor Forward(Tensor x)
+    {
+        var @out = F.MaxPool2d(Conv1.Call(x).Tanh(), 2);
+        @out = Conv1Dropout.Call(@out);
+        @out = F.MaxPool2d(Conv2.Call(@out).Tanh(), 2);
+        @out = Conv2Dropout.Call(@out);
+        @out = @out.View(-1, 8 * 8 * NChans1 / 2);
+        @out = Fc1.Call(@out).Tanh();
+        return Fc2.Call(@out);
+    }
+}

@@ -1,0 +1,36 @@
+using Lumen.NN;
+
+namespace Lumen.Vision.Models;
+
+/// <summary>
+/// Seed 000's tiny 2D CNN organised with <see cref="Sequential"/> (rachellea/pytorch-computer-vision,
+/// <c>custom_models_base.TinyConv</c>): <c>conv</c> = Conv2d(3, 8, 3×3, stride 3) → ReLU → Conv2d(8, 16, 3×3, stride 3) → ReLU,
+/// then <c>fc</c> = Linear(16·3·3, 3). Input (B, 3, H, W) with H and W in 27…35 (each stride-3 convolution divides the
+/// size by three, and the head expects a 3×3 map); output (B, 3) logits (the tutorial wraps them in <c>{'out': x}</c>).
+/// </summary>
+public sealed class TinyConv : Module
+{
+    /// <summary>The two convolutions with their ReLUs, PyTorch's <c>self.conv</c>.</summary>
+    public readonly Sequential Conv;
+    /// <summary>The classifier, PyTorch's <c>self.fc</c>.</summary>
+    public readonly Linear Fc;
+
+    public TinyConv()
+    {
+        Conv = RegisterModule("conv", new Sequential(
+            new Conv2d(3, 8, kernelSize: (3, 3), stride: (3, 3), padding: 0),
+            new ReLU(inplace: true),
+            new Conv2d(8, 16, kernelSize: (3, 3), stride: (3, 3), padding: 0),
+            new ReLU(inplace: true)));
+        Fc = RegisterModule("fc", new Linear(inFeatures: 16 * 3 * 3, outFeatures: 3));
+    }
+
+    /// <param name="x">(B, 3, H, W), H and W in 27…35.</param>
+    /// <returns>(B, 3) logits.</returns>
+    public override Tensor Forward(Tensor x)
+    {
+        x = Conv.Call(x);
+        x = x.Flatten(startDim: 1, endDim: -1);
+        return Fc.Call(x);
+    }
+}
