@@ -66,6 +66,18 @@ public class ModuleTests
     }
 
     [Fact]
+    public void A_module_added_twice_runs_twice_and_appears_under_both_keys_in_the_state_dict()
+    {
+        // DLwPT's `nn.Sequential(*(n_blocks * [ResBlock(...)]))` repeats one block object.
+        var shared = new Affine(2);
+        using (Lumen.Autograd.Autograd.NoGrad()) shared.Weight.Fill_(3f);
+        var seq = new Sequential(shared, shared);
+        TensorAssert.Values(new float[] { 9, 9 }, seq.Call(Torch.Ones(2)));
+        Assert.Equal(2, seq.Count);
+        Assert.Equal(new[] { "0.weight", "0.bias", "0.calls", "1.weight", "1.bias", "1.calls" }, seq.StateDict().Keys);
+    }
+
+    [Fact]
     public void Repr_nests_children_like_PyTorch()
     {
         var expected = string.Join("\n",
