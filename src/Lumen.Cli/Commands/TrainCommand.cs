@@ -1,0 +1,143 @@
+using System.Globalization;
+using Lumen.Cli.Models;
+using Lumen.Cli.Setup;
+using Lumen.Training;
+using Lumen.Training.Runs;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary><c>lumen train</c>: trains a model and writes a run directory; also seed 000's other run modes.</summary>
+public static class TrainCommand
+{
+    public static readonly CommandSpec Spec = new("train",
+        "Train a model (default: seed 004's MNIST CNN on the embedded MNIST, Adam, 3 epochs) and write a run directory.",
+        "train [--model NAME|SPEC.yaml] [--dataset NAME] [--epochs N] [--out DIR] [options]",
+        new OptionSpec[]
+        {
+            new("model", "NAME", "mnist-cnn (default), simple-cnn, tiny-conv, or a .yaml/.json layer list"),
+            new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH"),
+            new("transforms", "LIST", DataSetup.TransformHelp),
+            new("optimizer", "NAME", "adam (default), adamw, sgd, rmsprop, adagrad, adamax, nadam, radam"),
+            new("lr", "X", "learning rate (default: the optimizer's PyTorch default; sgd 0.01)"),
+            new("momentum", "X", "momentum for sgd and rmsprop (default 0)"),
+            new("weight-decay", "X", "weight decay (default 0; adamw 0.01)"),
+            new("scheduler", "SPEC", OptimSetup.SchedulerHelp),
+            new("epochs", "N", "epochs to train (default 3)"),
+            new("batch-size", "N", "batch size (default 100)"),
+            new("seed", "N", "random seed (default 0)"),
+            new("shuffle", null, "shuffle the training data every epoch (seed 004 does not)"),
+            new("threads", "N", "compute threads (default: all cores)"),
+            new("out", "DIR", "run directory (default runs/<timestamp>)"),
+            new("resume", null, "continue the run in --out from its last checkpoint (its saved settings are used)"),
+            new("mode", "MODE", "train_eval (default), restart_train_eval, predict_on_valid, predict_on_test"),
+            new("patience", "N", "early stopping: stop after N epochs without improvement (default off)"),
+            new("monitor", "METRIC", "valid_loss (default), valid_acc, train_loss, train_acc"),
+            new("valid-split", "F", "hold out this fraction of the training data for validation (default 0: the test split is evaluated each epoch, as seed 004 does)"),
+            new("train-subset", "N", "train on the first N examples only"),
+            new("test-subset", "N", "evaluate on the first N test examples only"),
+            new("checkpoint-every", "N", "also checkpoint every N batches inside an epoch (default 100; 0: epoch ends only)"),
+            new("clip-grad", "X", "clip the gradients' total norm to X"),
+            new("no-report", null, "skip report.html and its figures"),
+            new("die-after-batches", "N", "crash test: kill the process after N batches", Hidden: true),
+            new("die-while-checkpointing", "N", "crash test: kill the process while writing the N-th checkpoint", Hidden: true),
+        },
+        Run);
+
+    private static readonly string[] Modes = { "train_eval", "restart_train_eval", "predict_on_valid", "predict_on_test" };
+
+    private static int Run(ParsedArgs a, CliContext ctx)
+    {
+        string mode = a.String("mode") ?? (a.Has("resume") ? "restart_train_eval" : "train_eval");
+        if (!Modes.Contains(mode)) throw new CliException($"--mode: unknown mode '{mode}' (known: {string.Join(", ", Modes)})");
+        bool fromRun = mode != "train_eval";
+        string? outDir = a.String("out");
+        RunConfig c;
+        if (fromRun)
+        {
+            if (outDir == null) throw new CliException($"{(a.Has("resume") ? "--resume" : "--mode " + mode)} needs the run directory: --out DIR");
+            c = RunConfig.Load(outDir);
+            if (a.Int("epochs", min: 1) is int e) c.Epochs = e;
+            if (a.Int("threads", min: 1) is int th) c.Threads = th;
+        }
+        else
+        {
+            c = FromArgs(a);
+            outDir ??= Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+        }
+        var crash = new CrashSwitches(a.Int("die-after-batches", min: 1) ?? 0, a.Int("die-while-checkpointing", min: 1) ?? 0);
+
+        var setup = RunSetup.Create(c);
+        Directory.CreateDirectory(outDir!);
+        if (!fromRun)
+        {
+            if (File.Exists(Path.Combine(outDir!, RunFiles.Last)))
+                throw new CliException($"'{outDir}' already holds a run", $"continue it with 'lumen train --out {outDir} --resume', or choose another --out");
+            c.Classes = setup.Data.Classes.ToArray();
+            c.InputShape = setup.Data.InputShape;
+            File.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
+        }
+        var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
+        var trainLoader = setup.TrainLoader();
+        var valid = setup.ValidLoader();
+        var test = setup.TestLoader();
+        ctx.Out.WriteLine($"lumen train: {c.Model} on {c.Dataset} ({setup.Data.Train.Count} train, {(valid != null ? $"{setup.Data.Valid!.Count} valid, " : "")}{setup.Data.Test.Count} test), " +
+                          $"{c.Optimizer}, batch {c.BatchSize}, {c.Epochs} epochs, seed {c.Seed}, {Torch.GetNumThreads()} threads -> {outDir}");
+
+        var runMode = mode switch
+        {
+            "restart_train_eval" => RunMode.RestartTrainEval,
+            "predict_on_valid" => RunMode.PredictOnValid,
+            "predict_on_test" => RunMode.PredictOnTest,
+            _ => RunMode.TrainEval,
+        };
+        if (runMode == RunMode.PredictOnValid && valid == null)
+            throw new CliException("predict_on_valid: this run has no validation split (it was trained without --valid-split)");
+        // Without a validation split the test split is evaluated every epoch (seed 004's practice).
+        bool training = runMode is RunMode.TrainEval or RunMode.RestartTrainEval;
+        var outcome = training && valid == null ? trainer.Run(runMode, trainLoader, test, null) : trainer.Run(runMode, trainLoader, valid, test);
+        if (outcome.PredictionsPath != null)
+        {
+            int right = outcome.Predictions!.Count(r => r.TrueLabel == r.PredictedLabel);
+            ctx.Out.WriteLine(string.Format(CultureInfo.InvariantCulture, "predictions: {0} ({1} examples, accuracy {2:F2}%)",
+                outcome.PredictionsPath, outcome.Predictions!.Count, 100.0 * right / Math.Max(1, outcome.Predictions.Count)));
+        }
+        ctx.Out.WriteLine($"run directory: {outDir}");
+        return 0;
+    }
+
+    private static RunConfig FromArgs(ParsedArgs a)
+    {
+        var c = new RunConfig();
+        if (a.String("model") is { } m)
+        {
+            c.Model = m;
+            if (ModelZoo.IsSpecFile(m))
+            {
+                if (!File.Exists(m)) throw new CliException($"model spec file '{m}' not found");
+                c.ModelSpec = File.ReadAllText(m);
+            }
+        }
+        if (a.String("dataset") is { } d) c.Dataset = d;
+        if (a.String("transforms") is { } t) c.Transforms = t;
+        if (a.String("optimizer") is { } o) c.Optimizer = o.ToLowerInvariant();
+        c.Lr = a.Double("lr", min: 0) ?? c.Lr;
+        c.Momentum = a.Double("momentum", min: 0) ?? c.Momentum;
+        c.WeightDecay = a.Double("weight-decay", min: 0) ?? c.WeightDecay;
+        if (a.String("scheduler") is { } s) c.Scheduler = s;
+        c.Epochs = a.Int("epochs", min: 1) ?? c.Epochs;
+        c.BatchSize = a.Int("batch-size", min: 1) ?? c.BatchSize;
+        c.Seed = a.Long("seed") ?? c.Seed;
+        c.Shuffle = a.Has("shuffle");
+        c.Threads = a.Int("threads", min: 1);
+        c.Patience = a.Int("patience", min: 1) ?? 0;
+        c.Monitor = a.String("monitor");
+        c.TrainSubset = a.Int("train-subset", min: 1) ?? 0;
+        c.TestSubset = a.Int("test-subset", min: 1) ?? 0;
+        c.ValidSplit = a.Double("valid-split", min: 0) ?? 0;
+        c.CheckpointEvery = a.Int("checkpoint-every", min: 0) ?? c.CheckpointEvery;
+        c.ClipGrad = a.Double("clip-grad", min: 0);
+        if (!OptimSetup.OptimizerNames.Contains(c.Optimizer))
+            throw new CliException($"unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimSetup.OptimizerNames)})");
+        return c;
+    }
+}

@@ -1,0 +1,37 @@
+using Lumen.NN;
+
+namespace Lumen.Cli.Models;
+
+/// <summary>The models <c>--model</c> knows by name, and spec files (<c>.yaml</c>, <c>.yml</c>, <c>.json</c>).</summary>
+public static class ModelZoo
+{
+    /// <summary>Zoo names, each with what it is.</summary>
+    public static readonly (string Name, string About)[] Models =
+    {
+        ("mnist-cnn", "seed 004's MNIST CNN: 4 conv+BN+ReLU, 2 max pools, 3 linear (default)"),
+        ("simple-cnn", "seed 004's SimpleCNN: 3 conv+ReLU+pool blocks, 3 linear"),
+        ("tiny-conv", "seed 000's TinyConv: 2 strided convs, 1 linear"),
+    };
+
+    /// <summary>Whether <paramref name="model"/> names a spec file rather than a zoo model.</summary>
+    public static bool IsSpecFile(string model) =>
+        model.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || model.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        || model.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Builds a zoo model, or the spec (<paramref name="specText"/> when the run kept a copy, else the file), for
+    /// inputs of shape (C, H, W) and <paramref name="numClasses"/> outputs.</summary>
+    public static Module Create(string model, int[] inputShape, int numClasses, string? specText = null)
+    {
+        if (specText != null) return ModelSpec.Parse(specText, inputShape, numClasses, source: model);
+        if (IsSpecFile(model)) return ModelSpec.Load(model, inputShape, numClasses);
+        if (inputShape.Length != 3 && Models.Any(m => m.Name == model))
+            throw new CliException($"model '{model}' takes images (C, H, W), got input [{string.Join(", ", inputShape)}]");
+        return model.ToLowerInvariant() switch
+        {
+            "mnist-cnn" => new MnistCNN(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            "simple-cnn" => new SimpleCNN(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            "tiny-conv" => new TinyConv(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            _ => throw new CliException($"unknown model '{model}' (known: {string.Join(", ", Models.Select(m => m.Name))}, or a .yaml/.json spec file)"),
+        };
+    }
+}

@@ -1,0 +1,71 @@
+using Lumen.Cli.Models;
+using Lumen.Data;
+using Lumen.NN;
+using Lumen.Optim;
+using Lumen.Optim.Schedulers;
+using Lumen.Training;
+using Lumen.Training.Callbacks;
+
+namespace Lumen.Cli.Setup;
+
+/// <summary>Everything a run needs, built from a <see cref="RunConfig"/> in a fixed order (seed, data, seed again, model,
+/// optimizer) so the same config always gives the same initial weights.</summary>
+public sealed class RunSetup
+{
+    public required RunConfig Config { get; init; }
+    public required DataBundle Data { get; init; }
+    public required Module Model { get; init; }
+    public required Loss Loss { get; init; }
+    public required Optimizer Optimizer { get; init; }
+    public ILRScheduler? Scheduler { get; init; }
+    public required string Monitor { get; init; }
+
+    public static RunSetup Create(RunConfig c)
+    {
+        if (c.Threads is int t) Torch.SetNumThreads(t);
+        Torch.ManualSeed(c.Seed);
+        var data = DataSetup.Load(c);
+        // Seed again so the initial weights do not depend on how the data was read.
+        Torch.ManualSeed(c.Seed);
+        var model = ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec);
+        var optimizer = OptimSetup.Optimizer(c, model.Parameters());
+        string monitor = c.Monitor ?? "valid_loss";
+        if (!EpochResult.MetricNames.Contains(monitor))
+            throw new CliException($"--monitor: unknown metric '{monitor}' (known: {string.Join(", ", EpochResult.MetricNames)})");
+        var scheduler = OptimSetup.Scheduler(c, optimizer, monitor);
+        return new RunSetup { Config = c, Data = data, Model = model, Loss = new CrossEntropyLoss(), Optimizer = optimizer, Scheduler = scheduler, Monitor = monitor };
+    }
+
+    /// <summary>The trainer over this setup, writing into <paramref name="runDir"/>.</summary>
+    public Trainer Trainer(string? runDir, CliContext ctx, CrashSwitches? crash = null, bool writeReport = true)
+    {
+        var trainer = new Trainer(Model, Loss, Optimizer, Scheduler, new TrainerOptions
+        {
+            Epochs = Config.Epochs,
+            ClassNames = Data.Classes,
+            RunDir = runDir,
+            Config = Config.Describe(),
+            Monitor = Monitor,
+            CheckpointEveryBatches = Config.CheckpointEvery,
+            ClipGradNorm = Config.ClipGrad,
+            ValidName = Data.Valid != null ? "valid" : "test",
+            Output = ctx.Out,
+            Interactive = ctx.Interactive,
+            WriteReport = writeReport,
+            NormalizeMean = Data.Mean,
+            NormalizeStd = Data.Std,
+            Crash = crash,
+        });
+        if (Config.Patience > 0) trainer.Callbacks.Add(new EarlyStopping(Monitor, Config.Patience));
+        return trainer;
+    }
+
+    /// <summary>The training loader: seed 004 does not shuffle; with shuffling the loader draws from its own generator,
+    /// seeded with the run's seed.</summary>
+    public DataLoader TrainLoader() =>
+        new(Data.Train, batchSize: Config.BatchSize, shuffle: Config.Shuffle, generator: Config.Shuffle ? new Generator(Config.Seed) : null);
+
+    public DataLoader? ValidLoader() => Data.Valid == null ? null : new(Data.Valid, batchSize: Config.BatchSize);
+
+    public DataLoader TestLoader() => new(Data.Test, batchSize: Config.BatchSize);
+}
