@@ -1,5 +1,6 @@
 using Xunit;
 using Lumen.Cli.Models;
+using Lumen.Vision.Models;
 using Lumen.NN;
 using Lumen.Tests;
 

@@ -1,4 +1,5 @@
 using Lumen.NN;
+using Zoo = Lumen.Vision.Models;
 
 namespace Lumen.Cli.Models;
 
@@ -11,6 +12,7 @@ public static class ModelZoo
         ("mnist-cnn", "seed 004's MNIST CNN: 4 conv+BN+ReLU, 2 max pools, 3 linear (default)"),
         ("simple-cnn", "seed 004's SimpleCNN: 3 conv+ReLU+pool blocks, 3 linear"),
         ("tiny-conv", "seed 000's TinyConv: 2 strided convs, 1 linear"),
+        ("resnet18", "torchvision's ResNet-18 (random init as torchvision's), numClasses outputs"),
     };
 
     /// <summary>Whether <paramref name="model"/> names a spec file rather than a zoo model.</summary>
@@ -28,9 +30,11 @@ public static class ModelZoo
             throw new CliException($"model '{model}' takes images (C, H, W), got input [{string.Join(", ", inputShape)}]");
         return model.ToLowerInvariant() switch
         {
-            "mnist-cnn" => new MnistCNN(inputShape[0], numClasses, inputShape[1], inputShape[2]),
-            "simple-cnn" => new SimpleCNN(inputShape[0], numClasses, inputShape[1], inputShape[2]),
-            "tiny-conv" => new TinyConv(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            "mnist-cnn" => new Zoo.MnistCNN(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            "simple-cnn" => new Zoo.SimpleCNN(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            "tiny-conv" => new Zoo.TinyConv(inputShape[0], numClasses, inputShape[1], inputShape[2]),
+            "resnet18" when inputShape[0] == 3 => Zoo.Models.ResNet18(numClasses: numClasses),
+            "resnet18" => throw new CliException($"model 'resnet18' takes 3-channel images, got {inputShape[0]} channel(s)"),
             _ => throw new CliException($"unknown model '{model}' (known: {string.Join(", ", Models.Select(m => m.Name))}, or a .yaml/.json spec file)"),
         };
     }

@@ -16,10 +16,14 @@ public sealed class MnistCNN : Module
     public readonly Sequential Layer4;
     public readonly Sequential Fc;
 
-    public MnistCNN()
+    /// <summary>Seed 004's network; other input channels, class counts or image sizes change only the first conv's
+    /// input channels, the last layer's outputs and the first linear layer's input features.</summary>
+    public MnistCNN(int inChannels = 1, int numClasses = 10, int height = 28, int width = 28)
     {
+        int h = ((height - 4) / 2 - 4) / 2, w = ((width - 4) / 2 - 4) / 2;
+        if (h < 1 || w < 1) throw new ArgumentException($"MnistCNN needs inputs of at least 12x12, got {height}x{width}.");
         Layer1 = RegisterModule("layer1", new Sequential(
-            new Conv2d(1, 16, kernelSize: (3, 3)), new BatchNorm2d(16), new ReLU(inplace: true)));
+            new Conv2d(inChannels, 16, kernelSize: (3, 3)), new BatchNorm2d(16), new ReLU(inplace: true)));
         Layer2 = RegisterModule("layer2", new Sequential(
             new Conv2d(16, 32, kernelSize: (3, 3)), new BatchNorm2d(32), new ReLU(inplace: true),
             new MaxPool2d(kernelSize: 2, stride: 2)));
@@ -29,7 +33,7 @@ public sealed class MnistCNN : Module
             new Conv2d(64, 128, kernelSize: (3, 3)), new BatchNorm2d(128), new ReLU(inplace: true),
             new MaxPool2d(kernelSize: 2, stride: 2)));
         Fc = RegisterModule("fc", new Sequential(
-            new Linear(128 * 4 * 4, 1024), new ReLU(inplace: true), new Linear(1024, 128), new Linear(128, 10)));
+            new Linear(128 * h * w, 1024), new ReLU(inplace: true), new Linear(1024, 128), new Linear(128, numClasses)));
     }
 
     /// <param name="x">(B, 1, 28, 28).</param>

@@ -16,11 +16,15 @@ public sealed class SimpleCNN : Module
     public readonly Sequential Layer3;
     public readonly Sequential Layer4;
 
-    public SimpleCNN()
+    /// <summary>Seed 004's network for 3×32×32 images and 10 classes; other input channels, class counts or image
+    /// sizes change the first conv's input channels, <c>f3</c>'s outputs and <c>fc1</c>'s input features.</summary>
+    public SimpleCNN(int inChannels = 3, int numClasses = 10, int height = 32, int width = 32)
     {
+        int h = height / 2 / 2 / 2, w = width / 2 / 2 / 2;
+        if (h < 1 || w < 1) throw new ArgumentException($"SimpleCNN needs inputs of at least 8x8, got {height}x{width}.");
         var layer1 = new Sequential();
         // three input channels (RGB), 32 groups of kernels: each group convolves the three channels and sums them
-        layer1.AddModule("conv1", new Conv2d(3, 32, (3, 3), (1, 1), padding: 1));
+        layer1.AddModule("conv1", new Conv2d(inChannels, 32, (3, 3), (1, 1), padding: 1));
         layer1.AddModule("relu1", new ReLU(true));
         layer1.AddModule("pool1", new MaxPool2d(2, 2));
         Layer1 = RegisterModule("layer1", layer1);
@@ -38,11 +42,11 @@ public sealed class SimpleCNN : Module
         Layer3 = RegisterModule("layer3", layer3);
 
         var layer4 = new Sequential();
-        layer4.AddModule("fc1", new Linear(2048, 512));
+        layer4.AddModule("fc1", new Linear(128 * h * w, 512));
         layer4.AddModule("fc_relu1", new ReLU(true));
         layer4.AddModule("fc2", new Linear(512, 64));
         layer4.AddModule("fc_relu2", new ReLU(true));
-        layer4.AddModule("f3", new Linear(64, 10));
+        layer4.AddModule("f3", new Linear(64, numClasses));
         Layer4 = RegisterModule("layer4", layer4);
     }
 

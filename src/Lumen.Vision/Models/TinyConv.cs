@@ -15,14 +15,18 @@ public sealed class TinyConv : Module
     /// <summary>The classifier, PyTorch's <c>self.fc</c>.</summary>
     public readonly Linear Fc;
 
-    public TinyConv()
+    /// <summary>Seed 000's network (3 channels, 3 classes, a 3×3 map before the head for 27…35-pixel inputs); other
+    /// input channels, class counts or image sizes change the first conv's input channels and the head.</summary>
+    public TinyConv(int inChannels = 3, int numClasses = 3, int height = 32, int width = 32)
     {
+        int h = ((height - 3) / 3 + 1 - 3) / 3 + 1, w = ((width - 3) / 3 + 1 - 3) / 3 + 1;
+        if (h < 1 || w < 1) throw new ArgumentException($"TinyConv needs inputs of at least 9x9, got {height}x{width}.");
         Conv = RegisterModule("conv", new Sequential(
-            new Conv2d(3, 8, kernelSize: (3, 3), stride: (3, 3), padding: 0),
+            new Conv2d(inChannels, 8, kernelSize: (3, 3), stride: (3, 3), padding: 0),
             new ReLU(inplace: true),
             new Conv2d(8, 16, kernelSize: (3, 3), stride: (3, 3), padding: 0),
             new ReLU(inplace: true)));
-        Fc = RegisterModule("fc", new Linear(inFeatures: 16 * 3 * 3, outFeatures: 3));
+        Fc = RegisterModule("fc", new Linear(inFeatures: 16 * h * w, outFeatures: numClasses));
     }
 
     /// <param name="x">(B, 3, H, W), H and W in 27…35.</param>
