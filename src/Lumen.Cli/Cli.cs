@@ -25,6 +25,8 @@ public static class Cli
         PredictCommand.Spec,
         SummaryCommand.Spec,
         ReportCommand.Spec,
+        SearchCommand.Spec,
+        SplitCommand.Spec,
     };
 
     /// <summary>Runs <c>lumen ARGS</c> writing to <paramref name="stdout"/> and <paramref name="stderr"/>; returns the exit code.</summary>
@@ -47,7 +49,7 @@ public static class Cli
         var ctx = new CliContext(stdout, stderr, verbose);
         try
         {
-            var parsed = ArgParser.Parse(cmd, args.Skip(1).ToArray());
+            var parsed = ArgParser.Parse(cmd, Setup.OptionsFile.Expand(cmd, args.Skip(1).ToArray()));
             if (parsed.Has("help")) { stdout.WriteLine(ArgParser.Help(cmd)); return 0; }
             return cmd.Run(parsed, ctx);
         }

@@ -29,7 +29,7 @@ public static class PredictCommand
             if (!File.Exists(img)) throw new CliException($"image '{img}' not found");
 
         Torch.ManualSeed(c.Seed);
-        var model = ModelZoo.Create(c.Model, c.InputShape, c.Classes.Length, c.ModelSpec);
+        var model = ModelZoo.Create(c.Model, c.InputShape, c.Classes.Length, c.ModelSpec, c.ModelArgs);
         var weights = new[] { RunFiles.Best, RunFiles.Final }.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists)
             ?? throw new CliException($"{dir} holds no trained weights ({RunFiles.Best} or {RunFiles.Final}); train it first");
         model.LoadStateDict(SafeTensors.Load(weights));

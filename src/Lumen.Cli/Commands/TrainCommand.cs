@@ -15,6 +15,8 @@ public static class TrainCommand
         new OptionSpec[]
         {
             new("model", "NAME", "mnist-cnn (default), simple-cnn, tiny-conv, or a .yaml/.json layer list"),
+            new("model-args", "K=V,...", "model constructor arguments, e.g. convnet's c1=48,c2=96,l1=256, or a spec's ${NAME} placeholders"),
+            new("config", "FILE", "read options from a YAML/JSON mapping (e.g. a search's best.yaml); options given after it win"),
             new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH"),
             new("transforms", "LIST", DataSetup.TransformHelp),
             new("optimizer", "NAME", "adam (default), adamw, sgd, rmsprop, adagrad, adamax, nadam, radam"),
@@ -105,7 +107,7 @@ public static class TrainCommand
         return 0;
     }
 
-    private static RunConfig FromArgs(ParsedArgs a)
+    internal static RunConfig FromArgs(ParsedArgs a)
     {
         var c = new RunConfig();
         if (a.String("model") is { } m)
@@ -117,6 +119,7 @@ public static class TrainCommand
                 c.ModelSpec = File.ReadAllText(m);
             }
         }
+        c.ModelArgs = ModelArgs.Parse(a.String("model-args"));
         if (a.String("dataset") is { } d) c.Dataset = d;
         if (a.String("transforms") is { } t) c.Transforms = t;
         if (a.String("optimizer") is { } o) c.Optimizer = o.ToLowerInvariant();

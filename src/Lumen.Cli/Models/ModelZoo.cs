@@ -13,6 +13,7 @@ public static class ModelZoo
         ("simple-cnn", "seed 004's SimpleCNN: 3 conv+ReLU+pool blocks, 3 linear"),
         ("tiny-conv", "seed 000's TinyConv: 2 strided convs, 1 linear"),
         ("resnet18", "torchvision's ResNet-18 (random init as torchvision's), numClasses outputs"),
+        ("convnet", "seed 001's CIFAR-10 ConvNet (3x32x32 input; --model-args c1=48,c2=96,l1=256,dropout=0.5)"),
     };
 
     /// <summary>Whether <paramref name="model"/> names a spec file rather than a zoo model.</summary>
@@ -22,8 +23,9 @@ public static class ModelZoo
 
     /// <summary>Builds a zoo model, or the spec (<paramref name="specText"/> when the run kept a copy, else the file), for
     /// inputs of shape (C, H, W) and <paramref name="numClasses"/> outputs.</summary>
-    public static Module Create(string model, int[] inputShape, int numClasses, string? specText = null)
+    public static Module Create(string model, int[] inputShape, int numClasses, string? specText = null, IReadOnlyDictionary<string, string>? modelArgs = null)
     {
+        if (ModelArgs.Handles(model, specText, modelArgs)) return ModelArgs.Create(model, inputShape, numClasses, specText, modelArgs);
         if (specText != null) return ModelSpec.Parse(specText, inputShape, numClasses, source: model);
         if (IsSpecFile(model)) return ModelSpec.Load(model, inputShape, numClasses);
         if (inputShape.Length != 3 && Models.Any(m => m.Name == model))

@@ -10,6 +10,8 @@ public sealed record RunConfig
     public string Model { get; set; } = "mnist-cnn";
     /// <summary>The spec file's text when <see cref="Model"/> is a YAML/JSON file (the run keeps its own copy).</summary>
     public string? ModelSpec { get; set; }
+    /// <summary>Constructor arguments of the model (<c>--model-args</c>, see <see cref="Models.ModelArgs"/>), or null.</summary>
+    public Dictionary<string, string>? ModelArgs { get; set; }
     public string Dataset { get; set; } = "mnist";
     public string Transforms { get; set; } = "default";
     public string Optimizer { get; set; } = "adam";
@@ -57,7 +59,7 @@ public sealed record RunConfig
     {
         var d = new Dictionary<string, string>
         {
-            ["model"] = Model, ["dataset"] = Dataset, ["transforms"] = Transforms, ["optimizer"] = Optimizer,
+            ["model"] = ModelArgs is { Count: > 0 } ? $"{Model} ({Models.ModelArgs.Format(ModelArgs)})" : Model, ["dataset"] = Dataset, ["transforms"] = Transforms, ["optimizer"] = Optimizer,
             ["lr"] = Lr?.ToString("G", System.Globalization.CultureInfo.InvariantCulture) ?? "default",
             ["scheduler"] = Scheduler, ["epochs"] = Epochs.ToString(), ["batch_size"] = BatchSize.ToString(),
             ["seed"] = Seed.ToString(), ["shuffle"] = Shuffle ? "true" : "false",

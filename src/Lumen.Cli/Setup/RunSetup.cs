@@ -27,7 +27,7 @@ public sealed class RunSetup
         var data = DataSetup.Load(c);
         // Seed again so the initial weights do not depend on how the data was read.
         Torch.ManualSeed(c.Seed);
-        var model = ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec);
+        var model = ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.ModelArgs);
         var optimizer = OptimSetup.Optimizer(c, model.Parameters());
         string monitor = c.Monitor ?? "valid_loss";
         if (!EpochResult.MetricNames.Contains(monitor))
