@@ -47,6 +47,11 @@ public abstract class Transform
     internal static int RandInt1(long low, long high, Generator? g) => (int)Torch.RandInt(low, high, new[] { 1 }, g).Item<long>();
 
     internal static string F(double v) => PyFormat.Float(v);
+
+    /// <summary>A float32 setting as Python prints the literal it came from: its shortest round-trip decimal
+    /// (0.12f prints "0.12", not the widened double 0.11999999731779099), as torchvision keeps the user's Python floats.</summary>
+    internal static string F(float v) =>
+        PyFormat.Float(double.Parse(v.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture));
 }
 
 /// <summary>Formatting helpers for torchvision-like reprs.</summary>
