@@ -6,7 +6,6 @@ using Lumen.Vision.Codecs;
 using Lumen.Vision.Datasets;
 using Lumen.Vision.Models;
 using Lumen.Vision.Transforms;
-using NoGradScope = Lumen.Autograd.Autograd;
 
 namespace Lumen.Examples.GeneralizingWithConvolutions;
 
@@ -121,7 +120,7 @@ public static class Program
         int nVal = all.Count / 5;
         var parts = Dataset.RandomSplit(all, new[] { all.Count - nVal, nVal }, new Generator().ManualSeed(0));
         IEnumerable<(Tensor Image, long Label)> train = parts[0], val = parts[1];
-        if (quick) { train = train.Take(256); val = val.Take(128); }
+        if (quick) { train = train.Take(128); val = val.Take(64); }
         return (new ListDataset<(Tensor Image, long Label)>(train), new ListDataset<(Tensor Image, long Label)>(val), all.Classes);
     }
 
@@ -145,7 +144,7 @@ public static class Program
                 return (img, labelMap[(int)label]);
             }));
         }
-        return (Pick("train", quick ? 256 : null), Pick("test", quick ? 128 : null), new[] { "airplane", "bird" });
+        return (Pick("train", quick ? 128 : null), Pick("test", quick ? 64 : null), new[] { "airplane", "bird" });
     }
 
     /// <summary>8.2: nn.Conv2d on one image, padding, the blur and edge kernels set by hand, max pooling.</summary>
@@ -163,13 +162,13 @@ public static class Program
         output = conv.Call(img.Unsqueeze(0));
         Console.WriteLine($"with padding=1: {img.Unsqueeze(0).Shape}, {output.Shape}");
 
-        using (NoGradScope.NoGrad()) conv.Bias!.Zero_();
-        using (NoGradScope.NoGrad()) conv.Weight.Fill_(1.0f / 9.0f);      // each output pixel: the mean of its 3x3 neighbours
+        using (Torch.NoGrad()) conv.Bias!.Zero_();
+        using (Torch.NoGrad()) conv.Weight.Fill_(1.0f / 9.0f);      // each output pixel: the mean of its 3x3 neighbours
         output = conv.Call(img.Unsqueeze(0));
         SaveGray(output[0, 0].Detach(), Path.Combine(outDir, "conv_blur.png"));
 
         conv = new Conv2d(3, 1, kernelSize: 3, padding: 1);
-        using (NoGradScope.NoGrad())
+        using (Torch.NoGrad())
         {
             conv.Weight[..] = Torch.Tensor(new[,] { { -1.0f, 0.0f, 1.0f }, { -1.0f, 0.0f, 1.0f }, { -1.0f, 0.0f, 1.0f } });
             conv.Bias!.Zero_();
@@ -306,7 +305,7 @@ public static class Program
         foreach (var (name, loader) in new[] { ("train", trainLoader), ("val", valLoader) })
         {
             long correct = 0, total = 0;
-            using (NoGradScope.NoGrad())
+            using (Torch.NoGrad())
                 foreach (var (imgs, labels) in loader)
                 {
                     var outputs = model.Call(imgs);

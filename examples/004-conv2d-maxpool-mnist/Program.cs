@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Lumen.Autograd;
 using Lumen.Data;
 using Lumen.NN;
 using Lumen.Optim;
@@ -56,7 +55,7 @@ public static class Program
             new MaxPool2d(2, padding: 1),                      // (32 + 2 - 2) / 2 + 1 = 17
             new MaxPool2d(2, dilation: 2),                     // the window spans 3 pixels: (32 - 3) / 2 + 1 = 15
         };
-        using (Autograd.Autograd.NoGrad())
+        using (Torch.NoGrad())
             foreach (var m in modules)
             {
                 var y = m.Call(x);
@@ -147,7 +146,7 @@ public static class Program
                 loss1Count += predicted.Eq(labels).Sum().Item<long>() / 100.0;
             }
             // The seed tests with the model still in training mode (no model.eval()), as here.
-            using (Autograd.Autograd.NoGrad())
+            using (Torch.NoGrad())
                 foreach (var (images, labels) in testLoader)
                 {
                     var pred = model.Call(images.Reshape(-1, 1, 28, 28));
