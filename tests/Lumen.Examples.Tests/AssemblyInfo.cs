@@ -1,4 +1,4 @@
 using Xunit;
 
-// Examples write to Console.Out, which ExampleRunner redirects process-wide: run one test at a time.
+// The examples seed the global generator and redirect Console.Out: run them one at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

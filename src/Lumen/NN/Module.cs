@@ -328,7 +328,17 @@ public sealed class HookHandle : IDisposable
 }
 
 /// <summary>Keys that <see cref="Module.LoadStateDict"/> did not match (non-strict loading).</summary>
-public sealed record LoadResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys);
+public sealed record LoadResult(IReadOnlyList<string> MissingKeys, IReadOnlyList<string> UnexpectedKeys)
+{
+    /// <summary>PyTorch's printout of <c>load_state_dict</c>'s result: <c>&lt;All keys matched successfully&gt;</c>, else
+    /// <c>_IncompatibleKeys(missing_keys=['bias'], unexpected_keys=['x'])</c>.</summary>
+    public override string ToString() =>
+        MissingKeys.Count == 0 && UnexpectedKeys.Count == 0
+            ? "<All keys matched successfully>"
+            : $"_IncompatibleKeys(missing_keys=[{Quote(MissingKeys)}], unexpected_keys=[{Quote(UnexpectedKeys)}])";
+
+    private static string Quote(IReadOnlyList<string> keys) => string.Join(", ", keys.Select(k => $"'{k}'"));
+}
 
 /// <summary>A state dict that does not fit the model: lists missing, unexpected and wrongly shaped keys.</summary>
 public sealed class StateDictException : Exception
