@@ -146,6 +146,6 @@ public sealed class TransferLearningCliTests
     {
         var r = LumenCli.Run("train", "--dataset", "imagefolder:" + DogCat.Root, "--out", LumenCli.TempDir("nosplit"));
         Assert.Equal(2, r.Code);
-        Assert.Contains("has no train/ folder: to use its class folders directly, hold out a part with --valid-split F", r.Err);
+        Assert.Contains("needs a train/ folder and a test/ (or val/) folder of class folders, or --valid-split F (e.g. 0.2) to use its own class folders", r.Err);
     }
 }

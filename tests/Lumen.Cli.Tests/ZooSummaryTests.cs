@@ -78,10 +78,10 @@ public sealed class ZooSummaryTests
     }
 
     [Theory]
-    [InlineData("net", "1x28x28", "model 'net' takes 3x32x32 images, got input [1, 28, 28]")]
-    [InlineData("lenet5", "3x32x32", "model 'lenet5' takes Cx28x28 images, got input [3, 32, 32]")]
-    [InlineData("vgg16", "1x224x224", "model 'vgg16' takes 3xHxW, H, W >= 32 images, got input [1, 224, 224]")]
-    [InlineData("vgg16-customizable-3x3", "3x64x64", "model 'vgg16-customizable-3x3' takes 3xSxS, S >= 96 images")]
+    [InlineData("net", "1x28x28", "model 'net' takes images (C, H, W) of 3x32x32, got input [1, 28, 28]")]
+    [InlineData("lenet5", "3x32x32", "model 'lenet5' takes images (C, H, W) of Cx28x28, got input [3, 32, 32]")]
+    [InlineData("vgg16", "1x224x224", "model 'vgg16' takes images (C, H, W) of 3xHxW, H, W >= 32, got input [1, 224, 224]")]
+    [InlineData("vgg16-customizable-3x3", "3x64x64", "model 'vgg16-customizable-3x3' takes images (C, H, W) of 3xSxS, S >= 96")]
     public void A_zoo_model_given_the_wrong_input_names_the_input_it_takes_in_one_line(string name, string input, string message)
     {
         var r = LumenCli.Run("summary", name, "--input", input);

@@ -101,8 +101,8 @@ public static class ModelZoo
     {
         var z = Find(model) ?? throw new CliException($"unknown model '{model}' (known: {string.Join(", ", All.Select(m => m.Name))}, or a .yaml/.json spec file)");
         if (!z.Fits(inputShape))
-            throw new CliException($"model '{z.Name}' takes {z.Input} images, got input [{string.Join(", ", inputShape)}]",
-                "resize the data with --transforms (e.g. resize:32x32) or choose another --model");
+            throw new CliException($"model '{z.Name}' takes images (C, H, W) of {z.Input}, got input [{string.Join(", ", inputShape)}]",
+                "give images of that shape (e.g. --transforms resize:32x32) or choose another --model");
         return z;
     }
 

@@ -67,8 +67,7 @@ public static class DataSetup
                         // One folder of class folders (seed 002's dogs vs cats): --valid-split holds out a part, which is
                         // read with the evaluation transforms and serves as the validation and the test split.
                         if (c.ValidSplit <= 0)
-                            throw new CliException($"imagefolder '{path}' has no train/ folder: to use its class folders directly, hold out a part with --valid-split F (e.g. 0.2)",
-                                "or give a folder with train/ and test/ (or val/) folders of class folders");
+                            throw new CliException($"imagefolder '{path}' needs a train/ folder and a test/ (or val/) folder of class folders, or --valid-split F (e.g. 0.2) to use its own class folders and hold out a fraction F of them");
                         single = (new ImageFolder(path!, transform: trainTf), new ImageFolder(path!, transform: evalTf));
                         (train, test, classes) = (single.Value.Train, single.Value.Eval, single.Value.Train.Classes);
                         break;
