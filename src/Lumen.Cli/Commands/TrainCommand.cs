@@ -14,10 +14,12 @@ public static class TrainCommand
         "train [--model NAME|SPEC.yaml] [--dataset NAME] [--epochs N] [--out DIR] [options]",
         new OptionSpec[]
         {
-            new("model", "NAME", "mnist-cnn (default), simple-cnn, tiny-conv, or a .yaml/.json layer list"),
+            new("model", "NAME", $"{string.Join(", ", ModelZoo.All.Select(m => m.Name))} (default mnist-cnn), or a .yaml/.json layer list"),
             new("model-args", "K=V,...", "model constructor arguments, e.g. convnet's c1=48,c2=96,l1=256, or a spec's ${NAME} placeholders"),
             new("config", "FILE", "read options from a YAML/JSON mapping (e.g. a search's best.yaml); options given after it win"),
-            new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH"),
+            new("weights", "FILE", "start from this state dict (.pth from torch.save(model.state_dict()), or .safetensors); a head with another class count is replaced by a new Linear (transfer learning)"),
+            new("freeze", null, "train the classifier head only (the last Linear); everything else keeps its weights"),
+            new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH (PATH/train + PATH/test, or class folders with --valid-split)"),
             new("transforms", "LIST", DataSetup.TransformHelp),
             new("optimizer", "NAME", "adam (default), adamw, sgd, rmsprop, adagrad, adamax, nadam, radam"),
             new("lr", "X", "learning rate (default: the optimizer's PyTorch default; sgd 0.01)"),
@@ -68,7 +70,10 @@ public static class TrainCommand
         }
         var crash = new CrashSwitches(a.Int("die-after-batches", min: 1) ?? 0, a.Int("die-while-checkpointing", min: 1) ?? 0);
 
-        var setup = RunSetup.Create(c);
+        // The weights file is read when training starts from scratch: a resumed run's checkpoint (or the best weights of
+        // predict_on_*) overwrite the model, and a run killed before its first checkpoint starts over, reading it again.
+        bool loadWeights = mode == "train_eval" || (mode == "restart_train_eval" && !File.Exists(Path.Combine(outDir!, RunFiles.Last)));
+        var setup = RunSetup.Create(c, loadWeights);
         Directory.CreateDirectory(outDir!);
         if (!fromRun)
         {
@@ -96,7 +101,11 @@ public static class TrainCommand
             throw new CliException("predict_on_valid: this run has no validation split (it was trained without --valid-split)");
         // Without a validation split the test split is evaluated every epoch (seed 004's practice).
         bool training = runMode is RunMode.TrainEval or RunMode.RestartTrainEval;
-        var outcome = training && valid == null ? trainer.Run(runMode, trainLoader, test, null) : trainer.Run(runMode, trainLoader, valid, test);
+        // A single ImageFolder's held-out part is the validation and the test split: evaluate it once per epoch.
+        bool sameSplit = valid != null && ReferenceEquals(setup.Data.Valid, setup.Data.Test);
+        var outcome = training && valid == null ? trainer.Run(runMode, trainLoader, test, null)
+            : training && sameSplit ? trainer.Run(runMode, trainLoader, valid, null)
+            : trainer.Run(runMode, trainLoader, valid, test);
         if (outcome.PredictionsPath != null)
         {
             int right = outcome.Predictions!.Count(r => r.TrueLabel == r.PredictedLabel);
@@ -120,6 +129,12 @@ public static class TrainCommand
             }
         }
         c.ModelArgs = ModelArgs.Parse(a.String("model-args"));
+        if (a.String("weights") is { } w)
+        {
+            if (!File.Exists(w)) throw new CliException($"--weights: file '{w}' not found");
+            c.Weights = Path.GetFullPath(w);
+        }
+        c.Freeze = a.Has("freeze");
         if (a.String("dataset") is { } d) c.Dataset = d;
         if (a.String("transforms") is { } t) c.Transforms = t;
         if (a.String("optimizer") is { } o) c.Optimizer = o.ToLowerInvariant();

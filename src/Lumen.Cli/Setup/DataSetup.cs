@@ -27,7 +27,7 @@ public static class DataSetup
     public static readonly string[] DatasetNames = { "mnist", "mnist:PATH", "fashion-mnist:PATH", "cifar10:PATH", "imagefolder:PATH" };
 
     public const string TransformHelp =
-        "comma-separated: default | none | normalize[:mnist|cifar10|imagenet] | resize:N | centercrop:N | randomcrop:N[:PAD] | flip | rotate:DEG | grayscale";
+        "comma-separated: default | none | normalize[:mnist|cifar10|imagenet] | resize:N | resize:HxW | centercrop:N | randomcrop:N[:PAD] | flip | rotate:DEG | grayscale";
 
     public static DataBundle Load(RunConfig c)
     {
@@ -42,6 +42,7 @@ public static class DataSetup
         var (trainTf, evalTf, mean, std) = Transforms(c.Transforms, kind, channels);
         Dataset<(Tensor, long)> train, test;
         IReadOnlyList<string> classes;
+        (ImageFolder Train, ImageFolder Eval)? single = null;
         try
         {
             switch (kind)
@@ -61,9 +62,19 @@ public static class DataSetup
                 default:
                     if (!Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
                     var trainDir = Path.Combine(path!, "train");
+                    if (!Directory.Exists(trainDir))
+                    {
+                        // One folder of class folders (seed 002's dogs vs cats): --valid-split holds out a part, which is
+                        // read with the evaluation transforms and serves as the validation and the test split.
+                        if (c.ValidSplit <= 0)
+                            throw new CliException($"imagefolder '{path}' needs a train/ folder and a test/ (or val/) folder of class folders, or --valid-split F (e.g. 0.2) to use its own class folders and hold out a fraction F of them");
+                        single = (new ImageFolder(path!, transform: trainTf), new ImageFolder(path!, transform: evalTf));
+                        (train, test, classes) = (single.Value.Train, single.Value.Eval, single.Value.Train.Classes);
+                        break;
+                    }
                     var testDir = new[] { "test", "val", "valid" }.Select(d => Path.Combine(path!, d)).FirstOrDefault(Directory.Exists);
-                    if (!Directory.Exists(trainDir) || testDir == null)
-                        throw new CliException($"imagefolder '{path}' needs a train/ folder and a test/ (or val/) folder of class folders");
+                    if (testDir == null)
+                        throw new CliException($"imagefolder '{path}' has a train/ folder but no test/ (or val/) folder of class folders");
                     var itr = new ImageFolder(trainDir, transform: trainTf);
                     (train, test, classes) = (itr, new ImageFolder(testDir, transform: evalTf), itr.Classes);
                     break;
@@ -74,8 +85,10 @@ public static class DataSetup
             throw new CliException($"cannot read dataset '{c.Dataset}': {e.Message}");
         }
 
-        if (c.TrainSubset > 0) train = First(train, c.TrainSubset);
-        if (c.TestSubset > 0) test = First(test, c.TestSubset);
+        // An ImageFolder lists its images class by class: its subsets are spread evenly over it, so they hold every class.
+        Func<Dataset<(Tensor, long)>, int, Dataset<(Tensor, long)>> pick = kind == "imagefolder" ? Spread : First;
+        if (c.TrainSubset > 0) train = pick(train, c.TrainSubset);
+        if (c.TestSubset > 0 && single == null) test = pick(test, c.TestSubset);
         Dataset<(Tensor, long)>? valid = null;
         if (c.ValidSplit > 0)
         {
@@ -83,13 +96,30 @@ public static class DataSetup
             int nValid = (int)Math.Round(train.Count * c.ValidSplit);
             var parts = Dataset.RandomSplit(train, new[] { train.Count - nValid, nValid }, new Generator(c.Seed));
             (train, valid) = (parts[0], parts[1]);
+            if (single is var (_, evalFolder))
+            {
+                // The held-out images are read without the random transforms; they are the test split too.
+                // parts[1] indexes the (possibly subset) folder; map its positions to the folder's own indices.
+                var pool = parts[1].Dataset is Subset<(Tensor, long)> sub ? sub.Indices : Enumerable.Range(0, evalFolder.Count).ToArray();
+                valid = new Subset<(Tensor, long)>(evalFolder, parts[1].Indices.Select(i => pool[i]).ToArray());
+                if (c.TestSubset > 0) valid = First(valid, c.TestSubset);
+                test = valid;
+            }
         }
         if (train.Count == 0) throw new CliException($"dataset '{c.Dataset}' has no training examples");
+        if (valid is { Count: 0 }) throw new CliException($"--valid-split {c.ValidSplit.ToString(CultureInfo.InvariantCulture)} of {train.Count} examples holds out none");
         var shape = train[0].Item1.Shape.ToArray();
         return new DataBundle { Train = train, Valid = valid, Test = test, Classes = classes, InputShape = shape, EvalTransform = evalTf, Mean = mean, Std = std };
     }
 
-    private static Subset<T> First<T>(Dataset<T> d, int n) => new(d, Enumerable.Range(0, Math.Min(n, d.Count)).ToArray());
+    private static Dataset<T> First<T>(Dataset<T> d, int n) => new Subset<T>(d, Enumerable.Range(0, Math.Min(n, d.Count)).ToArray());
+
+    /// <summary>n examples spread evenly over <paramref name="d"/>: indices ⌊i·count/n⌋.</summary>
+    private static Dataset<T> Spread<T>(Dataset<T> d, int n)
+    {
+        n = Math.Min(n, d.Count);
+        return new Subset<T>(d, Enumerable.Range(0, n).Select(i => (int)((long)i * d.Count / n)).ToArray());
+    }
 
     private static (string Kind, string? Path) Split(string spec)
     {
@@ -113,14 +143,24 @@ public static class DataSetup
             int Int(int k)
             {
                 if (parts.Length <= k || !int.TryParse(parts[k], NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) || v <= 0)
-                    throw new CliException($"--transforms: '{t}' needs a positive integer after '{name}:'", TransformHelp);
+                    throw new CliException($"--transforms: '{t}' needs a positive integer{(name == "resize" ? " or HxW" : "")} after '{name}:'", TransformHelp);
                 return v;
             }
             switch (name)
             {
                 case "none": break;
                 case "default": break;
-                case "resize": { var r = new Resize(Int(1)); train.Add(r); eval.Add(r); break; }
+                case "resize":
+                {
+                    // resize:N scales the shorter side to N (torchvision's Resize(N)); resize:HxW gives every image H×W
+                    // (Resize((H, W)), seed 002's), which images of different shapes need to be batched.
+                    var hw = parts.Length == 2 ? parts[1].Split('x', 'X') : Array.Empty<string>();
+                    var r = hw.Length == 2 && int.TryParse(hw[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int h) && h > 0
+                            && int.TryParse(hw[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out int w) && w > 0
+                        ? new Resize((h, w)) : new Resize(Int(1));
+                    train.Add(r); eval.Add(r);
+                    break;
+                }
                 case "centercrop": { var r = new CenterCrop(Int(1)); train.Add(r); eval.Add(r); break; }
                 case "randomcrop": train.Add(new RandomCrop(Int(1), padding: parts.Length > 2 ? Int(2) : null)); break;
                 case "flip": train.Add(new RandomHorizontalFlip()); break;

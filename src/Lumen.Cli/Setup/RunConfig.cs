@@ -12,6 +12,10 @@ public sealed record RunConfig
     public string? ModelSpec { get; set; }
     /// <summary>Constructor arguments of the model (<c>--model-args</c>, see <see cref="Models.ModelArgs"/>), or null.</summary>
     public Dictionary<string, string>? ModelArgs { get; set; }
+    /// <summary>Full path of the state dict (<c>--weights</c>) loaded into the model before its head is replaced.</summary>
+    public string? Weights { get; set; }
+    /// <summary>Train the head only (<c>--freeze</c>).</summary>
+    public bool Freeze { get; set; }
     public string Dataset { get; set; } = "mnist";
     public string Transforms { get; set; } = "default";
     public string Optimizer { get; set; } = "adam";
@@ -64,6 +68,8 @@ public sealed record RunConfig
             ["scheduler"] = Scheduler, ["epochs"] = Epochs.ToString(), ["batch_size"] = BatchSize.ToString(),
             ["seed"] = Seed.ToString(), ["shuffle"] = Shuffle ? "true" : "false",
         };
+        if (Weights != null) d["weights"] = Weights;
+        if (Freeze) d["freeze"] = "true";
         if (Patience > 0) d["patience"] = Patience.ToString();
         if (TrainSubset > 0) d["train_subset"] = TrainSubset.ToString();
         if (TestSubset > 0) d["test_subset"] = TestSubset.ToString();

@@ -20,15 +20,24 @@ public sealed class RunSetup
     public ILRScheduler? Scheduler { get; init; }
     public required string Monitor { get; init; }
 
-    public static RunSetup Create(RunConfig c)
+    /// <param name="c">The run's settings.</param>
+    /// <param name="loadWeights">Load <see cref="RunConfig.Weights"/> (training from the start); false (the default) when a checkpoint
+    /// or the best weights will overwrite the model anyway (resume, eval, predict), so the file need not exist any more.</param>
+    public static RunSetup Create(RunConfig c, bool loadWeights = false)
     {
         if (c.Threads is int t) Torch.SetNumThreads(t);
         Torch.ManualSeed(c.Seed);
         var data = DataSetup.Load(c);
         // Seed again so the initial weights do not depend on how the data was read.
         Torch.ManualSeed(c.Seed);
-        var model = ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.ModelArgs);
-        var optimizer = OptimSetup.Optimizer(c, model.Parameters());
+        if (c.Weights != null && c.ModelArgs is { Count: > 0 })
+            throw new CliException("--weights cannot be combined with --model-args (the weights file fixes the model's shape)");
+        var model = c.Weights != null && loadWeights
+            ? ModelZoo.CreatePretrained(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.Weights)
+            : ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.ModelArgs);
+        if (c.Freeze) ModelZoo.FreezeAllButHead(model);
+        // Only trainable parameters go to the optimizer (with --freeze: the head's).
+        var optimizer = OptimSetup.Optimizer(c, model.Parameters().Where(p => p.RequiresGrad));
         string monitor = c.Monitor ?? "valid_loss";
         if (!EpochResult.MetricNames.Contains(monitor))
             throw new CliException($"--monitor: unknown metric '{monitor}' (known: {string.Join(", ", EpochResult.MetricNames)})");

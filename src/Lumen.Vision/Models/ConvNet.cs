@@ -20,7 +20,14 @@ public sealed class ConvNet : Module
     public readonly BatchNorm1d BatchNorm;
     public readonly Linear Fc1;
     public readonly Dropout Dropout;
-    public readonly Linear Fc2;
+    private Linear _fc2;
+    /// <summary>The classifier head, PyTorch's <c>self.fc2</c>. Setting it replaces the module registered as <c>fc2</c>
+    /// (transfer learning: <c>model.Fc2 = new Linear(model.Fc2.InFeatures, numClasses)</c>).</summary>
+    public Linear Fc2
+    {
+        get => _fc2;
+        set => _fc2 = RegisterModule("fc2", value ?? throw new ArgumentNullException(nameof(value), "ConvNet.Fc2 cannot be null."));
+    }
 
     /// <param name="c1">Filters of the first convolution.</param>
     /// <param name="c2">Filters of the other convolutions.</param>
@@ -37,7 +44,7 @@ public sealed class ConvNet : Module
         BatchNorm = RegisterModule("batch_norm", new BatchNorm1d(c2 * 12 * 12));
         Fc1 = RegisterModule("fc1", new Linear(c2 * 12 * 12, l1));
         Dropout = RegisterModule("dropout", new Dropout(dropout));
-        Fc2 = RegisterModule("fc2", new Linear(l1, numClasses));
+        _fc2 = RegisterModule("fc2", new Linear(l1, numClasses));
     }
 
     /// <param name="x">(B, 3, 32, 32).</param>

@@ -5,7 +5,7 @@ namespace Lumen.Vision.Models;
 /// <summary>
 /// <see cref="NetDepth"/> with one ResNet-like skip connection (seed 003, section 8.5.3): the output of the second stage is
 /// added to the third convolution's activation before the last pooling, which gives the early layers a short path to the
-/// loss. Same parameters as NetDepth. Input (B, 3, 32, 32); output (B, 2).
+/// loss. Same parameters as NetDepth. Input (B, 3, 32, 32); output (B, numClasses), 2 by default.
 /// </summary>
 public sealed class NetRes : Module
 {
@@ -14,21 +14,29 @@ public sealed class NetRes : Module
     public readonly Conv2d Conv2;
     public readonly Conv2d Conv3;
     public readonly Linear Fc1;
-    public readonly Linear Fc2;
+    private Linear _fc2;
+    /// <summary>The classifier head, PyTorch's <c>self.fc2</c>. Setting it replaces the module registered as <c>fc2</c>
+    /// (transfer learning: <c>model.Fc2 = new Linear(model.Fc2.InFeatures, numClasses)</c>).</summary>
+    public Linear Fc2
+    {
+        get => _fc2;
+        set => _fc2 = RegisterModule("fc2", value ?? throw new ArgumentNullException(nameof(value), "NetRes.Fc2 cannot be null."));
+    }
 
     /// <param name="nChans1">Channels of the first convolution (the others have half as many).</param>
-    public NetRes(int nChans1 = 32)
+    /// <param name="numClasses">Outputs of fc2 (the book's 2: birds and airplanes).</param>
+    public NetRes(int nChans1 = 32, int numClasses = 2)
     {
         NChans1 = nChans1;
         Conv1 = RegisterModule("conv1", new Conv2d(3, nChans1, kernelSize: 3, padding: 1));
         Conv2 = RegisterModule("conv2", new Conv2d(nChans1, nChans1 / 2, kernelSize: 3, padding: 1));
         Conv3 = RegisterModule("conv3", new Conv2d(nChans1 / 2, nChans1 / 2, kernelSize: 3, padding: 1));
         Fc1 = RegisterModule("fc1", new Linear(4 * 4 * nChans1 / 2, 32));
-        Fc2 = RegisterModule("fc2", new Linear(32, 2));
+        _fc2 = RegisterModule("fc2", new Linear(32, numClasses));
     }
 
     /// <param name="x">(B, 3, 32, 32).</param>
-    /// <returns>(B, 2) logits.</returns>
+    /// <returns>(B, numClasses) logits.</returns>
     public override Tensor Forward(Tensor x)
     {
         var @out = F.MaxPool2d(Conv1.Call(x).Relu(), 2);

@@ -5,7 +5,7 @@ namespace Lumen.Vision.Models;
 /// <summary>
 /// DLwPT's deep residual network (seed 003, section 8.5.3): conv1 = Conv2d(3, n, 3, padding 1) → ReLU → MaxPool(2), then
 /// <c>resblocks</c> = a <see cref="Sequential"/> of <c>nBlocks</c> <see cref="ResBlock"/>s at 16×16, MaxPool(2),
-/// fc1 = Linear(8·8·n, 32) → ReLU → fc2 = Linear(32, 2). Input (B, 3, 32, 32); output (B, 2).
+/// fc1 = Linear(8·8·n, 32) → ReLU → fc2 = Linear(32, 2). Input (B, 3, 32, 32); output (B, numClasses), 2 by default.
 /// <para><b>Shared or independent blocks.</b> The book writes <c>nn.Sequential(*(n_blocks * [ResBlock(n_chans=n_chans1)]))</c>:
 /// multiplying a one-element Python list repeats the <i>same</i> object, so the Sequential holds one block n times. That
 /// network applies one set of weights n times (a recurrent-like, weight-tied stack): it has the parameters of a single
@@ -25,12 +25,20 @@ public sealed class NetResDeep : Module
     public readonly Conv2d Conv1;
     public readonly Sequential Resblocks;
     public readonly Linear Fc1;
-    public readonly Linear Fc2;
+    private Linear _fc2;
+    /// <summary>The classifier head, PyTorch's <c>self.fc2</c>. Setting it replaces the module registered as <c>fc2</c>
+    /// (transfer learning: <c>model.Fc2 = new Linear(model.Fc2.InFeatures, numClasses)</c>).</summary>
+    public Linear Fc2
+    {
+        get => _fc2;
+        set => _fc2 = RegisterModule("fc2", value ?? throw new ArgumentNullException(nameof(value), "NetResDeep.Fc2 cannot be null."));
+    }
 
     /// <param name="nChans1">Channels of the first convolution and of every block.</param>
     /// <param name="nBlocks">Number of residual blocks.</param>
     /// <param name="sharedBlocks">True: one block repeated (the book's <c>n_blocks * [ResBlock(...)]</c>); false: independent blocks.</param>
-    public NetResDeep(int nChans1 = 32, int nBlocks = 10, bool sharedBlocks = true)
+    /// <param name="numClasses">Outputs of fc2 (the book's 2: birds and airplanes).</param>
+    public NetResDeep(int nChans1 = 32, int nBlocks = 10, bool sharedBlocks = true, int numClasses = 2)
     {
         if (nBlocks < 0) throw new ArgumentException($"NetResDeep: nBlocks ({nBlocks}) must be non-negative.");
         NChans1 = nChans1;
@@ -49,11 +57,11 @@ public sealed class NetResDeep : Module
         }
         Resblocks = RegisterModule("resblocks", new Sequential(blocks));
         Fc1 = RegisterModule("fc1", new Linear(8 * 8 * nChans1, 32));
-        Fc2 = RegisterModule("fc2", new Linear(32, 2));
+        _fc2 = RegisterModule("fc2", new Linear(32, numClasses));
     }
 
     /// <param name="x">(B, 3, 32, 32).</param>
-    /// <returns>(B, 2) logits.</returns>
+    /// <returns>(B, numClasses) logits.</returns>
     public override Tensor Forward(Tensor x)
     {
         var @out = F.MaxPool2d(Conv1.Call(x).Relu(), 2);

@@ -12,8 +12,14 @@ public sealed class TinyConv : Module
 {
     /// <summary>The two convolutions with their ReLUs, PyTorch's <c>self.conv</c>.</summary>
     public readonly Sequential Conv;
-    /// <summary>The classifier, PyTorch's <c>self.fc</c>.</summary>
-    public readonly Linear Fc;
+    private Linear _fc;
+    /// <summary>The classifier head, PyTorch's <c>self.fc</c>. Setting it replaces the module registered as <c>fc</c>
+    /// (transfer learning: <c>model.Fc = new Linear(model.Fc.InFeatures, numClasses)</c>).</summary>
+    public Linear Fc
+    {
+        get => _fc;
+        set => _fc = RegisterModule("fc", value ?? throw new ArgumentNullException(nameof(value), "TinyConv.Fc cannot be null."));
+    }
 
     /// <summary>Seed 000's network (3 channels, 3 classes, a 3×3 map before the head for 27…35-pixel inputs); other
     /// input channels, class counts or image sizes change the first conv's input channels and the head.</summary>
@@ -26,7 +32,7 @@ public sealed class TinyConv : Module
             new ReLU(inplace: true),
             new Conv2d(8, 16, kernelSize: (3, 3), stride: (3, 3), padding: 0),
             new ReLU(inplace: true)));
-        Fc = RegisterModule("fc", new Linear(inFeatures: 16 * h * w, outFeatures: numClasses));
+        _fc = RegisterModule("fc", new Linear(inFeatures: 16 * h * w, outFeatures: numClasses));
     }
 
     /// <param name="x">(B, 3, H, W), H and W in 27…35.</param>

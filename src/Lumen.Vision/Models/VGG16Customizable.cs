@@ -22,7 +22,14 @@ public sealed class VGG16Customizable : Module
     public string ConvType { get; }
     public readonly Sequential Features;
     public readonly Sequential Conv;
-    public readonly Linear Fc;
+    private Linear _fc;
+    /// <summary>The classifier head, PyTorch's <c>self.fc</c>. Setting it replaces the module registered as <c>fc</c>
+    /// (transfer learning: <c>model.Fc = new Linear(model.Fc.InFeatures, numClasses)</c>).</summary>
+    public Linear Fc
+    {
+        get => _fc;
+        set => _fc = RegisterModule("fc", value ?? throw new ArgumentNullException(nameof(value), "VGG16Customizable.Fc cannot be null."));
+    }
 
     /// <param name="nOutputs">Number of outputs (20 PASCAL VOC classes in the seed).</param>
     /// <param name="convType">"512to256to64_1x1", "512to64_1x1" or "512to512_3x3".</param>
@@ -53,7 +60,7 @@ public sealed class VGG16Customizable : Module
         };
         if (flat == 0) throw new ArgumentException($"VGG16Customizable: inputSize {inputSize} is too small for convType '{convType}'.");
         Conv = RegisterModule("conv", conv);
-        Fc = RegisterModule("fc", new Linear(inFeatures: flat, outFeatures: nOutputs));
+        _fc = RegisterModule("fc", new Linear(inFeatures: flat, outFeatures: nOutputs));
     }
 
     /// <param name="x">(B, 3, inputSize, inputSize).</param>
