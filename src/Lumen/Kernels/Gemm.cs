@@ -310,11 +310,15 @@ internal static unsafe class Gemm
             }
             else
             {
+                int p0 = 0;
+                if (mr == 8 && mb == 8 && Avx.IsSupported)
+                    for (; p0 + 8 <= kc; p0 += 8)   // eight rows' next eight values, transposed in registers
+                        Transpose8x8(a + (long)(ic + ir) * lda + pc + p0, lda, dst + p0 * 8, 8);
                 for (int r = 0; r < mb; r++)
                 {
                     float* src = a + (long)(ic + ir + r) * lda + pc;
                     float* d = dst + r;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                    for (int p = p0; p < kc; p++) d[p * mr] = src[p];
                 }
                 for (int r = mb; r < mr; r++)
                     for (int p = 0; p < kc; p++) dst[p * mr + r] = 0f;
@@ -348,7 +352,17 @@ internal static unsafe class Gemm
             else
             {
                 // B stored n×k: column j of op(B) is a contiguous row of storage.
-                for (int j = 0; j < nb; j++)
+                int j8 = 0;
+                if (Avx.IsSupported)
+                    for (; j8 + 8 <= nb; j8 += 8)   // eight columns at a time, transposed in 8×8 blocks
+                    {
+                        float* src = b + (long)(jc + jr + j8) * ldb + pc;
+                        int p = 0;
+                        for (; p + 8 <= kc; p += 8) Transpose8x8(src + p, ldb, dst + (long)p * nr + j8, nr);
+                        for (; p < kc; p++)
+                            for (int j = 0; j < 8; j++) dst[(long)p * nr + j8 + j] = src[(long)j * ldb + p];
+                    }
+                for (int j = j8; j < nb; j++)
                 {
                     float* src = b + (long)(jc + jr + j) * ldb + pc;
                     float* d = dst + j;
@@ -358,6 +372,34 @@ internal static unsafe class Gemm
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
             }
         }
+    }
+
+    /// <summary>dst[q, r] = src[r, q] for an 8×8 block (rows of src <paramref name="lds"/> apart, of dst
+    /// <paramref name="ldd"/> apart), in AVX registers: the packing of a row-major operand into column-interleaved
+    /// micro-panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2L * lds); var r3 = Avx.LoadVector256(src + 3L * lds);
+        var r4 = Avx.LoadVector256(src + 4L * lds); var r5 = Avx.LoadVector256(src + 5L * lds);
+        var r6 = Avx.LoadVector256(src + 6L * lds); var r7 = Avx.LoadVector256(src + 7L * lds);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2L * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3L * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4L * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5L * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6L * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7L * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     // ------------------------------------------------------------------ micro-kernels
