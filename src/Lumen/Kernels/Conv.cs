@@ -64,7 +64,7 @@ internal readonly struct ConvGeometry
 /// <summary>How the convolution kernels spread work over threads.</summary>
 internal enum ConvStrategy
 {
-    /// <summary>The measured default (per sample).</summary>
+    /// <summary>The measured default: per sample, batched when a sample has few output positions.</summary>
     Auto,
     /// <summary>Threads over samples, one SGEMM per sample and group (single-threaded inside its worker).</summary>
     PerSample,
@@ -239,11 +239,18 @@ internal static class ConvKernels
     /// <summary>Default bound, in floats, of the column matrix the batched path builds for a chunk of samples (16 MB).</summary>
     internal const long BatchedColumnLimit = 1 << 22;
 
-    /// <summary>Per sample unless forced. Measured (2 threads, best of many runs on a loaded 2-core machine) on seed 004's
-    /// MNIST CNN, seed 004's SimpleCNN and seed 000's 3-D CNN at their batch sizes: per-sample was as fast or faster on
-    /// every layer (each sample's K×P columns stay in L2; the batched column matrix of a chunk does not), e.g. MNIST
-    /// conv2 forward+backward 20 ms vs 37 ms, conv1 2.8 ms vs 3.0–9 ms.</summary>
-    private static bool UseBatched(in ConvGeometry g) => Strategy == ConvStrategy.Batched;
+    /// <summary>Per sample unless forced, or unless a sample has fewer than <see cref="BatchedBelowPositions"/> output
+    /// positions. Per sample wins where P is large: each sample's K×P columns stay in L2 (the batched column matrix
+    /// of a chunk does not), e.g. MNIST conv2 forward+backward 20 ms vs 37 ms. Where P is small, one SGEMM per sample
+    /// repacks the whole weight matrix (OCg×K) to do only P multiply-adds per packed value, and P columns fill the
+    /// 32-wide micro-tiles badly (P = 49: two tiles, a quarter empty); side by side the samples give one wide SGEMM.
+    /// ResNet-18's 7×7 layers (P = 49, 512 channels, batch 8), one thread: forward 20.8 → 12.0 ms, input gradient
+    /// 34.3 → 14.7 ms, weight gradient 23.5 → 11.2 ms.</summary>
+    private static bool UseBatched(in ConvGeometry g) =>
+        Strategy == ConvStrategy.Batched || (Strategy == ConvStrategy.Auto && g.N > 1 && g.P < BatchedBelowPositions);
+
+    /// <summary>Output positions per sample below which <see cref="ConvStrategy.Auto"/> batches the samples.</summary>
+    internal const int BatchedBelowPositions = 256;
 
     /// <summary>Samples per chunk of the batched path: as many as keep the K×(n·P) column matrix under the limit.</summary>
     private static int ChunkSamples(in ConvGeometry g) =>
