@@ -92,6 +92,24 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>C = alpha·A·B + beta·C where B (k×n) is never stored: <paramref name="b"/> packs the panels the
+    /// packed path asks for (im2col fused with packing). A is m×k row-major. Same blocking, order of summation and
+    /// results as <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+    /// on the materialised B, whatever the size (small problems take the packed path too).</summary>
+    internal static void SgemmPackedB(int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, BPanelSource b,
+                                      float beta, Span<float> c, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"sgemm: negative size m={m}, n={n}, k={k}.");
+        if (m == 0 || n == 0) return;
+        CheckOperand("A", m, k, a.Length, lda);
+        CheckOperand("C", m, n, c.Length, ldc);
+        fixed (float* pa = a) fixed (float* pc = c)
+        {
+            if (k == 0 || alpha == 0f) { ScaleC(m, n, beta, pc, ldc); return; }
+            Packed(false, false, m, n, k, alpha, pa, lda, null, 0, beta, pc, ldc, BestPath, b);
+        }
+    }
+
     private static void CheckOperand(string name, int rows, int cols, int length, int ld)
     {
         if (rows > 1 && ld < cols)
@@ -168,7 +186,8 @@ internal static unsafe class Gemm
     };
 
     private static void Packed(bool transA, bool transB, int m, int n, int k, float alpha,
-                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmPath path)
+                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmPath path,
+                               BPanelSource? source = null)
     {
         var (mr, nr) = Tile(path);
         long work = (long)m * n * k;
@@ -192,12 +211,17 @@ internal static unsafe class Gemm
                 float betaHere = pc == 0 ? beta : 1f;  // later K slices accumulate onto the first
                 int jcc = jc, pcc = pc;
 
-                if (threads == 1 || panels < 2) PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
+                if (threads == 1 || panels < 2)
+                {
+                    if (source != null) source.Pack(pc, kc, jc, nc, nr, bp);
+                    else PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
+                }
                 else
                     ParallelFor.Run(panels, Math.Max(1, panels / threads), (p0, p1) =>
                     {
                         int j0 = p0 * nr, j1 = Math.Min(nc, p1 * nr);
-                        PackB(transB, (float*)pb, ldb, pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
+                        if (source != null) source.Pack(pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
+                        else PackB(transB, (float*)pb, ldb, pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
                     });
 
                 // Each task writes its own block of C, so which thread runs it never changes the result.
@@ -517,4 +541,14 @@ internal static unsafe class Gemm
         StoreVec(c, c20, va, beta); StoreVec(c + w, c21, va, beta); c += ldc;
         StoreVec(c, c30, va, beta); StoreVec(c + w, c31, va, beta);
     }
+}
+
+/// <summary>The B operand of <see cref="Gemm.SgemmPackedB"/>: a k×n matrix that is produced panel by panel instead of
+/// being stored (a convolution's column matrix, unrolled straight into the packed layout).</summary>
+internal abstract unsafe class BPanelSource
+{
+    /// <summary>Writes B[pc .. pc+kc, j0 .. j0+n] as nr-column micro-panels: panel q (columns j0 + q·nr …) at
+    /// dst + q·nr·kc holds, for each row p, its nr values side by side; columns past n are zero. Called from several
+    /// threads at once for disjoint column ranges.</summary>
+    public abstract void Pack(int pc, int kc, int j0, int n, int nr, float* dst);
 }
