@@ -13,6 +13,10 @@ def resnet18():
     import torchvision
     return torchvision.models.resnet18()
 
+def vgg16():
+    import torchvision
+    return torchvision.models.vgg16()
+
 CASES = {  # name: (model, input shape, classes, optimizer, steps per window, warm-up steps, train)
     "mnist_cnn_seed004_b100_adam": (MnistCNN, (100, 1, 28, 28), 10, "adam", 10, 3, True),
     "net_dlwpt_b64_sgd": (Net, (64, 3, 32, 32), 2, "sgd", 50, 3, True),
@@ -20,6 +24,7 @@ CASES = {  # name: (model, input shape, classes, optimizer, steps per window, wa
     "tiny3d_b8_sgd": (Tiny3D, (8, 1, 32, 32, 32), 2, "sgd", 10, 3, True),
     "resnet18_224_b8_sgd": (resnet18, (8, 3, 224, 224), 1000, "sgd", 3, 1, True),
     "resnet18_224_b8_infer": (resnet18, (8, 3, 224, 224), 1000, "sgd", 5, 2, False),
+    "vgg16_224_b4_infer": (vgg16, (4, 3, 224, 224), 1000, "sgd", 3, 1, False),
 }
 
 def main():

@@ -24,6 +24,7 @@ internal static class ModelBench
         new("tiny3d_b8_sgd", () => new Tiny3D(), new[] { 8, 1, 32, 32, 32 }, 2, "sgd", 10, 3),
         new("resnet18_224_b8_sgd", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 3, 1),
         new("resnet18_224_b8_infer", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 5, 2, Train: false),
+        new("vgg16_224_b4_infer", () => Lumen.Vision.Models.Models.VGG16(), new[] { 4, 3, 224, 224 }, 1000, "sgd", 3, 1, Train: false),
     };
 
     /// <summary>ResNet-18 from the model zoo (src/Lumen.Vision/Models) when this build has it, found by name so the
@@ -184,7 +185,7 @@ internal static class ModelBench
                 return (med[med.Count / 2], rows.Max(r => r.GetProperty("images_per_s_best").GetDouble()));
             }
             var (lm, lb) = Ips(lumen); var (tm, tb) = Ips(torch);
-            string F1(double v) => double.IsNaN(v) ? "-" : v.ToString("F0", CultureInfo.InvariantCulture);
+            string F1(double v) => double.IsNaN(v) ? "-" : v.ToString(v < 10 ? "F1" : "F0", CultureInfo.InvariantCulture);
             string ratio = double.IsNaN(tm) || double.IsNaN(lm) ? "-" : (lm / tm).ToString("F2", CultureInfo.InvariantCulture);
             string alloc = lumen.Count == 0 ? "-" : Bytes(lumen.Min(r => r.GetProperty("bytes_per_step").GetInt64()));
             string gcs = lumen.Count == 0 ? "-" : $"{lumen.Max(r => r.GetProperty("gen0").GetInt32())}/{lumen.Max(r => r.GetProperty("gen2").GetInt32())}";

@@ -64,7 +64,7 @@ internal readonly struct ConvGeometry
 /// <summary>How the convolution kernels spread work over threads.</summary>
 internal enum ConvStrategy
 {
-    /// <summary>The measured default (per sample).</summary>
+    /// <summary>The measured default: per sample, batched when a sample has few output positions.</summary>
     Auto,
     /// <summary>Threads over samples, one SGEMM per sample and group (single-threaded inside its worker).</summary>
     PerSample,
@@ -86,7 +86,8 @@ internal enum ConvStrategy
 /// added in range order, so it does not depend on which thread ran what, nor on the thread count up to 4), or batched
 /// (a chunk of samples side by side in one column matrix, one multi-threaded SGEMM). A single sample lets SGEMM use
 /// the threads.
-/// Column buffers are thread-local and reused from call to call.
+/// Column buffers are thread-local and reused from call to call. The forward product never stores its column matrix:
+/// SGEMM asks <see cref="Im2ColSource"/> for packed panels and gets them unrolled straight from the input.
 /// Transposed convolution is the same three products with roles exchanged (see <c>F.ConvTranspose*</c>).
 /// </summary>
 internal static class ConvKernels
@@ -118,13 +119,16 @@ internal static class ConvKernels
         RunDynamic(n, s =>
         {
             int K = geo.K, P = geo.P, S = geo.S;
-            float[]? cols = geo.Pointwise ? null : Buffer(ref _cols, (long)K * P);
+            bool fused = !geo.Pointwise && FuseIm2Col(geo.OCg, P, K);
+            float[]? cols = geo.Pointwise || fused ? null : Buffer(ref _cols, (long)K * P);
             for (int gr = 0; gr < geo.Groups; gr++)
             {
                 int xg = xOff + (s * geo.C + gr * geo.Cg) * S;
                 int yg = yOff + (s * geo.OC + gr * geo.OCg) * P;
                 int wg = wOff + gr * geo.OCg * K;
-                if (cols == null)
+                if (fused)
+                    Gemm.SgemmPackedB(geo.OCg, P, K, 1f, w.AsSpan(wg), K, Im2ColSource.For(geo, x, xg, 1), 0f, y.AsSpan(yg, geo.OCg * P), P);
+                else if (cols == null)
                     Gemm.Sgemm(false, false, geo.OCg, P, K, 1f, w.AsSpan(wg), K, x.AsSpan(xg, K * S), P, 0f, y.AsSpan(yg, geo.OCg * P), P);
                 else
                 {
@@ -239,11 +243,18 @@ internal static class ConvKernels
     /// <summary>Default bound, in floats, of the column matrix the batched path builds for a chunk of samples (16 MB).</summary>
     internal const long BatchedColumnLimit = 1 << 22;
 
-    /// <summary>Per sample unless forced. Measured (2 threads, best of many runs on a loaded 2-core machine) on seed 004's
-    /// MNIST CNN, seed 004's SimpleCNN and seed 000's 3-D CNN at their batch sizes: per-sample was as fast or faster on
-    /// every layer (each sample's K×P columns stay in L2; the batched column matrix of a chunk does not), e.g. MNIST
-    /// conv2 forward+backward 20 ms vs 37 ms, conv1 2.8 ms vs 3.0–9 ms.</summary>
-    private static bool UseBatched(in ConvGeometry g) => Strategy == ConvStrategy.Batched;
+    /// <summary>Per sample unless forced, or unless a sample has fewer than <see cref="BatchedBelowPositions"/> output
+    /// positions. Per sample wins where P is large: each sample's K×P columns stay in L2 (the batched column matrix
+    /// of a chunk does not), e.g. MNIST conv2 forward+backward 20 ms vs 37 ms. Where P is small, one SGEMM per sample
+    /// repacks the whole weight matrix (OCg×K) to do only P multiply-adds per packed value, and P columns fill the
+    /// 32-wide micro-tiles badly (P = 49: two tiles, a quarter empty); side by side the samples give one wide SGEMM.
+    /// ResNet-18's 7×7 layers (P = 49, 512 channels, batch 8), one thread: forward 20.8 → 12.0 ms, input gradient
+    /// 34.3 → 14.7 ms, weight gradient 23.5 → 11.2 ms.</summary>
+    private static bool UseBatched(in ConvGeometry g) =>
+        Strategy == ConvStrategy.Batched || (Strategy == ConvStrategy.Auto && g.N > 1 && g.P < BatchedBelowPositions);
+
+    /// <summary>Output positions per sample below which <see cref="ConvStrategy.Auto"/> batches the samples.</summary>
+    internal const int BatchedBelowPositions = 256;
 
     /// <summary>Samples per chunk of the batched path: as many as keep the K×(n·P) column matrix under the limit.</summary>
     private static int ChunkSamples(in ConvGeometry g) =>
@@ -259,7 +270,8 @@ internal static class ConvKernels
         var geo = g;
         int K = g.K, P = g.P, S = g.S, nb = ChunkSamples(g);
         if (g.N == 0 || P == 0) return;
-        var cols = Buffer(ref _cols, (long)K * nb * P);
+        bool fused = FuseIm2Col(g.OCg, nb * P, K);
+        var cols = fused ? null : Buffer(ref _cols, (long)K * nb * P);
         var yb = Buffer(ref _ybuf, (long)g.OCg * nb * P);
         for (int n0 = 0; n0 < g.N; n0 += nb)
         {
@@ -267,12 +279,18 @@ internal static class ConvKernels
             for (int gr = 0; gr < g.Groups; gr++)
             {
                 int grc = gr;
-                ParallelFor.Run(nc, 1, (s0, s1) =>
+                if (fused)
+                    Gemm.SgemmPackedB(g.OCg, L, K, 1f, w.AsSpan(wOff + gr * g.OCg * K), K,
+                                      Im2ColSource.For(geo, x, xOff + (n0 * geo.C + gr * geo.Cg) * S, nc), 0f, yb.AsSpan(0, g.OCg * L), L);
+                else
                 {
-                    for (int s = s0; s < s1; s++)
-                        Im2Col(geo, x.AsSpan(xOff + ((n0 + s) * geo.C + grc * geo.Cg) * S, geo.Cg * S), cols.AsSpan(s * P), L);
-                });
-                Gemm.Sgemm(false, false, g.OCg, L, K, 1f, w.AsSpan(wOff + gr * g.OCg * K), K, cols.AsSpan(0, K * L), L, 0f, yb.AsSpan(0, g.OCg * L), L);
+                    ParallelFor.Run(nc, 1, (s0, s1) =>
+                    {
+                        for (int s = s0; s < s1; s++)
+                            Im2Col(geo, x.AsSpan(xOff + ((n0 + s) * geo.C + grc * geo.Cg) * S, geo.Cg * S), cols!.AsSpan(s * P), L);
+                    });
+                    Gemm.Sgemm(false, false, g.OCg, L, K, 1f, w.AsSpan(wOff + gr * g.OCg * K), K, cols!.AsSpan(0, K * L), L, 0f, yb.AsSpan(0, g.OCg * L), L);
+                }
                 ParallelFor.Run(nc, Math.Max(1, 16384 / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
                 {
                     for (int s = s0; s < s1; s++)
@@ -334,6 +352,84 @@ internal static class ConvKernels
                             Col2Im(geo, cols.AsSpan(s * P), L, dx.AsSpan(dxOff + ((n0 + s) * geo.C + grc * geo.Cg) * S, geo.Cg * S));
                     });
                 }
+            }
+        }
+    }
+
+    /// <summary>Whether the forward product unrolls its columns straight into SGEMM's packed panels
+    /// (<see cref="Im2ColSource"/>) instead of into a K×P column matrix that SGEMM then packs: the packed path only
+    /// (SGEMM takes it above 32³ multiply-adds with m, n &gt; 1), and not when forced off by tests.</summary>
+    private static bool FuseIm2Col(int m, int n, int k) =>
+        !DisableFusedIm2Col && m > 1 && n > 1 && (long)m * n * k > 32 * 32 * 32;
+
+    /// <summary>Turns the fused im2col off for calls made from the current thread (tests compare both ways).</summary>
+    [ThreadStatic] internal static bool DisableFusedIm2Col;
+
+    /// <summary>The column matrix of one group over <c>samples</c> consecutive samples (K rows, samples·P columns, the
+    /// samples side by side), produced panel by panel for <see cref="Gemm.SgemmPackedB"/>: each row segment is unrolled
+    /// into an L1-resident row buffer and dealt out to the micro-panels, so the K×P matrix is never written to memory.
+    /// The values are exactly <see cref="Im2Col"/>'s.</summary>
+    private sealed unsafe class Im2ColSource : BPanelSource
+    {
+        [ThreadStatic] private static Im2ColSource? _cached;
+        private ConvGeometry _g;
+        private float[] _x = Array.Empty<float>();
+        private int _xOff;
+
+        /// <summary>The calling thread's reusable source for the group input starting at x[xOff] (sample 0 of the
+        /// range; later samples are C·S floats apart).</summary>
+        public static Im2ColSource For(in ConvGeometry g, float[] x, int xOff, int samples)
+        {
+            var s = _cached ??= new Im2ColSource();
+            s._g = g; s._x = x; s._xOff = xOff;
+            if ((long)xOff + ((long)(samples - 1) * g.C + g.Cg) * g.S > x.Length)
+                throw new ArgumentException("im2col: input too small for the convolution's geometry.");
+            return s;
+        }
+
+        public override void Pack(int pc, int kc, int j0, int n, int nr, float* dst)
+        {
+            int width = (n + nr - 1) / nr * nr;
+            float* row = stackalloc float[width];   // n ≤ Gemm.NC: at most 8 KB
+            for (int j = n; j < width; j++) row[j] = 0f;
+            fixed (float* px = _x)
+                for (int p = 0; p < kc; p++)
+                {
+                    Row(px + _xOff, pc + p, j0, n, row);
+                    float* d = dst + (long)p * nr;
+                    for (int jr = 0; jr < width; jr += nr, d += (long)nr * kc)
+                        new ReadOnlySpan<float>(row + jr, nr).CopyTo(new Span<float>(d, nr));
+                }
+        }
+
+        /// <summary>Columns j0 … j0+n−1 of column-matrix row k into o.</summary>
+        private void Row(float* x, int k, int j0, int n, float* o)
+        {
+            ref readonly var g = ref _g;
+            int kw = k % g.KW, t = k / g.KW, kh = t % g.KH; t /= g.KH;
+            int kd = t % g.KD, c = t / g.KD;
+            int offD = kd * g.DD - g.PD, offH = kh * g.DH - g.PH, offW = kw * g.DW - g.PW;
+            ValidRange(offW, g.SW, g.W, g.OW, out int lo, out int hi);
+            int P = g.P, OW = g.OW, OHW = g.OH * OW, sw = g.SW;
+            long sampleStride = (long)g.C * g.S;
+            int s = j0 / P, rem = j0 - s * P, od = rem / OHW; rem -= od * OHW;
+            int oh = rem / OW, ow0 = rem - oh * OW;
+            while (n > 0)
+            {
+                int seg = Math.Min(OW - ow0, n), end = ow0 + seg;
+                int id = od * g.SD + offD, ih = oh * g.SH + offH;
+                int a = Math.Max(lo, ow0), b = Math.Min(hi, end);
+                if ((uint)id >= (uint)g.D || (uint)ih >= (uint)g.H || a >= b) Zero(o, seg);
+                else
+                {
+                    float* src = x + s * sampleStride + (long)c * g.S + ((long)id * g.H + ih) * g.W + offW;   // src[ow·SW]: output ow
+                    if (a > ow0) Zero(o, a - ow0);
+                    if (sw == 1) Copy(src + a, o + (a - ow0), b - a);
+                    else for (int ow = a; ow < b; ow++) o[ow - ow0] = src[(long)ow * sw];
+                    if (b < end) Zero(o + (b - ow0), end - b);
+                }
+                o += seg; n -= seg; ow0 = 0;
+                if (++oh == g.OH) { oh = 0; if (++od == g.OD) { od = 0; s++; } }
             }
         }
     }

@@ -92,6 +92,24 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>C = alpha·A·B + beta·C where B (k×n) is never stored: <paramref name="b"/> packs the panels the
+    /// packed path asks for (im2col fused with packing). A is m×k row-major. Same blocking, order of summation and
+    /// results as <see cref="Sgemm(bool, bool, int, int, int, float, ReadOnlySpan{float}, int, ReadOnlySpan{float}, int, float, Span{float}, int)"/>
+    /// on the materialised B, whatever the size (small problems take the packed path too).</summary>
+    internal static void SgemmPackedB(int m, int n, int k, float alpha, ReadOnlySpan<float> a, int lda, BPanelSource b,
+                                      float beta, Span<float> c, int ldc)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"sgemm: negative size m={m}, n={n}, k={k}.");
+        if (m == 0 || n == 0) return;
+        CheckOperand("A", m, k, a.Length, lda);
+        CheckOperand("C", m, n, c.Length, ldc);
+        fixed (float* pa = a) fixed (float* pc = c)
+        {
+            if (k == 0 || alpha == 0f) { ScaleC(m, n, beta, pc, ldc); return; }
+            Packed(false, false, m, n, k, alpha, pa, lda, null, 0, beta, pc, ldc, BestPath, b);
+        }
+    }
+
     private static void CheckOperand(string name, int rows, int cols, int length, int ld)
     {
         if (rows > 1 && ld < cols)
@@ -168,7 +186,8 @@ internal static unsafe class Gemm
     };
 
     private static void Packed(bool transA, bool transB, int m, int n, int k, float alpha,
-                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmPath path)
+                               float* a, int lda, float* b, int ldb, float beta, float* c, int ldc, GemmPath path,
+                               BPanelSource? source = null)
     {
         var (mr, nr) = Tile(path);
         long work = (long)m * n * k;
@@ -192,12 +211,17 @@ internal static unsafe class Gemm
                 float betaHere = pc == 0 ? beta : 1f;  // later K slices accumulate onto the first
                 int jcc = jc, pcc = pc;
 
-                if (threads == 1 || panels < 2) PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
+                if (threads == 1 || panels < 2)
+                {
+                    if (source != null) source.Pack(pc, kc, jc, nc, nr, bp);
+                    else PackB(transB, b, ldb, pc, kc, jc, nc, nr, bp);
+                }
                 else
                     ParallelFor.Run(panels, Math.Max(1, panels / threads), (p0, p1) =>
                     {
                         int j0 = p0 * nr, j1 = Math.Min(nc, p1 * nr);
-                        PackB(transB, (float*)pb, ldb, pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
+                        if (source != null) source.Pack(pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
+                        else PackB(transB, (float*)pb, ldb, pcc, kc, jcc + j0, j1 - j0, nr, (float*)pbp + (long)j0 * kc);
                     });
 
                 // Each task writes its own block of C, so which thread runs it never changes the result.
@@ -310,11 +334,15 @@ internal static unsafe class Gemm
             }
             else
             {
+                int p0 = 0;
+                if (mr == 8 && mb == 8 && Avx.IsSupported)
+                    for (; p0 + 8 <= kc; p0 += 8)   // eight rows' next eight values, transposed in registers
+                        Transpose8x8(a + (long)(ic + ir) * lda + pc + p0, lda, dst + p0 * 8, 8);
                 for (int r = 0; r < mb; r++)
                 {
                     float* src = a + (long)(ic + ir + r) * lda + pc;
                     float* d = dst + r;
-                    for (int p = 0; p < kc; p++) d[p * mr] = src[p];
+                    for (int p = p0; p < kc; p++) d[p * mr] = src[p];
                 }
                 for (int r = mb; r < mr; r++)
                     for (int p = 0; p < kc; p++) dst[p * mr + r] = 0f;
@@ -348,7 +376,17 @@ internal static unsafe class Gemm
             else
             {
                 // B stored n×k: column j of op(B) is a contiguous row of storage.
-                for (int j = 0; j < nb; j++)
+                int j8 = 0;
+                if (Avx.IsSupported)
+                    for (; j8 + 8 <= nb; j8 += 8)   // eight columns at a time, transposed in 8×8 blocks
+                    {
+                        float* src = b + (long)(jc + jr + j8) * ldb + pc;
+                        int p = 0;
+                        for (; p + 8 <= kc; p += 8) Transpose8x8(src + p, ldb, dst + (long)p * nr + j8, nr);
+                        for (; p < kc; p++)
+                            for (int j = 0; j < 8; j++) dst[(long)p * nr + j8 + j] = src[(long)j * ldb + p];
+                    }
+                for (int j = j8; j < nb; j++)
                 {
                     float* src = b + (long)(jc + jr + j) * ldb + pc;
                     float* d = dst + j;
@@ -358,6 +396,34 @@ internal static unsafe class Gemm
                     for (int p = 0; p < kc; p++) dst[p * nr + j] = 0f;
             }
         }
+    }
+
+    /// <summary>dst[q, r] = src[r, q] for an 8×8 block (rows of src <paramref name="lds"/> apart, of dst
+    /// <paramref name="ldd"/> apart), in AVX registers: the packing of a row-major operand into column-interleaved
+    /// micro-panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(float* src, int lds, float* dst, int ldd)
+    {
+        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + lds);
+        var r2 = Avx.LoadVector256(src + 2L * lds); var r3 = Avx.LoadVector256(src + 3L * lds);
+        var r4 = Avx.LoadVector256(src + 4L * lds); var r5 = Avx.LoadVector256(src + 5L * lds);
+        var r6 = Avx.LoadVector256(src + 6L * lds); var r7 = Avx.LoadVector256(src + 7L * lds);
+        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
+        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
+        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
+        var t6 = Avx.UnpackLow(r6, r7); var t7 = Avx.UnpackHigh(r6, r7);
+        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
+        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
+        var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
+        var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + 2L * ldd, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + 3L * ldd, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + 4L * ldd, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + 5L * ldd, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + 6L * ldd, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + 7L * ldd, Avx.Permute2x128(u3, u7, 0x31));
     }
 
     // ------------------------------------------------------------------ micro-kernels
@@ -475,4 +541,14 @@ internal static unsafe class Gemm
         StoreVec(c, c20, va, beta); StoreVec(c + w, c21, va, beta); c += ldc;
         StoreVec(c, c30, va, beta); StoreVec(c + w, c31, va, beta);
     }
+}
+
+/// <summary>The B operand of <see cref="Gemm.SgemmPackedB"/>: a k×n matrix that is produced panel by panel instead of
+/// being stored (a convolution's column matrix, unrolled straight into the packed layout).</summary>
+internal abstract unsafe class BPanelSource
+{
+    /// <summary>Writes B[pc .. pc+kc, j0 .. j0+n] as nr-column micro-panels: panel q (columns j0 + q·nr …) at
+    /// dst + q·nr·kc holds, for each row p, its nr values side by side; columns past n are zero. Called from several
+    /// threads at once for disjoint column ranges.</summary>
+    public abstract void Pack(int pc, int kc, int j0, int n, int nr, float* dst);
 }

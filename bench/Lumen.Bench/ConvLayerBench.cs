@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Lumen.Kernels;
+
+namespace Lumen.Bench;
+
+/// <summary>The <c>--conv-layers</c> mode: each convolution shape of ResNet-18 (batch 8, 224²) and VGG-16 (batch 4)
+/// timed pass by pass (forward, input gradient, weight gradient) on the kernels alone, Lumen then PyTorch
+/// (<c>bench/pytorch_conv_layers.py</c>, same shapes, same threads) in the same run. Options:
+/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c>, <c>--strategy batched</c>.</summary>
+internal static class ConvLayerBench
+{
+    /// <summary>One convolution: batch, channels in/out, square kernel, stride, padding, square input size, and how
+    /// many times it occurs in its model (the weight of its row in the model's total).</summary>
+    private sealed record Layer(string Name, int N, int C, int OC, int K, int S, int P, int HW, int Count);
+
+    // Same names and shapes as bench/pytorch_conv_layers.py.
+    private static readonly Layer[] Layers =
+    {
+        new("r18.conv1 7x7/2 3-64 224", 8, 3, 64, 7, 2, 3, 224, 1),
+        new("r18.l1 3x3 64-64 56", 8, 64, 64, 3, 1, 1, 56, 4),
+        new("r18.l2.0 3x3/2 64-128 56", 8, 64, 128, 3, 2, 1, 56, 1),
+        new("r18.l2 3x3 128-128 28", 8, 128, 128, 3, 1, 1, 28, 3),
+        new("r18.l2.ds 1x1/2 64-128 56", 8, 64, 128, 1, 2, 0, 56, 1),
+        new("r18.l3.0 3x3/2 128-256 28", 8, 128, 256, 3, 2, 1, 28, 1),
+        new("r18.l3 3x3 256-256 14", 8, 256, 256, 3, 1, 1, 14, 3),
+        new("r18.l3.ds 1x1/2 128-256 28", 8, 128, 256, 1, 2, 0, 28, 1),
+        new("r18.l4.0 3x3/2 256-512 14", 8, 256, 512, 3, 2, 1, 14, 1),
+        new("r18.l4 3x3 512-512 7", 8, 512, 512, 3, 1, 1, 7, 3),
+        new("r18.l4.ds 1x1/2 256-512 14", 8, 256, 512, 1, 2, 0, 14, 1),
+        new("vgg.c1 3x3 3-64 224", 4, 3, 64, 3, 1, 1, 224, 1),
+        new("vgg.c2 3x3 64-64 224", 4, 64, 64, 3, 1, 1, 224, 1),
+        new("vgg.c4 3x3 128-128 112", 4, 128, 128, 3, 1, 1, 112, 1),
+        new("vgg.c6 3x3 256-256 56", 4, 256, 256, 3, 1, 1, 56, 2),
+        new("vgg.c9 3x3 512-512 28", 4, 512, 512, 3, 1, 1, 28, 2),
+        new("vgg.c12 3x3 512-512 14", 4, 512, 512, 3, 1, 1, 14, 3),
+    };
+
+    /// <summary>Report the fastest call instead of the median (<c>--best</c>; steadier on a shared machine).</summary>
+    private static bool Best;
+
+    /// <summary>Time by the process's CPU time instead of the wall clock (<c>--cpu</c>; with <c>--threads 1</c> this
+    /// measures the kernels' own work, whatever else the machine is running).</summary>
+    private static bool Cpu;
+
+    private static double MedianMs(Action a, int reps)
+    {
+        a(); a();
+        var ts = new double[reps];
+        var proc = Process.GetCurrentProcess();
+        for (int i = 0; i < reps; i++)
+        {
+            if (Cpu)
+            {
+                proc.Refresh();
+                var c0 = proc.TotalProcessorTime;
+                a();
+                proc.Refresh();
+                ts[i] = (proc.TotalProcessorTime - c0).TotalMilliseconds;
+                continue;
+            }
+            long t0 = Stopwatch.GetTimestamp();
+            a();
+            ts[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(ts);
+        return Best ? ts[0] : ts[reps / 2];
+    }
+
+    private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
+    {
+        int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
+        var g = new ConvGeometry(l.N, l.C, l.OC, 1, new[] { l.HW, l.HW }, new[] { l.K, l.K }, new[] { l.S, l.S },
+                                 new[] { l.P, l.P }, new[] { 1, 1 }, new[] { o, o });
+        var rng = new Random(0);
+        float[] Rand(long n) { var a = new float[n]; for (long i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1); return a; }
+        var x = Rand((long)l.N * l.C * l.HW * l.HW);
+        var w = Rand((long)l.OC * l.C * l.K * l.K);
+        var y = new float[(long)l.N * l.OC * o * o];
+        var gy = Rand(y.Length);
+        var gx = new float[x.Length];
+        var gw = new float[w.Length];
+        double f = MedianMs(() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0), reps);
+        double dx = MedianMs(() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0), reps);
+        double dw = MedianMs(() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, null, 0, gw, 0), reps);
+        return (f, dx, dw);
+    }
+
+    public static int Run(string[] args)
+    {
+        int threads = Arg(args, "--threads", 2), reps = Arg(args, "--reps", 7);
+        int oi = Array.IndexOf(args, "--only");
+        string? only = oi >= 0 && oi + 1 < args.Length ? args[oi + 1] : null;
+        Torch.SetNumThreads(threads);
+        Best = args.Contains("--best");
+        Cpu = args.Contains("--cpu");
+        int si = Array.IndexOf(args, "--strategy");
+        if (si >= 0) ConvKernels.Strategy = Enum.Parse<ConvStrategy>(args[si + 1], ignoreCase: true);
+        bool noTorch = args.Contains("--no-torch");
+
+        var torch = new Dictionary<string, JsonElement>();
+        string py = Path.Combine(AppContext.BaseDirectory, "pytorch_conv_layers.py");
+        if (!noTorch && File.Exists("/usr/bin/python3") && File.Exists(py))
+        {
+            var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in new[] { "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "/usr/bin/python3", py,
+                                      "--threads", threads.ToString(), "--reps", reps.ToString() })
+                psi.ArgumentList.Add(a);
+            if (only != null) { psi.ArgumentList.Add("--only"); psi.ArgumentList.Add(only); }
+            if (Best) psi.ArgumentList.Add("--best");
+            if (Cpu) psi.ArgumentList.Add("--cpu");
+            using var p = Process.Start(psi)!;
+            foreach (var line in p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                if (line.StartsWith('{'))
+                {
+                    var e = JsonDocument.Parse(line).RootElement.Clone();
+                    torch[e.GetProperty("layer").GetString()!] = e;
+                }
+            p.WaitForExit();
+        }
+
+        Console.WriteLine($"Convolution kernels alone, {threads} threads, {(Best ? "fastest" : "median")} of {reps} calls{(Cpu ? " (process CPU time)" : "")}, ms (PyTorch / Lumen); ratio = PyTorch time / Lumen time (> 1: Lumen faster).");
+        Console.WriteLine($"{"layer",-28} {"x",2} {"forward",15} {"input grad",15} {"weight grad",15} {"ratio",6}");
+        var totals = new Dictionary<string, double[]>();
+        foreach (var l in Layers)
+        {
+            if (only != null && !l.Name.Contains(only)) continue;
+            var (f, dx, dw) = TimeLumen(l, reps);
+            double tf = double.NaN, tdx = double.NaN, tdw = double.NaN;
+            if (torch.TryGetValue(l.Name, out var t))
+            {
+                tf = t.GetProperty("forward_ms").GetDouble();
+                tdx = t.GetProperty("input_grad_ms").GetDouble();
+                tdw = t.GetProperty("weight_grad_ms").GetDouble();
+            }
+            string model = l.Name[..l.Name.IndexOf('.')];
+            if (!totals.TryGetValue(model, out var tot)) totals[model] = tot = new double[6];
+            tot[0] += l.Count * tf; tot[1] += l.Count * tdx; tot[2] += l.Count * tdw;
+            tot[3] += l.Count * f; tot[4] += l.Count * dx; tot[5] += l.Count * dw;
+            Console.WriteLine($"{l.Name,-28} {l.Count,2} {Pair(tf, f),15} {Pair(tdx, dx),15} {Pair(tdw, dw),15} {R(tf + tdx + tdw, f + dx + dw),6}");
+        }
+        foreach (var (model, t) in totals)
+            Console.WriteLine($"{model + " total (weighted)",-31} {Pair(t[0], t[3]),15} {Pair(t[1], t[4]),15} {Pair(t[2], t[5]),15} {R(t[0] + t[1] + t[2], t[3] + t[4] + t[5]),6}");
+        return 0;
+    }
+
+    private static string Pair(double t, double l) =>
+        (double.IsNaN(t) ? "-" : t.ToString("F1", CultureInfo.InvariantCulture)) + " / " + l.ToString("F1", CultureInfo.InvariantCulture);
+
+    private static string R(double t, double l) => double.IsNaN(t) ? "-" : (t / l).ToString("F2", CultureInfo.InvariantCulture);
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+    }
+}
