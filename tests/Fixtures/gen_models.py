@@ -63,24 +63,31 @@ class TinyConv3d(nn.Module):  # seed 000's TinyConv for volumes
         return self.fc(torch.flatten(self.conv(x), start_dim=1, end_dim=-1))
 
 
-class ConvNet(nn.Module):  # seed 001 (reconstructed from its prose)
-    def __init__(self, c1=48, c2=96, l1=256, dropout=0.5, num_classes=10):
+class ConvNet(nn.Module):  # seed 001: the notebook's ConvNet made configurable (ConfigNet(l1, c1, c2))
+    def __init__(self, c1=48, c2=96, l1=256, d1=0.1, num_classes=10):
         super().__init__()
+        self.d1 = d1
         self.conv1 = nn.Conv2d(3, c1, 3)
-        self.conv2 = nn.Conv2d(c1, c2, 3)
-        self.conv3 = nn.Conv2d(c2, c2, 3)
+        self.conv2 = nn.Conv2d(c1, c1, 3)
+        self.conv3 = nn.Conv2d(c1, c2, 3)
         self.conv4 = nn.Conv2d(c2, c2, 3, stride=2)
         self.flat = nn.Flatten()
-        self.batch_norm = nn.BatchNorm1d(c2 * 12 * 12)
-        self.fc1 = nn.Linear(c2 * 12 * 12, l1)
-        self.dropout = nn.Dropout(dropout)
+        self.batch_norm = nn.BatchNorm1d(c2 * 144)
+        self.fc1 = nn.Linear(c2 * 144, l1)
         self.fc2 = nn.Linear(l1, num_classes)
 
     def forward(self, x):
-        for c in (self.conv1, self.conv2, self.conv3, self.conv4):
-            x = F.relu(c(x))
-        x = self.dropout(F.relu(self.batch_norm(self.flat(x))))
-        x = self.dropout(F.relu(self.fc1(x)))
+        # The notebook calls F.dropout without training=, so its dropout stays on in eval mode; Lumen's ConvNet (and this
+        # reference) drops only in training mode, which is what the notebook's test() evidently means.
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.dropout(x, self.d1, self.training)
+        x = F.relu(self.conv3(x))
+        x = F.relu(self.conv4(x))
+        x = F.dropout(x, 0.5, self.training)
+        x = self.flat(x)
+        x = F.relu(self.batch_norm(x))
+        x = F.relu(self.fc1(x))
         return self.fc2(x)
 
 

@@ -8,7 +8,7 @@ namespace Lumen.Cli.Models;
 /// <summary>
 /// Constructor arguments of a model (<c>--model-args c1=48,c2=96,l1=256</c>), what lets <c>lumen search</c> tune a
 /// network's shape as seed 001 tunes <c>ConfigNet(c1, c2, l1)</c>. Zoo models that take arguments: <c>convnet</c>
-/// (seed 001's CIFAR-10 ConvNet: c1, c2, l1, dropout). A YAML/JSON layer spec takes arguments through placeholders in
+/// (seed 001's CIFAR-10 ConvNet: c1, c2, l1, d1). A YAML/JSON layer spec takes arguments through placeholders in
 /// its values: <c>conv2d: {out: ${c1}, kernel: 3}</c>, or <c>${c1:16}</c> with a default.
 /// </summary>
 public static partial class ModelArgs
@@ -17,7 +17,7 @@ public static partial class ModelArgs
     public static readonly IReadOnlyDictionary<string, (string Name, string Kind)[]> ZooParameters =
         new Dictionary<string, (string, string)[]>
         {
-            ["convnet"] = new[] { ("c1", "int"), ("c2", "int"), ("l1", "int"), ("dropout", "number") },
+            ["convnet"] = new[] { ("c1", "int"), ("c2", "int"), ("l1", "int"), ("d1", "number") },
         };
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?\}")]
@@ -97,10 +97,10 @@ public static partial class ModelArgs
                 if (inputShape.Length != 3 || inputShape[0] != 3 || inputShape[1] != 32 || inputShape[2] != 32)
                     throw new CliException($"model 'convnet' (seed 001's CIFAR-10 ConvNet) takes 3×32×32 images, got [{string.Join(", ", inputShape)}]");
                 int I(string k, int d) => args.TryGetValue(k, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
-                double dropout = args.TryGetValue("dropout", out var dv) ? double.Parse(dv, CultureInfo.InvariantCulture) : 0.5;
+                double d1 = args.TryGetValue("d1", out var dv) ? double.Parse(dv, CultureInfo.InvariantCulture) : 0.1;
                 if (new[] { I("c1", 48), I("c2", 96), I("l1", 256) }.Any(v => v < 1)) throw new CliException("model 'convnet': c1, c2 and l1 must be at least 1");
-                if (dropout is < 0 or >= 1) throw new CliException($"model 'convnet': dropout must be in [0, 1), got {dv}");
-                return new Zoo.ConvNet(I("c1", 48), I("c2", 96), I("l1", 256), dropout, numClasses);
+                if (d1 is < 0 or >= 1) throw new CliException($"model 'convnet': d1 (the dropout after conv2) must be in [0, 1), got {dv}");
+                return new Zoo.ConvNet(I("c1", 48), I("c2", 96), I("l1", 256), d1, numClasses);
             default:
                 return ModelZoo.Create(model, inputShape, numClasses);
         }

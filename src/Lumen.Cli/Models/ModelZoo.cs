@@ -41,7 +41,7 @@ public static class ModelZoo
             (s, n) => new Zoo.TinyConv(s[0], n, s[1], s[2])),
         new("lenet5", "LeNet-5: 2 conv+tanh+avg pool, 3 linear", "classifier.4", "Cx28x28", s => Any(s) && s[1] == 28 && s[2] == 28,
             (s, n) => new Zoo.LeNet5(n, s[0])),
-        new("convnet", "seed 001's ConvNet(c1 48, c2 96, l1 256): 4 conv, batch norm, 2 linear with dropout", "fc2", "3x32x32", Rgb32,
+        new("convnet", "seed 001's ConvNet(c1 48, c2 96, l1 256, d1 0.1): 4 conv with dropout, batch norm, 2 linear", "fc2", "3x32x32", Rgb32,
             (_, n) => new Zoo.ConvNet(numClasses: n)),
         Dlwpt("net", "Net: 2 conv+tanh+pool, 2 linear, 18,090 parameters at 2 classes", n => new Zoo.Net(n)),
         Dlwpt("net-width", "NetWidth: Net with 32/16 channels, 38,386 parameters at 2 classes", n => new Zoo.NetWidth(numClasses: n)),

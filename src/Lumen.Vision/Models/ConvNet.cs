@@ -3,12 +3,14 @@ using Lumen.NN;
 namespace Lumen.Vision.Models;
 
 /// <summary>
-/// Seed 001's configurable CIFAR-10 network (<c>ConvNet</c>, made tunable as the seed's <c>ConfigNet(l1, c1, c2)</c> for its
-/// grid search; the best run used c1 = 48, c2 = 96, l1 = 256, the defaults here). The seed's code listings did not survive
-/// its translation, so this follows its prose: four 3×3 convolutions with ReLU (conv1 = 3→c1, conv2 = c1→c2, conv3 = c2→c2,
-/// conv4 = c2→c2 with stride 2), <c>flat</c> = Flatten, <c>batch_norm</c> = BatchNorm1d over the flattened features, ReLU,
-/// dropout between the dense layers, fc1 = Linear(c2·12·12, l1) → ReLU → dropout → fc2 = Linear(l1, 10).
-/// Input (B, 3, 32, 32): 32 → 30 → 28 → 26 → 12 pixels; output (B, numClasses).
+/// Seed 001's configurable CIFAR-10 network: the notebook's <c>ConvNet</c> made tunable as its <c>ConfigNet(l1, c1, c2)</c>
+/// for the grid search (the best run used c1 = 48, c2 = 96, l1 = 256, the defaults here; notebook
+/// florestony54/intro-to-pytorch-2). Four 3×3 convolutions with ReLU — conv1 = 3→c1, conv2 = c1→c1, dropout(d1),
+/// conv3 = c1→c2, conv4 = c2→c2 with stride 2, dropout(0.5) — then <c>flat</c>, <c>batch_norm</c> = BatchNorm1d(c2·144)
+/// and ReLU, fc1 = Linear(c2·144, l1) with ReLU, fc2 = Linear(l1, numClasses). Input (B, 3, 32, 32): 32 → 30 → 28 → 26 →
+/// 12 pixels. The two dropouts are functional (no module, no state-dict key), as in the notebook; the notebook calls
+/// <c>F.dropout</c> without <c>training=</c>, so there they stay on in eval mode too — here they drop in training mode
+/// only, which is what its evaluation evidently intends.
 /// </summary>
 public sealed class ConvNet : Module
 {
@@ -19,7 +21,8 @@ public sealed class ConvNet : Module
     public readonly Flatten Flat;
     public readonly BatchNorm1d BatchNorm;
     public readonly Linear Fc1;
-    public readonly Dropout Dropout;
+    /// <summary>Dropout probability after conv2 (the notebook's <c>d1</c>).</summary>
+    public readonly double D1;
     private Linear _fc2;
     /// <summary>The classifier head, PyTorch's <c>self.fc2</c>. Setting it replaces the module registered as <c>fc2</c>
     /// (transfer learning: <c>model.Fc2 = new Linear(model.Fc2.InFeatures, numClasses)</c>).</summary>
@@ -29,21 +32,22 @@ public sealed class ConvNet : Module
         set => _fc2 = RegisterModule("fc2", value ?? throw new ArgumentNullException(nameof(value), "ConvNet.Fc2 cannot be null."));
     }
 
-    /// <param name="c1">Filters of the first convolution.</param>
-    /// <param name="c2">Filters of the other convolutions.</param>
+    /// <param name="c1">Filters of the first two convolutions.</param>
+    /// <param name="c2">Filters of the last two convolutions.</param>
     /// <param name="l1">Neurons of the hidden dense layer.</param>
-    /// <param name="dropout">Probability of zeroing an element between the dense layers (training mode only).</param>
+    /// <param name="d1">Dropout probability after conv2 (the one after conv4 is 0.5, as in the notebook).</param>
     /// <param name="numClasses">Number of outputs.</param>
-    public ConvNet(int c1 = 48, int c2 = 96, int l1 = 256, double dropout = 0.5, int numClasses = 10)
+    public ConvNet(int c1 = 48, int c2 = 96, int l1 = 256, double d1 = 0.1, int numClasses = 10)
     {
+        if (d1 is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(d1), d1, "ConvNet: d1 is a dropout probability in [0, 1].");
+        D1 = d1;
         Conv1 = RegisterModule("conv1", new Conv2d(3, c1, kernelSize: 3));
-        Conv2 = RegisterModule("conv2", new Conv2d(c1, c2, kernelSize: 3));
-        Conv3 = RegisterModule("conv3", new Conv2d(c2, c2, kernelSize: 3));
+        Conv2 = RegisterModule("conv2", new Conv2d(c1, c1, kernelSize: 3));
+        Conv3 = RegisterModule("conv3", new Conv2d(c1, c2, kernelSize: 3));
         Conv4 = RegisterModule("conv4", new Conv2d(c2, c2, kernelSize: 3, stride: 2));
         Flat = RegisterModule("flat", new Flatten());
-        BatchNorm = RegisterModule("batch_norm", new BatchNorm1d(c2 * 12 * 12));
-        Fc1 = RegisterModule("fc1", new Linear(c2 * 12 * 12, l1));
-        Dropout = RegisterModule("dropout", new Dropout(dropout));
+        BatchNorm = RegisterModule("batch_norm", new BatchNorm1d(c2 * 144));
+        Fc1 = RegisterModule("fc1", new Linear(c2 * 144, l1));
         _fc2 = RegisterModule("fc2", new Linear(l1, numClasses));
     }
 
@@ -53,11 +57,13 @@ public sealed class ConvNet : Module
     {
         x = Conv1.Call(x).Relu();
         x = Conv2.Call(x).Relu();
+        x = F.Dropout(x, D1, training: Training);
         x = Conv3.Call(x).Relu();
         x = Conv4.Call(x).Relu();
+        x = F.Dropout(x, 0.5, training: Training);
         x = Flat.Call(x);
-        x = Dropout.Call(BatchNorm.Call(x).Relu());
-        x = Dropout.Call(Fc1.Call(x).Relu());
+        x = BatchNorm.Call(x).Relu();
+        x = Fc1.Call(x).Relu();
         return Fc2.Call(x);
     }
 }
