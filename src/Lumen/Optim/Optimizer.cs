@@ -116,6 +116,7 @@ public abstract class Optimizer
     /// copied, so training on does not change the snapshot.</summary>
     public OptimizerStateDict StateDict()
     {
+        using var _ = Torch.NoDisposeScope();   // a snapshot is kept: never released by a scope
         var index = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
         var sd = new OptimizerStateDict();
         int next = 0;
@@ -142,6 +143,7 @@ public abstract class Optimizer
     /// by the saved ones (its parameters are kept).</summary>
     public void LoadStateDict(OptimizerStateDict stateDict)
     {
+        using var _ = Torch.NoDisposeScope();   // the copied state lives as long as the optimizer
         ArgumentNullException.ThrowIfNull(stateDict);
         var saved = stateDict.ParamGroups;
         if (saved.Count != _groups.Count)
@@ -219,6 +221,21 @@ public abstract class Optimizer
 
     /// <summary>Elements [a, e) of a (data, offset) pair from <see cref="ParamData"/> or <see cref="GradData"/>.</summary>
     protected internal static Span<float> Slice((float[] Data, int Offset) d, int a, int e) => d.Data.AsSpan(d.Offset + a, e - a);
+
+    /// <summary>Zeros shaped like <paramref name="p"/> for per-parameter state (<c>exp_avg</c>, <c>momentum_buffer</c> …). State is
+    /// created lazily inside the first step, which may run in a <see cref="DisposeScope"/>: it is made outside any scope so
+    /// it outlives the step.</summary>
+    protected internal static Tensor StateZerosLike(Tensor p)
+    {
+        using (Torch.NoDisposeScope()) return Torch.ZerosLike(p);
+    }
+
+    /// <summary><paramref name="value"/> everywhere, shaped like <paramref name="p"/>, made outside any scope (see
+    /// <see cref="StateZerosLike"/>).</summary>
+    protected internal static Tensor StateFullLike(Tensor p, float value)
+    {
+        using (Torch.NoDisposeScope()) return Torch.FullLike(p, value);
+    }
 
     /// <summary>A new 0-d float32 tensor, PyTorch's <c>torch.tensor(value)</c> for state such as <c>"step"</c>.</summary>
     protected static Tensor ScalarState(double value) => Torch.Scalar((float)value);
