@@ -92,6 +92,17 @@ internal static class BufferPool
         return GC.AllocateUninitializedArray<T>(length);
     }
 
+    /// <summary>A temporary array the caller gives back with <see cref="ReturnScratch{T}"/> before it returns: pooled when
+    /// it is large or a <see cref="DisposeScope"/> is open (a training step), otherwise an ordinary small allocation.</summary>
+    public static T[] RentScratch<T>(int length) where T : unmanaged =>
+        length >= MinLength || DisposeScope.Current != null ? Rent<T>(length) : new T[length];
+
+    /// <summary>Gives back an array from <see cref="RentScratch{T}"/>.</summary>
+    public static void ReturnScratch<T>(T[] array) where T : unmanaged
+    {
+        if (array.Length >= MinLength || DisposeScope.Current != null) Return(array);
+    }
+
     /// <summary>A float array of exactly <paramref name="length"/> elements (contents stale).</summary>
     public static float[] Rent(int length) => Rent<float>(length);
 
