@@ -151,6 +151,7 @@ internal static class Engine
         {
             if (Owned(g) && g.IsDense && !Shared(g.Storage, grads, siblings, from)) { Escape(g); leaf.Grad = g.Detach(); }
             else leaf.Grad = Escape(g.Detach().Clone());
+            leaf.Grad.Storage.IsEngineGrad = true;   // its own buffer: ZeroGrad(setToNone) in a scope may recycle it
         }
         else
         {

@@ -206,7 +206,7 @@ public abstract class Module
         foreach (var p in Parameters())
         {
             if (p.Grad == null) continue;
-            if (setToNone) p.Grad = null;
+            if (setToNone) { DisposeScope.AdoptDroppedGrad(p.Grad); p.Grad = null; }   // released with the open scope, if any
             else using (Autograd.Autograd.NoGrad()) p.Grad.Mul_(0f);
         }
     }

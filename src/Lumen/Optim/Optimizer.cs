@@ -93,7 +93,9 @@ public abstract class Optimizer
     /// <summary>Clears the gradients of all optimized parameters, PyTorch's <c>zero_grad(set_to_none)</c>. With
     /// <paramref name="setToNone"/> (the default here, as in PyTorch 2 and <see cref="NN.Module.ZeroGrad"/>) each
     /// <see cref="Tensor.Grad"/> becomes null and such parameters are skipped by the next step unless a backward pass
-    /// reaches them; otherwise the gradients are detached and filled with zeros in place (PyTorch 1.13's default).</summary>
+    /// reaches them; otherwise the gradients are detached and filled with zeros in place (PyTorch 1.13's default). Inside a
+    /// <see cref="DisposeScope"/>, gradients dropped with <paramref name="setToNone"/> are released when the scope ends (their
+    /// memory serves the next backward); keep one with <see cref="Tensor.DetachFromDisposeScope"/> before this call.</summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var g in _groups)
@@ -101,7 +103,7 @@ public abstract class Optimizer
             {
                 var grad = p.Grad;
                 if (grad == null) continue;
-                if (setToNone) { p.Grad = null; continue; }
+                if (setToNone) { DisposeScope.AdoptDroppedGrad(grad); p.Grad = null; continue; }
                 if (grad.GradFn != null) grad.Detach_();
                 else if (grad.RequiresGrad) grad.RequiresGrad = false;
                 if (grad.IsContiguous()) grad.SpanF32().Clear();

@@ -79,13 +79,33 @@ public sealed class DisposeScope : IDisposable
     /// <summary>Takes <paramref name="s"/> out of whatever scope holds it: no scope will release it.</summary>
     internal static void Exclude(Storage s) => s.Scope = null;
 
-    /// <summary>Moves <paramref name="s"/> from its scope to that scope's outer scope (none: excluded).</summary>
+    /// <summary>The user keeps <paramref name="s"/>: out of its scope, and never adopted by one.</summary>
+    internal static void Keep(Storage s)
+    {
+        s.Scope = null;
+        s.Kept = true;
+    }
+
+    /// <summary>Moves <paramref name="s"/> from its scope to that scope's outer scope (none: kept, as
+    /// <see cref="Keep"/>).</summary>
     internal static void MoveOut(Storage s)
     {
-        var outer = s.Scope?.Outer;
+        if (s.Scope == null) return;
+        var outer = s.Scope.Outer;
         while (outer is { IsDisposed: true }) outer = outer.Outer;
-        if (outer == null) { s.Scope = null; return; }
+        if (outer == null) { Keep(s); return; }
         outer.Record(s);
+    }
+
+    /// <summary>A leaf gradient that <c>ZeroGrad(setToNone: true)</c> drops inside a scope goes to that scope, so the step's
+    /// end returns its buffer to the pool for the next backward (PyTorch frees it by refcount at the same point).
+    /// Only gradients the engine made and the user did not keep (<see cref="Tensor.DetachFromDisposeScope"/>) qualify.</summary>
+    internal static void AdoptDroppedGrad(Tensor grad)
+    {
+        var s = grad.Storage;
+        var scope = _current;
+        if (scope == null || !s.IsEngineGrad || s.Kept || s.Scope != null || s.IsReleased) return;
+        scope.Record(s);
     }
 
     /// <summary>Releases every storage still recorded here (and any scope opened inside this one and not yet disposed),

@@ -19,6 +19,13 @@ internal sealed class Storage
     /// <summary>The <see cref="DisposeScope"/> that releases this storage when it is disposed; null when none does.</summary>
     internal DisposeScope? Scope;
 
+    /// <summary>The user asked to keep it (<see cref="Tensor.DetachFromDisposeScope"/>): no scope may take it again.</summary>
+    internal bool Kept;
+
+    /// <summary>The engine made it as a leaf's <see cref="Tensor.Grad"/>: when <c>ZeroGrad(setToNone: true)</c> drops it
+    /// inside a scope, that scope may release it.</summary>
+    internal bool IsEngineGrad;
+
     public Storage(Array data, DType dtype) { Raw = data; DType = dtype; Length = data.Length; }
 
     /// <summary>The array; throws <see cref="ObjectDisposedException"/> once the storage was released.</summary>

@@ -3,13 +3,14 @@ namespace Lumen;
 public partial class Tensor
 {
     /// <summary>Keeps this tensor's data alive after the <see cref="DisposeScope"/> it was created in is disposed: no scope
-    /// releases it, the garbage collector owns it again. Applies to the whole storage (every view of it). Returns this
-    /// tensor.</summary>
+    /// releases it, the garbage collector owns it again. Applies to the whole storage (every view of it). Call it on a
+    /// parameter's <see cref="Grad"/> to keep that gradient after <c>ZeroGrad(setToNone: true)</c> inside a scope. Returns
+    /// this tensor.</summary>
     /// <exception cref="ObjectDisposedException">the tensor was already released.</exception>
     public Tensor DetachFromDisposeScope()
     {
         if (Storage.IsReleased) throw DisposeScope.ReleasedError(this);
-        DisposeScope.Exclude(Storage);
+        DisposeScope.Keep(Storage);
         return this;
     }
 

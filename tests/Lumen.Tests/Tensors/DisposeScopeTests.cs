@@ -150,6 +150,31 @@ public class DisposeScopeTests
     }
 
     [Fact]
+    public void ZeroGrad_to_none_inside_a_scope_releases_the_dropped_gradients_except_kept_ones()
+    {
+        var model = new Linear(4, 3);
+        var opt = new SGD(model.Parameters(), lr: 0.1);
+        var x = Ramp(8).View(2, 4);
+        model.Call(x).Sum().Backward();                    // outside any scope
+        Tensor weightGrad = model.Weight.Grad!, biasGrad = model.Bias!.Grad!;
+        var keptValues = biasGrad.ToArray();
+        biasGrad.DetachFromDisposeScope();                  // the user keeps this one
+        using (Torch.NewDisposeScope())
+        {
+            opt.ZeroGrad(setToNone: true);
+            Assert.Null(model.Weight.Grad);
+            model.Call(x).Sum().Backward();
+        }
+        Assert.True(weightGrad.IsDisposed);                 // dropped in the scope: its buffer went back to the pool
+        Assert.Equal(keptValues, biasGrad.ToArray());
+        Assert.False(model.Weight.Grad!.IsDisposed);        // the new gradients outlive the step
+        var userGrad = Torch.Ones(3, 4);
+        model.Weight.Grad = userGrad;                       // a gradient the user assigned is never taken
+        using (Torch.NewDisposeScope()) model.ZeroGrad();
+        Assert.False(userGrad.IsDisposed);
+    }
+
+    [Fact]
     public void Released_storage_is_reused_by_the_next_scope()
     {
         var x = Ramp(1000);
