@@ -2,7 +2,7 @@
 # Builds the benchmarks in Release and runs a Lumen-vs-PyTorch comparison (2 threads each, same run):
 #   bench/run.sh                 SGEMM table (extra arguments go to the compare mode, e.g. --rounds 5)
 #   bench/run.sh --models        the seeds' CNNs: training images/s, ratio, allocation per step, peak RSS per case
-#                                (options: --rounds 3 --windows 5 --threads 2 --only mnist)
+#                                (options: --rounds 3 --windows 5 --threads 2 --only mnist --no-scope)
 #   bench/run.sh --conv-layers   ResNet-18 / VGG-16 convolutions pass by pass (forward, input grad, weight grad) vs PyTorch
 #                                (options: --threads 2 --reps 7 --only r18)
 set -euo pipefail

@@ -50,6 +50,7 @@ internal static class ModelBench
     {
         string name = args[0];
         int threads = Arg(args, "--threads", 2), windows = Arg(args, "--windows", 5);
+        bool scoped = !args.Contains("--no-scope");
         var c = Cases.Single(c => c.Name == name);
         Torch.SetNumThreads(threads);
         var model = c.Model();
@@ -66,6 +67,8 @@ internal static class ModelBench
             model.Train();
             step = () =>
             {
+                // As a user writes it: the step's tensors go back to the pool when it ends (PyTorch frees them by refcount).
+                using var scope = scoped ? Torch.NewDisposeScope() : null;
                 var loss = lossFn.Call(model.Call(x), y);
                 opt.ZeroGrad(setToNone: false);   // PyTorch 1.13's default, as the baseline runs it
                 loss.Backward();
@@ -75,9 +78,14 @@ internal static class ModelBench
         else
         {
             model.Eval();
-            step = () => { using (Autograd.Autograd.NoGrad()) model.Call(x); };
+            step = () =>
+            {
+                using var scope = scoped ? Torch.NewDisposeScope() : null;
+                using (Autograd.Autograd.NoGrad()) model.Call(x);
+            };
         }
         for (int i = 0; i < c.Warm; i++) step();
+        if (args.Contains("--alloc-trace")) AllocTrace.Run(step, 10);   // stderr: where the allocation per step goes, by type
         var perStep = new double[windows];
         long allocated = 0; int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         for (int w = 0; w < windows; w++)
@@ -148,6 +156,7 @@ internal static class ModelBench
     {
         int threads = Arg(args, "--threads", 2), rounds = Arg(args, "--rounds", 3), windows = Arg(args, "--windows", 5);
         string? only = ArgS(args, "--only");
+        bool noScope = args.Contains("--no-scope");
         string self = Environment.ProcessPath!, dll = typeof(ModelBench).Assembly.Location;
         string py = Path.Combine(AppContext.BaseDirectory, "pytorch_models.py");
         bool havePy = File.Exists("/usr/bin/python3") && File.Exists(py);
@@ -155,7 +164,9 @@ internal static class ModelBench
                           $"{threads} threads each side, one child process per case and side, {rounds} rounds interleaved (Lumen then PyTorch), " +
                           $"{windows} timing windows per process; images/s shown as median of the per-process medians / best single window; " +
                           "ratio = Lumen / PyTorch of the medians; alloc = Lumen managed bytes allocated per step after warm-up " +
-                          "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (Lumen VmHWM, PyTorch ru_maxrss).");
+                          "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (Lumen VmHWM, PyTorch ru_maxrss). " +
+                          (noScope ? "Lumen steps run WITHOUT a DisposeScope (--no-scope): the GC frees their tensors."
+                                   : "Each Lumen step runs in `using var scope = Torch.NewDisposeScope();` (--no-scope to compare without)."));
         Console.WriteLine($"{"case",-28} {"PyTorch img/s",17} {"Lumen img/s",17} {"ratio",6} {"alloc/step",11} {"gen0/2",7} {"RSS PT MB",9} {"RSS Lumen",9}");
         foreach (var c in Cases)
         {
@@ -164,7 +175,9 @@ internal static class ModelBench
             string? skipped = null;
             for (int r = 0; r < rounds && skipped == null; r++)
             {
-                var l = Child(self, new[] { dll, "--model-case", c.Name, "--threads", threads.ToString(), "--windows", windows.ToString() }, false);
+                var lumenArgs = new List<string> { dll, "--model-case", c.Name, "--threads", threads.ToString(), "--windows", windows.ToString() };
+                if (noScope) lumenArgs.Add("--no-scope");
+                var l = Child(self, lumenArgs, false);
                 if (l is { } le)
                 {
                     if (le.TryGetProperty("skipped", out var why)) { skipped = why.GetString(); break; }

@@ -289,6 +289,9 @@ public sealed class Trainer
 
     private double TrainBatch(Tensor x, Tensor y, TrainSums sums)
     {
+        // Every tensor the step makes (activations, gradients, temporaries) goes back to the pool when the step ends, so
+        // the next step reuses the same memory instead of waiting for the GC; what is kept is copied out (loss, counts).
+        using var scope = Torch.NewDisposeScope();
         Optimizer.ZeroGrad();
         var output = Model.Call(x);
         var loss = LossFunction.Call(output, y);
@@ -389,6 +392,7 @@ public sealed class Trainer
             while (it.MoveNext())
             {
                 var (x, y) = it.Current;
+                using var scope = Torch.NewDisposeScope();   // metrics copy what they need out of the batch's tensors
                 var output = Model.Call(x);
                 double loss = LossFunction.Call(output, y).Item();
                 int b = x.Size(0);
@@ -423,6 +427,7 @@ public sealed class Trainer
             while (it.MoveNext())
             {
                 var (x, y) = it.Current;
+                using var scope = Torch.NewDisposeScope();   // the rows hold copies (ToArray)
                 var output = Model.Call(x);
                 int b = output.Size(0), c = output.Numel() / Math.Max(1, b);
                 var probs = Options.Task switch

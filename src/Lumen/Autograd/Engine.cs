@@ -91,12 +91,12 @@ internal static class Engine
             if (node.RetainedOutput is { } kept && captureInputs == null)
             {
                 if (kept.Grad == null) Escape(gOut);
-                kept.Grad = kept.Grad == null ? gOut : kept.Grad.Add(gOut);
+                kept.Grad = kept.Grad == null ? gOut : Escape(kept.Grad.Add(gOut));
             }
             if (captureNodes != null && captureNodes.TryGetValue(node, out var ci))
             {
                 if (captured![ci] == null) Escape(gOut);
-                captured[ci] = captured[ci] == null ? gOut : captured[ci]!.Add(gOut);
+                captured[ci] = captured[ci] == null ? gOut : Escape(captured[ci]!.Add(gOut));
             }
 
             var inGrads = node.Apply(gOut);
@@ -139,7 +139,7 @@ internal static class Engine
             if (idx >= 0)
             {
                 if (captured![idx] == null) Escape(g);
-                captured[idx] = captured[idx] == null ? g : captured[idx]!.Add(g);
+                captured[idx] = captured[idx] == null ? g : Escape(captured[idx]!.Add(g));
             }
             return;
         }
@@ -150,7 +150,8 @@ internal static class Engine
         if (leaf.Grad == null)
         {
             if (Owned(g) && g.IsDense && !Shared(g.Storage, grads, siblings, from)) { Escape(g); leaf.Grad = g.Detach(); }
-            else leaf.Grad = g.Detach().Clone();
+            else leaf.Grad = Escape(g.Detach().Clone());
+            leaf.Grad.Storage.IsEngineGrad = true;   // its own buffer: ZeroGrad(setToNone) in a scope may recycle it
         }
         else
         {
@@ -162,8 +163,14 @@ internal static class Engine
     /// <summary>Whether this pass allocated <paramref name="t"/>'s buffer and may still recycle it.</summary>
     private static bool Owned(Tensor t) => t.Storage.Epoch != 0 && t.Storage.Epoch == BufferPool.CurrentEpoch;
 
-    /// <summary>Marks a gradient as handed to user code: its buffer is never recycled.</summary>
-    private static void Escape(Tensor t) => t.Storage.Epoch = 0;
+    /// <summary>Marks a gradient as handed to user code: its buffer is never recycled, neither by this pass nor by an
+    /// open <see cref="DisposeScope"/> (a leaf's .Grad outlives the step).</summary>
+    private static Tensor Escape(Tensor t)
+    {
+        t.Storage.Epoch = 0;
+        DisposeScope.Exclude(t.Storage);
+        return t;
+    }
 
     /// <summary>Whether a pending gradient, or one the current node produced that is not yet handed on
     /// (<paramref name="siblings"/> from index <paramref name="from"/>), views <paramref name="s"/>.</summary>
@@ -178,7 +185,6 @@ internal static class Engine
     private static void ReleaseIfDead(Tensor t, Dictionary<Node, Tensor> grads, Tensor?[]? siblings, int from)
     {
         if (!Owned(t) || Shared(t.Storage, grads, siblings, from)) return;
-        Escape(t);   // released once; the tensor object itself is unreachable from here on
-        BufferPool.Return((float[])t.Storage.Data);
+        t.Storage.Release();   // back to the pool once; the tensor object itself is unreachable from here on
     }
 }

@@ -9,6 +9,7 @@ public sealed class Node
 {
     private Func<Tensor, Tensor?[]>? _backward;
     private readonly (Tensor Tensor, int Version)[] _saved;
+    private readonly DisposeScope? _scope;   // the scope open when the op ran: its tensors die with it
 
     internal Node(string name, Tensor?[] inputs, Func<Tensor, Tensor?[]> backward, Tensor[] saved)
     {
@@ -21,6 +22,7 @@ public sealed class Node
         _backward = backward;
         _saved = new (Tensor, int)[saved.Length];
         for (int i = 0; i < saved.Length; i++) _saved[i] = (saved[i], saved[i].Storage.Version);
+        _scope = DisposeScope.Current;
     }
 
     /// <summary>PyTorch's name for this backward function, e.g. <c>AddBackward0</c>.</summary>
@@ -44,6 +46,10 @@ public sealed class Node
             throw new InvalidOperationException(
                 $"Trying to backward through the graph a second time (at {Name}): its saved values were freed after the first " +
                 "Backward(). Pass retainGraph: true to the first call if you need to backward twice.");
+        if (_scope is { IsDisposed: true })
+            throw new ObjectDisposedException("Tensor",
+                $"Backward through {Name}: the op ran inside a DisposeScope that has been disposed, so the values its gradient " +
+                "needs were released. Run Backward() before the scope ends.");
         foreach (var (t, v) in _saved)
             if (t.Storage.Version != v)
                 throw new InvalidOperationException(

@@ -85,6 +85,7 @@ public abstract class Module
     /// <summary>Registers a buffer: state that is saved in the state dict but not trained (BatchNorm's running mean).</summary>
     protected Tensor? RegisterBuffer(string name, Tensor? tensor, bool persistent = true)
     {
+        if (tensor != null) DisposeScope.Exclude(tensor.Storage);   // buffers outlive any DisposeScope
         SetEntry(_buffers, CheckName(name, "buffer"), tensor);
         if (!persistent) _nonPersistent.Add(name); else _nonPersistent.Remove(name);
         return tensor;
@@ -92,7 +93,11 @@ public abstract class Module
 
     /// <summary>Replaces a registered parameter's tensor (e.g. after loading); null clears it.</summary>
     internal void SetParameter(string name, Parameter? p) => SetEntry(_parameters, name, p);
-    internal void SetBuffer(string name, Tensor? t) => SetEntry(_buffers, name, t);
+    internal void SetBuffer(string name, Tensor? t)
+    {
+        if (t != null) DisposeScope.Exclude(t.Storage);
+        SetEntry(_buffers, name, t);
+    }
 
     private string CheckName(string name, string kind)
     {
@@ -201,7 +206,7 @@ public abstract class Module
         foreach (var p in Parameters())
         {
             if (p.Grad == null) continue;
-            if (setToNone) p.Grad = null;
+            if (setToNone) { DisposeScope.AdoptDroppedGrad(p.Grad); p.Grad = null; }   // released with the open scope, if any
             else using (Autograd.Autograd.NoGrad()) p.Grad.Mul_(0f);
         }
     }

@@ -8,6 +8,7 @@ public sealed class Parameter : Tensor
     public Parameter(Tensor data, bool requiresGrad = true) : base(data.Storage, data._shape, data._strides, data._offset)
     {
         if (requiresGrad) RequiresGrad = true;
+        DisposeScope.Exclude(Storage);   // a parameter outlives any step, even one made lazily inside a DisposeScope
     }
 
     /// <summary>"Parameter containing:\ntensor(...)", PyTorch's repr.</summary>

@@ -161,9 +161,10 @@ public partial class Tensor
         var outShape = ShapeUtil.Broadcast(_shape, o._shape, name);
         if (!outShape.AsSpan().SequenceEqual(_shape))
             throw new ShapeMismatchException($"{name.Replace("Backward0", "_")}: output with shape {Shape} doesn't match the broadcast shape {ShapeUtil.Str(outShape)}.");
-        var tmp = new float[Numel()];
+        var tmp = BufferPool.RentScratch<float>(Numel());   // all of the result before any of it is written (operands may overlap)
         BinaryDriver.Run<TOp>(F32, _strides, _offset, o.F32, Strided.BroadcastStrides(o._shape, o._strides, _shape), o._offset, tmp, _shape);
         Strided.Scatter<float>(tmp, F32, _shape, _strides, _offset);
+        BufferPool.ReturnScratch(tmp);
         BumpVersion();
         Graph.RecordInPlace(this, name, new[] { o }, g => backward(g, o), saved);
         return this;

@@ -101,7 +101,7 @@ public partial class Tensor
         var pst = perm.Select(i => _strides[i]).ToArray();
         // Already laid out with the reduced dims last (e.g. a reduction over the last dim): read the storage itself.
         if (_offset == 0 && F32.Length == Numel() && Strided.IsContiguous(ps, pst)) return F32;
-        var buf = new float[Numel()];
+        var buf = DisposeScope.RentArray<float>(Numel());   // scratch: pooled until the scope ends, when one is open
         Strided.Gather(F32, ps, pst, _offset, buf);
         return buf;
     }

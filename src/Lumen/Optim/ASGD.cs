@@ -46,7 +46,7 @@ public sealed class ASGD : Optimizer
                     state["step"] = ScalarState(0);
                     state["eta"] = ScalarState(lr);
                     state["mu"] = ScalarState(1);
-                    state["ax"] = Torch.ZerosLike(p);
+                    state["ax"] = StateZerosLike(p);
                 }
                 double step = IncrementStep((Tensor)state["step"]!);
                 Tensor etaT = (Tensor)state["eta"]!, muT = (Tensor)state["mu"]!, ax = (Tensor)state["ax"]!;

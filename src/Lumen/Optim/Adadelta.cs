@@ -45,8 +45,8 @@ public sealed class Adadelta : Optimizer
                 if (state.Count == 0)
                 {
                     state["step"] = 0L;
-                    state["square_avg"] = Torch.ZerosLike(p);
-                    state["acc_delta"] = Torch.ZerosLike(p);
+                    state["square_avg"] = StateZerosLike(p);
+                    state["acc_delta"] = StateZerosLike(p);
                 }
                 state["step"] = Convert.ToInt64(state["step"]) + 1;
                 Tensor sq = (Tensor)state["square_avg"]!, acc = (Tensor)state["acc_delta"]!;

@@ -41,7 +41,7 @@ public sealed class Adagrad : Optimizer
         var state = StateOf(p);
         if (state.Count != 0) return;
         state["step"] = ScalarState(0);
-        state["sum"] = Torch.FullLike(p, (float)group.GetDouble("initial_accumulator_value"));
+        state["sum"] = StateFullLike(p, (float)group.GetDouble("initial_accumulator_value"));
     }
 
     public override Tensor? Step(Func<Tensor>? closure = null)

@@ -55,9 +55,9 @@ internal static class AdamUpdate
                 if (state.Count == 0)
                 {
                     state["step"] = Torch.Scalar(0f);
-                    state["exp_avg"] = Torch.ZerosLike(p);
-                    state["exp_avg_sq"] = Torch.ZerosLike(p);
-                    if (amsgrad) state["max_exp_avg_sq"] = Torch.ZerosLike(p);
+                    state["exp_avg"] = Optimizer.StateZerosLike(p);
+                    state["exp_avg_sq"] = Optimizer.StateZerosLike(p);
+                    if (amsgrad) state["max_exp_avg_sq"] = Optimizer.StateZerosLike(p);
                 }
                 double step = Optimizer.IncrementStep((Tensor)state["step"]!);
                 var m = (Tensor)state["exp_avg"]!; var v = (Tensor)state["exp_avg_sq"]!;

@@ -45,8 +45,8 @@ public sealed class Adamax : Optimizer
                 if (state.Count == 0)
                 {
                     state["step"] = ScalarState(0);
-                    state["exp_avg"] = Torch.ZerosLike(p);
-                    state["exp_inf"] = Torch.ZerosLike(p);
+                    state["exp_avg"] = StateZerosLike(p);
+                    state["exp_inf"] = StateZerosLike(p);
                 }
                 double step = IncrementStep((Tensor)state["step"]!);
                 Tensor m = (Tensor)state["exp_avg"]!, u = (Tensor)state["exp_inf"]!;

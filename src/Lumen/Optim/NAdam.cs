@@ -50,8 +50,8 @@ public sealed class NAdam : Optimizer
                 {
                     state["step"] = ScalarState(0);
                     state["mu_product"] = ScalarState(1);
-                    state["exp_avg"] = Torch.ZerosLike(p);
-                    state["exp_avg_sq"] = Torch.ZerosLike(p);
+                    state["exp_avg"] = StateZerosLike(p);
+                    state["exp_avg_sq"] = StateZerosLike(p);
                 }
                 double step = IncrementStep((Tensor)state["step"]!);
                 Tensor muProdT = (Tensor)state["mu_product"]!, m = (Tensor)state["exp_avg"]!, v = (Tensor)state["exp_avg_sq"]!;

@@ -93,7 +93,9 @@ public abstract class Optimizer
     /// <summary>Clears the gradients of all optimized parameters, PyTorch's <c>zero_grad(set_to_none)</c>. With
     /// <paramref name="setToNone"/> (the default here, as in PyTorch 2 and <see cref="NN.Module.ZeroGrad"/>) each
     /// <see cref="Tensor.Grad"/> becomes null and such parameters are skipped by the next step unless a backward pass
-    /// reaches them; otherwise the gradients are detached and filled with zeros in place (PyTorch 1.13's default).</summary>
+    /// reaches them; otherwise the gradients are detached and filled with zeros in place (PyTorch 1.13's default). Inside a
+    /// <see cref="DisposeScope"/>, gradients dropped with <paramref name="setToNone"/> are released when the scope ends (their
+    /// memory serves the next backward); keep one with <see cref="Tensor.DetachFromDisposeScope"/> before this call.</summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var g in _groups)
@@ -101,7 +103,7 @@ public abstract class Optimizer
             {
                 var grad = p.Grad;
                 if (grad == null) continue;
-                if (setToNone) { p.Grad = null; continue; }
+                if (setToNone) { DisposeScope.AdoptDroppedGrad(grad); p.Grad = null; continue; }
                 if (grad.GradFn != null) grad.Detach_();
                 else if (grad.RequiresGrad) grad.RequiresGrad = false;
                 if (grad.IsContiguous()) grad.SpanF32().Clear();
@@ -116,6 +118,7 @@ public abstract class Optimizer
     /// copied, so training on does not change the snapshot.</summary>
     public OptimizerStateDict StateDict()
     {
+        using var _ = Torch.NoDisposeScope();   // a snapshot is kept: never released by a scope
         var index = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
         var sd = new OptimizerStateDict();
         int next = 0;
@@ -142,6 +145,7 @@ public abstract class Optimizer
     /// by the saved ones (its parameters are kept).</summary>
     public void LoadStateDict(OptimizerStateDict stateDict)
     {
+        using var _ = Torch.NoDisposeScope();   // the copied state lives as long as the optimizer
         ArgumentNullException.ThrowIfNull(stateDict);
         var saved = stateDict.ParamGroups;
         if (saved.Count != _groups.Count)
@@ -219,6 +223,21 @@ public abstract class Optimizer
 
     /// <summary>Elements [a, e) of a (data, offset) pair from <see cref="ParamData"/> or <see cref="GradData"/>.</summary>
     protected internal static Span<float> Slice((float[] Data, int Offset) d, int a, int e) => d.Data.AsSpan(d.Offset + a, e - a);
+
+    /// <summary>Zeros shaped like <paramref name="p"/> for per-parameter state (<c>exp_avg</c>, <c>momentum_buffer</c> …). State is
+    /// created lazily inside the first step, which may run in a <see cref="DisposeScope"/>: it is made outside any scope so
+    /// it outlives the step.</summary>
+    protected internal static Tensor StateZerosLike(Tensor p)
+    {
+        using (Torch.NoDisposeScope()) return Torch.ZerosLike(p);
+    }
+
+    /// <summary><paramref name="value"/> everywhere, shaped like <paramref name="p"/>, made outside any scope (see
+    /// <see cref="StateZerosLike"/>).</summary>
+    protected internal static Tensor StateFullLike(Tensor p, float value)
+    {
+        using (Torch.NoDisposeScope()) return Torch.FullLike(p, value);
+    }
 
     /// <summary>A new 0-d float32 tensor, PyTorch's <c>torch.tensor(value)</c> for state such as <c>"step"</c>.</summary>
     protected static Tensor ScalarState(double value) => Torch.Scalar((float)value);

@@ -44,8 +44,8 @@ public sealed class RAdam : Optimizer
                 if (state.Count == 0)
                 {
                     state["step"] = ScalarState(0);
-                    state["exp_avg"] = Torch.ZerosLike(p);
-                    state["exp_avg_sq"] = Torch.ZerosLike(p);
+                    state["exp_avg"] = StateZerosLike(p);
+                    state["exp_avg_sq"] = StateZerosLike(p);
                 }
                 double step = IncrementStep((Tensor)state["step"]!);
                 Tensor m = (Tensor)state["exp_avg"]!, v = (Tensor)state["exp_avg_sq"]!;

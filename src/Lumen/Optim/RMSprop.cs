@@ -47,9 +47,9 @@ public sealed class RMSprop : Optimizer
                 if (state.Count == 0)
                 {
                     state["step"] = 0L;
-                    state["square_avg"] = Torch.ZerosLike(p);
-                    if (momentum > 0) state["momentum_buffer"] = Torch.ZerosLike(p);
-                    if (centered) state["grad_avg"] = Torch.ZerosLike(p);
+                    state["square_avg"] = StateZerosLike(p);
+                    if (momentum > 0) state["momentum_buffer"] = StateZerosLike(p);
+                    if (centered) state["grad_avg"] = StateZerosLike(p);
                 }
                 state["step"] = Convert.ToInt64(state["step"]) + 1;
                 var sq = (Tensor)state["square_avg"]!;

@@ -50,8 +50,8 @@ public sealed class Rprop : Optimizer
                 if (state.Count == 0)
                 {
                     state["step"] = 0L;
-                    state["prev"] = Torch.ZerosLike(p);
-                    state["step_size"] = Torch.FullLike(p, (float)group.Lr);
+                    state["prev"] = StateZerosLike(p);
+                    state["step_size"] = StateFullLike(p, (float)group.Lr);
                 }
                 state["step"] = Convert.ToInt64(state["step"]) + 1;
                 Tensor prev = (Tensor)state["prev"]!, stepSize = (Tensor)state["step_size"]!;

@@ -47,7 +47,7 @@ public sealed class SGD : Optimizer
                 var state = StateOf(p);
                 var buf = state.TryGetValue("momentum_buffer", out var b) ? b as Tensor : null;
                 bool init = false;
-                if (momentum != 0 && buf == null) { buf = Torch.ZerosLike(p); init = true; }
+                if (momentum != 0 && buf == null) { buf = StateZerosLike(p); init = true; }
                 state["momentum_buffer"] = momentum != 0 ? buf : null;
                 var pd = ParamData(p, "SGD"); var gd = GradData(p, "SGD");
                 var bufT = momentum != 0 ? buf : null;

@@ -48,8 +48,8 @@ public sealed class SparseAdam : Optimizer
                 if (state.Count == 0)
                 {
                     state["step"] = 0L;
-                    state["exp_avg"] = Torch.ZerosLike(p);
-                    state["exp_avg_sq"] = Torch.ZerosLike(p);
+                    state["exp_avg"] = StateZerosLike(p);
+                    state["exp_avg_sq"] = StateZerosLike(p);
                 }
                 long step = Convert.ToInt64(state["step"]) + 1;
                 state["step"] = step;

@@ -6,7 +6,8 @@ namespace Lumen;
 /// <summary>
 /// An n-dimensional array with autograd, PyTorch's <c>torch.Tensor</c>. A tensor is a view
 /// (shape, strides, offset) onto a <see cref="Storage"/>; transpose, permute, slicing and expand
-/// make new views without copying. Tensors are ordinary managed objects: no Dispose.
+/// make new views without copying. Tensors are ordinary managed objects: no Dispose; a
+/// <see cref="DisposeScope"/> can release a training step's tensors early.
 /// Ops live in the partial files under <c>Ops/</c>, each beside its backward rule.
 /// </summary>
 public partial class Tensor
@@ -148,13 +149,16 @@ public partial class Tensor
 
     // ---------------------------------------------------------------- raw data access (internal)
 
-    internal float[] F32 => Storage.Data as float[] ?? throw WrongDType(DType.Float32);
-    internal long[] I64 => Storage.Data as long[] ?? throw WrongDType(DType.Int64);
-    internal bool[] B8 => Storage.Data as bool[] ?? throw WrongDType(DType.Bool);
-    internal byte[] U8 => Storage.Data as byte[] ?? throw WrongDType(DType.UInt8);
+    // The `as` test fails for a released storage too (Raw is null): the failure path tells the two apart, so the
+    // DisposeScope check costs the hot path nothing.
+    internal float[] F32 => Storage.Raw as float[] ?? throw Unreadable(DType.Float32);
+    internal long[] I64 => Storage.Raw as long[] ?? throw Unreadable(DType.Int64);
+    internal bool[] B8 => Storage.Raw as bool[] ?? throw Unreadable(DType.Bool);
+    internal byte[] U8 => Storage.Raw as byte[] ?? throw Unreadable(DType.UInt8);
 
-    private InvalidOperationException WrongDType(DType expected) =>
-        new($"Expected a tensor of dtype {expected.TorchName()}, got {DType.TorchName()}.");
+    private Exception Unreadable(DType expected) => Storage.IsReleased
+        ? DisposeScope.ReleasedError(this)
+        : new InvalidOperationException($"Expected a tensor of dtype {expected.TorchName()}, got {DType.TorchName()}.");
 
     /// <summary>The elements of a contiguous float tensor as a span (no copy). Call <see cref="Contiguous"/> first for views.</summary>
     internal Span<float> SpanF32()

@@ -220,4 +220,30 @@ public sealed class TrainerTests
         var other = new SGD(new Linear(4, 3).Parameters(), lr: 0.1);
         Assert.Throws<ArgumentException>(() => Make(m, new CrossEntropyLoss(), o, null, new StepLR(other, 1)));
     }
+
+    /// <summary>Keeps every output the model produces, to look at after training.</summary>
+    private sealed class Recorder : Module
+    {
+        public readonly Sequential Net;
+        public readonly List<Tensor> Outputs = new();
+        public Recorder(Sequential net) => Net = RegisterModule("net", net);
+        public override Tensor Forward(Tensor x) { var y = Net.Call(x); Outputs.Add(y); return y; }
+    }
+
+    [Fact]
+    public void Each_training_and_evaluation_batch_runs_in_a_DisposeScope_that_releases_its_tensors()
+    {
+        Torch.ManualSeed(0);
+        var model = new Recorder(Mlp(3));
+        var t = Make(model, new CrossEntropyLoss(), new Adam(model.Parameters(), lr: 0.02), new TrainerOptions { Epochs = 2 });
+        var r = t.Fit(Loader(Blobs(96, 1), 32), Loader(Blobs(64, 2), 32));
+        Assert.Equal(2 * (3 + 2), model.Outputs.Count);              // 3 training + 2 validation batches per epoch
+        Assert.All(model.Outputs, o => Assert.True(o.IsDisposed));
+        Assert.All(model.Parameters(), p => { Assert.False(p.IsDisposed); Assert.False(p.Grad!.IsDisposed); });
+        var rows = t.Predict(Loader(Blobs(8, 3), 4));
+        Assert.Equal(8, rows.Count);
+        Assert.All(rows, row => Assert.Equal(1f, row.Probabilities.Sum(), 4));   // copied out before the release
+        Assert.All(model.Outputs, o => Assert.True(o.IsDisposed));
+        Assert.True(r.Valid!.Accuracy > 0.5);
+    }
 }

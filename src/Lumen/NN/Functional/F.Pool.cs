@@ -85,7 +85,7 @@ public static partial class F
         float[] xs = x.F32; int xo = x._offset, inPlane = geom.InPlane, outPlane = geom.OutPlane;
         var y = Tensor.Empty(outShape, DType.Float32, zero: false);
         float[] ys = y.F32;
-        var idx = GC.AllocateUninitializedArray<int>(planes * outPlane);
+        var idx = DisposeScope.RentArray<int>(planes * outPlane);   // read by backward; pooled inside a DisposeScope
         ParallelFor.Run(planes, Grain(inPlane + outPlane), (a, b) =>
         {
             for (int c = a; c < b; c++)
@@ -391,7 +391,7 @@ public static partial class F
         var x = input.Contiguous(); float[] xs = x.F32; int xo = x._offset;
         var y = Tensor.Empty(outShape, DType.Float32, zero: false);
         float[] ys = y.F32;
-        var idx = GC.AllocateUninitializedArray<int>(planes * outPlane);
+        var idx = DisposeScope.RentArray<int>(planes * outPlane);   // read by backward; pooled inside a DisposeScope
         ParallelFor.Run(planes, Grain(inPlane + outPlane), (a, b) =>
         {
             for (int c = a; c < b; c++)
