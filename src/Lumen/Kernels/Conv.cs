@@ -90,7 +90,7 @@ internal enum ConvStrategy
 /// SGEMM asks <see cref="Im2ColSource"/> for packed panels and gets them unrolled straight from the input.
 /// Transposed convolution is the same three products with roles exchanged (see <c>F.ConvTranspose*</c>).
 /// </summary>
-internal static class ConvKernels
+internal static partial class ConvKernels
 {
     [ThreadStatic] private static float[]? _cols, _dcols, _partial;
 
@@ -106,6 +106,7 @@ internal static class ConvKernels
     public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
                                float[] y, int yOff)
     {
+        if (Strategy == ConvStrategy.Auto && ConvDirect.Applies(g)) { ConvDirect.Forward(g, x, xOff, w, wOff, bias, biasOff, y, yOff); return; }
         if (UseBatched(g)) ForwardBatched(g, x, xOff, w, wOff, bias, biasOff, y, yOff);
         else ForwardPerSample(g, x, xOff, w, wOff, bias, biasOff, y, yOff);
     }
@@ -151,6 +152,11 @@ internal static class ConvKernels
     public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
                                 float[]? dx, int dxOff, float[]? dw, int dwOff)
     {
+        if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.Applies(g))
+        {
+            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff);
+            return;
+        }
         if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
         else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
     }

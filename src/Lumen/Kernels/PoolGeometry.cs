@@ -28,4 +28,9 @@ internal readonly struct PoolGeometry
     public bool Is2x2Stride2 =>
         KD == 1 && OutD == InD && SD == 1 && PD == 0 && KH == 2 && KW == 2 && SH == 2 && SW == 2 && PH == 0 && PW == 0 &&
         DH == 1 && DW == 1 && 2 * OutH <= InH && 2 * OutW <= InW;
+
+    /// <summary>True for the 2×2×2, stride-2, unpadded, undilated 3-d pool whose windows all lie inside the input.</summary>
+    public bool Is2x2x2Stride2 =>
+        KD == 2 && SD == 2 && PD == 0 && DD == 1 && KH == 2 && KW == 2 && SH == 2 && SW == 2 && PH == 0 && PW == 0 &&
+        DH == 1 && DW == 1 && 2 * OutD <= InD && 2 * OutH <= InH && 2 * OutW <= InW;
 }

@@ -20,6 +20,7 @@ internal static partial class PoolKernels
     public static void MaxPool(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g)
     {
         if (g.Is2x2Stride2) { MaxPool2x2(x, y, indices, g.InD, g.InH, g.InW, g.OutH, g.OutW); return; }
+        if (g.Is2x2x2Stride2 && g.OutH * g.OutW <= MaxPool2x2x2Plane) { MaxPool2x2x2(x, y, indices, g); return; }
         int hw = g.InH * g.InW, o = 0;
         for (int od = 0; od < g.OutD; od++)
         {
@@ -139,6 +140,47 @@ internal static partial class PoolKernels
                     y[o] = max; indices[o] = best;
                 }
             }
+    }
+
+    /// <summary>Largest output plane (OutH·OutW) of <see cref="MaxPool2x2x2"/>, whose second depth slice lives on the stack.</summary>
+    private const int MaxPool2x2x2Plane = 4096;
+
+    /// <summary>The 2×2×2 stride-2 max pool: each output depth slice is the 2×2 pool of input slice 2·od (straight into
+    /// y) and of slice 2·od+1 (on the stack), then the second replaces the first where it is greater or NaN — the
+    /// result of PyTorch's sequential d, h, w scan (a NaN anywhere in the second slice wins; otherwise the first
+    /// occurrence of the larger maximum).</summary>
+    private static void MaxPool2x2x2(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g)
+    {
+        int hw = g.InH * g.InW, ohw = g.OutH * g.OutW;
+        Span<float> y1 = stackalloc float[ohw];
+        Span<int> i1 = stackalloc int[ohw];
+        for (int od = 0; od < g.OutD; od++)
+        {
+            int d0 = 2 * od * hw, d1 = d0 + hw;
+            var y0 = y.Slice(od * ohw, ohw);
+            var i0 = indices.Slice(od * ohw, ohw);
+            MaxPool2x2(x.Slice(d0), y0, i0, 1, g.InH, g.InW, g.OutH, g.OutW);
+            MaxPool2x2(x.Slice(d1), y1, i1, 1, g.InH, g.InW, g.OutH, g.OutW);
+            int o = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var off0 = Vector256.Create(d0); var off1 = Vector256.Create(d1);
+                for (; o + 8 <= ohw; o += 8)
+                {
+                    var a = Vector256.Create<float>(y0.Slice(o, 8)); var b = Vector256.Create<float>(y1.Slice(o, 8));
+                    var take = (Vector256.GreaterThan(b, a) | ~Vector256.Equals(b, b)).AsInt32();
+                    Vector256.ConditionalSelect(take.AsSingle(), b, a).CopyTo(y0.Slice(o, 8));
+                    Vector256.ConditionalSelect(take, Vector256.Create<int>(i1.Slice(o, 8)) + off1,
+                                                Vector256.Create<int>(i0.Slice(o, 8)) + off0).CopyTo(i0.Slice(o, 8));
+                }
+            }
+            for (; o < ohw; o++)
+            {
+                float b = y1[o];
+                if (b > y0[o] || float.IsNaN(b)) { y0[o] = b; i0[o] = i1[o] + d1; }
+                else i0[o] += d0;
+            }
+        }
     }
 
     /// <summary>Elements 0, 2, …, 14 of the 16 floats a:b.</summary>

@@ -3,7 +3,7 @@ using Xunit;
 
 namespace Lumen.Tests.NN.Pooling;
 
-/// <summary>The pooling kernels (the vectorised 2×2 path and the generic N-d loops) against naive reference twins written
+/// <summary>The pooling kernels (the vectorised 2×2 and 2×2×2 paths and the generic N-d loops) against naive reference twins written
 /// from the definitions — explicit kernel offsets over a virtually padded input — on random configurations, forward and
 /// backward, with ties, NaN and −∞ in the max-pool inputs.</summary>
 public class PoolReferenceTests
@@ -110,7 +110,7 @@ public class PoolReferenceTests
         nd == 2 ? two(x.Squeeze(1)) : three(x);
 
     [Theory]
-    [InlineData(2, false)] [InlineData(3, false)] [InlineData(2, true)]
+    [InlineData(2, false)] [InlineData(3, false)] [InlineData(2, true)] [InlineData(3, true)]
     public void Max_pool_matches_the_naive_twin_forward_and_backward_on_random_configurations(int nd, bool twoByTwo)
     {
         var r = new Random(100 * nd + (twoByTwo ? 1 : 0));

@@ -1,0 +1,54 @@
+using Lumen.Kernels;
+using Xunit;
+
+namespace Lumen.Tests.NN.Conv;
+
+/// <summary>The direct convolution kernels (thin stride-1 layers such as a 3-d CNN's first one) against the definition:
+/// forward with bias and the weight gradient, on shapes that take the direct path — output rows of 8 and of 11 (an
+/// overlapping last chunk), output channels in blocks of four and a remainder, 1-d/2-d/3-d, several samples.</summary>
+public class ConvDirectTests
+{
+    public static IEnumerable<object[]> Configs()
+    {
+        static NaiveConv.Config C(int dims, int n, int c, int oc, int[] inSize, int[] k, int[] p) =>
+            new(dims, n, c, oc, 1, inSize, k, Enumerable.Repeat(1, dims).ToArray(), p, p, Enumerable.Repeat(1, dims).ToArray(),
+                new int[dims], false, false);
+        yield return new object[] { C(3, 3, 1, 8, new[] { 6, 7, 11 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }) };
+        yield return new object[] { C(3, 2, 2, 6, new[] { 5, 4, 8 }, new[] { 3, 2, 3 }, new[] { 1, 0, 1 }) };
+        yield return new object[] { C(2, 9, 3, 5, new[] { 9, 21 }, new[] { 3, 5 }, new[] { 1, 2 }) };
+        yield return new object[] { C(1, 4, 4, 7, new[] { 30 }, new[] { 5 }, new[] { 0 }) };
+    }
+
+    private static float[] RandomData(Random r, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+        return a;
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void Direct_forward_and_weight_gradient_match_the_definition(NaiveConv.Config cfg)
+    {
+        var r = new Random(cfg.N * 31 + cfg.C * 7 + cfg.OC);
+        var o = cfg.Out();
+        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        Assert.True(ConvDirect.Applies(geo), $"{cfg} should take the direct path");
+        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = RandomData(r, cfg.OC);
+        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
+        var gy = RandomData(r, yLen);
+        var expected = NaiveConv.Run(cfg, x, w, b, gy);
+
+        var y = new float[yLen];
+        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
+        for (int i = 0; i < yLen; i++)
+            Assert.True(Math.Abs(y[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {y[i]}, expected {expected.Y[i]}");
+
+        var gw = new float[w.Length];
+        ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gw, 0);
+        for (int i = 0; i < gw.Length; i++)
+            Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
+    }
+}
