@@ -86,13 +86,14 @@ internal enum ConvStrategy
 /// added in range order, so it does not depend on which thread ran what, nor on the thread count up to 4), or batched
 /// (a chunk of samples side by side in one column matrix, one multi-threaded SGEMM). A single sample lets SGEMM use
 /// the threads.
-/// Column buffers are thread-local and reused from call to call. The forward product never stores its column matrix:
+/// Column buffers are reused from call to call: the per-sample paths rent theirs from <see cref="ConvBufferPool"/>, the
+/// batched paths (which run on the calling thread) keep one per thread. The forward product never stores its column matrix:
 /// SGEMM asks <see cref="Im2ColSource"/> for packed panels and gets them unrolled straight from the input.
 /// Transposed convolution is the same three products with roles exchanged (see <c>F.ConvTranspose*</c>).
 /// </summary>
 internal static partial class ConvKernels
 {
-    [ThreadStatic] private static float[]? _cols, _dcols, _partial;
+    [ThreadStatic] private static float[]? _cols, _partial;
 
     private static float[] Buffer(ref float[]? buf, long size)
     {
@@ -121,7 +122,9 @@ internal static partial class ConvKernels
         {
             int K = geo.K, P = geo.P, S = geo.S;
             bool fused = !geo.Pointwise && FuseIm2Col(geo.OCg, P, K);
-            float[]? cols = geo.Pointwise || fused ? null : Buffer(ref _cols, (long)K * P);
+            // Rented per sample from the shared pool rather than kept per thread: the thread pool brings in new workers
+            // now and then, and a thread-static buffer would be allocated again for each of them.
+            float[]? cols = geo.Pointwise || fused ? null : ConvBufferPool.Rent((long)K * P);
             for (int gr = 0; gr < geo.Groups; gr++)
             {
                 int xg = xOff + (s * geo.C + gr * geo.Cg) * S;
@@ -143,6 +146,7 @@ internal static partial class ConvKernels
                     var row = y.AsSpan(yOff + (s * geo.OC + oc) * P, P);
                     TensorPrimitives.Add(row, bias[biasOff + oc], row);
                 }
+            if (cols != null) ConvBufferPool.Return(cols);
         });
     }
 
@@ -182,8 +186,8 @@ internal static partial class ConvKernels
 
         RunDynamic(units, u =>
         {
-            float[]? cols = geo.Pointwise ? null : Buffer(ref _cols, (long)K * P);
-            float[]? dcols = geo.Pointwise || dx == null ? null : Buffer(ref _dcols, (long)K * P);
+            float[]? cols = geo.Pointwise ? null : ConvBufferPool.Rent((long)K * P);
+            float[]? dcols = geo.Pointwise || dx == null ? null : ConvBufferPool.Rent((long)K * P);
             int s0 = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units);
             float[]? acc = dw == null ? null : u == 0 ? dw : partial;
             int accOff = u == 0 ? dwOff : (u - 1) * wSize;
@@ -214,6 +218,8 @@ internal static partial class ConvKernels
                         }
                     }
                 }
+            if (cols != null) ConvBufferPool.Return(cols);
+            if (dcols != null) ConvBufferPool.Return(dcols);
         });
 
         if (partial != null)
