@@ -1,12 +1,24 @@
+using System.Runtime.ExceptionServices;
+
 namespace Lumen.Kernels;
 
 /// <summary>Intra-op parallelism with one global thread count (<see cref="Torch.SetNumThreads"/>).
 /// Work is split into fixed, contiguous chunks so results never depend on scheduling, and a kernel
-/// that is already running on a worker runs nested loops serially (no oversubscription).</summary>
+/// that is already running on a worker runs nested loops serially (no oversubscription).
+/// The chunks run on a persistent pool of NumThreads − 1 background threads plus the calling thread;
+/// a call allocates nothing beyond the caller's own delegate.</summary>
 internal static class ParallelFor
 {
     private static int _numThreads = Environment.ProcessorCount;
     [ThreadStatic] private static bool _inWorker;
+
+    // One job at a time runs on the pool; _gate is held by the caller for the job's whole life.
+    private static readonly object _gate = new();
+    private static Worker[] _workers = [];
+    private static Action<int, int>? _body;
+    private static int _count, _chunks, _next, _participants;
+    private static Exception? _error;
+    private static readonly ManualResetEventSlim _done = new(false);
 
     public static int NumThreads
     {
@@ -14,27 +26,125 @@ internal static class ParallelFor
         set
         {
             if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Thread count must be at least 1, got {value}.");
-            _numThreads = value;
+            lock (_gate)
+            {
+                _numThreads = value;
+                Resize(value - 1);
+            }
         }
     }
 
     /// <summary>Runs <paramref name="body"/>(start, end) over [0, <paramref name="count"/>) in at most NumThreads chunks,
-    /// each at least <paramref name="grain"/> items; serially when the work is small or already parallel.</summary>
+    /// each at least <paramref name="grain"/> items; serially when the work is small or already parallel.
+    /// Chunk c always covers [count·c/chunks, count·(c+1)/chunks), whichever thread runs it.
+    /// An exception thrown by a chunk is rethrown on the caller once every chunk has stopped.</summary>
     public static void Run(int count, int grain, Action<int, int> body)
     {
         if (count <= 0) return;
         int chunks = Math.Min(_numThreads, (count + grain - 1) / Math.Max(grain, 1));
         if (chunks <= 1 || _inWorker) { body(0, count); return; }
-        System.Threading.Tasks.Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, c =>
+        if (!Monitor.TryEnter(_gate))
         {
-            bool was = _inWorker;
-            _inWorker = true;
-            try
+            // Another thread owns the pool: run the same chunks here, one after another (same results).
+            RunChunksSerially(count, chunks, body);
+            return;
+        }
+        try
+        {
+            if (_workers.Length < chunks - 1) Resize(Math.Max(_numThreads - 1, chunks - 1));
+            int helpers = chunks - 1;
+            _body = body;
+            _count = count;
+            _chunks = chunks;
+            _next = 0;
+            _error = null;
+            _participants = helpers + 1;
+            _done.Reset();
+            for (int i = 0; i < helpers; i++) _workers[i].Wake();
+            Participate();
+            _done.Wait();
+            _body = null;
+            var error = _error;
+            _error = null;
+            if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
+        }
+        finally { Monitor.Exit(_gate); }
+    }
+
+    private static void RunChunksSerially(int count, int chunks, Action<int, int> body)
+    {
+        bool was = _inWorker;
+        _inWorker = true;
+        try
+        {
+            for (int c = 0; c < chunks; c++)
+                body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks));
+        }
+        finally { _inWorker = was; }
+    }
+
+    /// <summary>Takes chunks from the shared counter until none are left, then signs off.</summary>
+    private static void Participate()
+    {
+        bool was = _inWorker;
+        _inWorker = true;
+        try
+        {
+            var body = _body!;
+            int count = _count, chunks = _chunks;
+            while (true)
             {
-                long start = (long)count * c / chunks, end = (long)count * (c + 1) / chunks;
-                body((int)start, (int)end);
+                int c = Interlocked.Increment(ref _next) - 1;
+                if (c >= chunks) break;
+                if (Volatile.Read(ref _error) != null) continue; // drain remaining chunks without running them
+                try { body((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)); }
+                catch (Exception e) { Interlocked.CompareExchange(ref _error, e, null); }
             }
-            finally { _inWorker = was; }
-        });
+        }
+        finally
+        {
+            _inWorker = was;
+            if (Interlocked.Decrement(ref _participants) == 0) _done.Set();
+        }
+    }
+
+    /// <summary>Grows or shrinks the pool to <paramref name="size"/> workers. Caller holds <see cref="_gate"/>.</summary>
+    private static void Resize(int size)
+    {
+        if (size == _workers.Length) return;
+        var next = new Worker[size];
+        int keep = Math.Min(size, _workers.Length);
+        Array.Copy(_workers, next, keep);
+        for (int i = keep; i < _workers.Length; i++) _workers[i].Stop();
+        for (int i = keep; i < size; i++) next[i] = new Worker(i + 1);
+        _workers = next;
+    }
+
+    private sealed class Worker
+    {
+        private readonly ManualResetEventSlim _go = new(false, spinCount: 200);
+        private volatile bool _stop;
+
+        public Worker(int index)
+        {
+            var thread = new Thread(Loop) { IsBackground = true, Name = $"Lumen worker {index}" };
+            thread.Start();
+        }
+
+        public void Wake() => _go.Set();
+
+        public void Stop() { _stop = true; _go.Set(); }
+
+        private void Loop()
+        {
+            _inWorker = true;
+            while (true)
+            {
+                _go.Wait();
+                _go.Reset();
+                if (_stop) return;
+                Participate();
+            }
+        }
     }
 }
