@@ -97,13 +97,19 @@ internal static class ModelBench
             allocated += GC.GetTotalAllocatedBytes(precise: true) - a0;
         }
         Array.Sort(perStep);
+        // Steady-state allocation, measured after the timed windows: the baseline's warm-up (one step for ResNet-18) is
+        // too short for the pool to have seen every size twice, so the first timed steps still fill it.
+        long s0 = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < c.Steps; i++) step();
+        long steady = (GC.GetTotalAllocatedBytes(precise: true) - s0) / c.Steps;
         int batch = c.Shape[0];
         Console.WriteLine(JsonSerializer.Serialize(new
         {
             @case = name,
             images_per_s_median = batch / perStep[windows / 2],
             images_per_s_best = batch / perStep[0],
-            bytes_per_step = allocated / (windows * c.Steps),
+            bytes_per_step = steady,
+            bytes_per_timed_step = allocated / (windows * c.Steps),
             gen0 = GC.CollectionCount(0) - gen0,
             gen2 = GC.CollectionCount(2) - gen2,
             peak_rss_mb = PeakRssMb(),
@@ -163,7 +169,7 @@ internal static class ModelBench
         Console.WriteLine($"Training step = forward + CrossEntropyLoss + zero_grad + backward + optimizer step (inference: forward under no_grad), " +
                           $"{threads} threads each side, one child process per case and side, {rounds} rounds interleaved (Lumen then PyTorch), " +
                           $"{windows} timing windows per process; images/s shown as median of the per-process medians / best single window; " +
-                          "ratio = Lumen / PyTorch of the medians; alloc = Lumen managed bytes allocated per step after warm-up " +
+                          "ratio = Lumen / PyTorch of the medians; alloc = Lumen managed bytes allocated per step in the steady state (all threads, over as many steps again after the timed windows) " +
                           "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (Lumen VmHWM, PyTorch ru_maxrss). " +
                           (noScope ? "Lumen steps run WITHOUT a DisposeScope (--no-scope): the GC frees their tensors."
                                    : "Each Lumen step runs in `using var scope = Torch.NewDisposeScope();` (--no-scope to compare without)."));
