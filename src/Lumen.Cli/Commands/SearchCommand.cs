@@ -227,11 +227,7 @@ public static class SearchCommand
         AtomicText(path, text);
     }
 
-    /// <summary>Writes a text file atomically: a temporary file beside it, then a rename over the old one.</summary>
-    private static void AtomicText(string path, string text)
-    {
-        var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "." + Path.GetFileName(path) + "." + Environment.ProcessId + ".tmp");
-        File.WriteAllText(tmp, text, new UTF8Encoding(false));
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>Writes a text file (UTF-8, no BOM) atomically, through <see cref="Lumen.Serialization.AtomicFile"/>.</summary>
+    private static void AtomicText(string path, string text) =>
+        Lumen.Serialization.AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
 }
