@@ -23,7 +23,7 @@ internal sealed class AllocTrace : EventListener
         if (!_on || e.EventName?.StartsWith("GCAllocationTick") != true || e.PayloadNames == null || e.Payload == null) return;
         int type = e.PayloadNames.IndexOf("TypeName"), size = e.PayloadNames.IndexOf("ObjectSize"), amount = e.PayloadNames.IndexOf("AllocationAmount64");
         if (type < 0 || amount < 0) return;
-        string key = _byThread ? $"{e.Payload[type]} size={(size >= 0 ? e.Payload[size] : "?")} thread={e.OSThreadId}" : $"{e.Payload[type]}";
+        string key = _byThread ? $"{e.Payload[type]} size={(size >= 0 ? e.Payload[size] : "?")} kind={e.Payload[e.PayloadNames.IndexOf("AllocationKind")]} thread={e.OSThreadId}" : $"{e.Payload[type]}";
         lock (_sites)
         {
             _sites.TryGetValue(key, out var v);

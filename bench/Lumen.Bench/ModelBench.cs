@@ -85,7 +85,11 @@ internal static class ModelBench
             };
         }
         for (int i = 0; i < c.Warm; i++) step();
-        if (args.Contains("--alloc-trace")) AllocTrace.Run(step, 10);   // stderr: where the allocation per step goes, by type
+        if (args.Contains("--alloc-trace"))
+        {
+            for (int i = 0; i < 5; i++) step();   // past the pool's filling, as the steady-state figure below is
+            AllocTrace.Run(step, 20);             // stderr: where the allocation per step goes, by type
+        }
         var perStep = new double[windows];
         long allocated = 0; int gen0 = GC.CollectionCount(0), gen2 = GC.CollectionCount(2);
         for (int w = 0; w < windows; w++)

@@ -188,9 +188,11 @@ public partial class Tensor
         }
         else
         {
-            var tmp = ToArray<float>();
+            var tmp = BufferPool.RentScratch<float>(n);
+            Strided.Gather(F32, _shape, _strides, _offset, tmp);
             forward(tmp, tmp);
             Strided.Scatter<float>(tmp, F32, _shape, _strides, _offset);
+            BufferPool.ReturnScratch(tmp);
         }
         BumpVersion();
         var result = Detach();
@@ -198,11 +200,41 @@ public partial class Tensor
         return this;
     }
 
-    /// <summary>The float elements in row-major order: this tensor's own array when contiguous, else a gathered copy.</summary>
+    /// <summary>The float elements in row-major order: this tensor's own array when contiguous, else a gathered copy that
+    /// lives until the open <see cref="DisposeScope"/> ends (a plain array when none is open), so a caller may keep it
+    /// for its backward.</summary>
     internal (float[] Data, int Offset) ContiguousF32()
     {
         var x = DType == DType.Float32 ? this : Float();
-        return x.IsContiguous() ? (x.F32, x._offset) : (x.ToArray<float>(), 0);
+        if (x.IsContiguous()) return (x.F32, x._offset);
+        var copy = DisposeScope.RentArray<float>(x.Numel());
+        Strided.Gather(x.F32, x._shape, x._strides, x._offset, copy);
+        return (copy, 0);
+    }
+
+    /// <summary>As <see cref="ContiguousF32"/> for a caller that is done with the floats when it returns: a gathered copy
+    /// goes back to the pool when the result is disposed (so a strided gradient, such as the expanded one a global
+    /// average pool's backward produces, costs no allocation per step).</summary>
+    internal F32Read ReadF32Temp()
+    {
+        var x = DType == DType.Float32 ? this : Float();
+        if (x.IsContiguous()) return new F32Read(x.F32, x._offset, rented: false);
+        var copy = BufferPool.RentScratch<float>(x.Numel());
+        Strided.Gather(x.F32, x._shape, x._strides, x._offset, copy);
+        return new F32Read(copy, 0, rented: true);
+    }
+
+    /// <summary>A read view of a tensor's floats from <see cref="ReadF32Temp"/>: (array, offset), and the scratch copy to
+    /// give back when it was gathered.</summary>
+    internal readonly struct F32Read : IDisposable
+    {
+        public readonly float[] Data;
+        public readonly int Offset;
+        private readonly bool _rented;
+
+        public F32Read(float[] data, int offset, bool rented) { Data = data; Offset = offset; _rented = rented; }
+
+        public void Dispose() { if (_rented) BufferPool.ReturnScratch(Data); }
     }
 
     /// <summary>dst = kernel(a, b) over two same-shape float tensors (read through their strides), split across threads.</summary>
@@ -210,8 +242,10 @@ public partial class Tensor
     {
         if (!a._shape.AsSpan().SequenceEqual(b._shape))
             throw new ShapeMismatchException($"Internal pointwise backward: shapes {a.Shape} and {b.Shape} differ.");
-        var (ad, ao) = a.ContiguousF32();
-        var (bd, bo) = b.ContiguousF32();
+        using var ar = a.ReadF32Temp();
+        using var br = b.ReadF32Temp();
+        float[] ad = ar.Data, bd = br.Data;
+        int ao = ar.Offset, bo = br.Offset;
         var r = Empty(a._shape, DType.Float32, zero: false);
         var dst = r.F32;
         ParallelFor.Run(dst.Length, 32768, (s, e) => kernel(ad.AsSpan(ao + s, e - s), bd.AsSpan(bo + s, e - s), dst.AsSpan(s, e - s)));

@@ -21,17 +21,16 @@ public partial class Tensor
             throw new ArgumentException($"{op}: not implemented for {DType.TorchName()} tensors (shape {Shape}); convert with Float() first.");
         int d = ShapeUtil.NormalizeDim(dim, Ndim);
         var (outer, size, inner) = SoftmaxGeometry(d);
-        var (xd, xo) = ContiguousF32();
         var r = Empty(_shape, DType.Float32, zero: false);
-        SoftmaxKernel.Forward(xd, xo, r.F32, outer, size, inner, log);
+        using (var xr = ReadF32Temp()) SoftmaxKernel.Forward(xr.Data, xr.Offset, r.F32, outer, size, inner, log);
         if (!Graph.Needs(this)) return r;
         var y = r.F32;
         var shape = _shape;
         return Graph.Record(r, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", new[] { this }, g =>
         {
-            var (gd, go) = g.ContiguousF32();
+            using var gr = g.ReadF32Temp();
             var dx = Empty(shape, DType.Float32, zero: false);
-            SoftmaxKernel.Backward(y, gd, go, dx.F32, outer, size, inner, log);
+            SoftmaxKernel.Backward(y, gr.Data, gr.Offset, dx.F32, outer, size, inner, log);
             return new[] { dx };
         }, r);
     }

@@ -10,10 +10,8 @@ public partial class Tensor
     /// <summary>Applies a span kernel to a contiguous float copy of this tensor (split across threads for large inputs).</summary>
     internal Tensor MapF32(SpanAction kernel)
     {
-        var x = DType == DType.Float32 ? this : Float();
-        float[] input; int off;
-        if (x.IsContiguous()) { input = x.F32; off = x._offset; }
-        else { input = x.ToArray<float>(); off = 0; }
+        using var xr = ReadF32Temp();
+        float[] input = xr.Data; int off = xr.Offset;
         var r = Empty(_shape, DType.Float32, zero: false);
         var dst = r.F32;
         int n = dst.Length;

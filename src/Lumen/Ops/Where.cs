@@ -24,8 +24,10 @@ public partial class Tensor
         int n = cond.Length;
         if (dtype == DType.Float32)
         {
-            var (a, ao) = input.Detach().Expand(shape).ContiguousF32();
-            var (b, bo) = other.Detach().Expand(shape).ContiguousF32();
+            using var ar = input.Detach().Expand(shape).ReadF32Temp();
+            using var br = other.Detach().Expand(shape).ReadF32Temp();
+            float[] a = ar.Data, b = br.Data;
+            int ao = ar.Offset, bo = br.Offset;
             var dst = r.F32;
             ParallelFor.Run(n, 32768, (s, e) => { for (int i = s; i < e; i++) dst[i] = cond[i] ? a[ao + i] : b[bo + i]; });
         }
