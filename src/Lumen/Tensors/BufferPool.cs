@@ -121,7 +121,7 @@ internal static class BufferPool
         }
     }
 
-    /// <summary>Gives back an array of any pooled element type (float, long, int, byte, bool).</summary>
+    /// <summary>Gives back an array of any pooled element type (float, double, long, int, byte, bool).</summary>
     public static void Return(Array array)
     {
         switch (array)
@@ -129,6 +129,7 @@ internal static class BufferPool
             case float[] f: Return(f); break;
             case long[] l: Return(l); break;
             case int[] i: Return(i); break;
+            case double[] d: Return(d); break;
             case byte[] b: Return(b); break;
             case bool[] z: Return(z); break;
         }

@@ -124,4 +124,31 @@ public class ScopedTrainingTests
         _out.WriteLine($"managed bytes per step: {perStep / 1024} KiB");
         Assert.True(perStep < 512 * 1024, $"a scoped step allocated {perStep / 1024} KiB (the strided gradient alone is 1,937 KiB)");
     }
+
+    /// <summary>BatchNorm's per-channel scratch (mean, 1/std, affine coefficients, the running statistics' update, the
+    /// backward's sums and weight/bias gradients) is rented for the step, not allocated: 20 such layers a ResNet-18 step.</summary>
+    [Fact]
+    public void A_scoped_BatchNorm_step_allocates_no_per_channel_arrays_after_warm_up()
+    {
+        Torch.ManualSeed(5);
+        var bn = new BatchNorm2d(512);
+        var x = Torch.Randn(4, 512, 3, 3);
+        var opt = new SGD(bn.Parameters(), lr: 0.1);
+        void Step()
+        {
+            using var scope = Torch.NewDisposeScope();
+            var y = bn.Call(x);
+            var loss = y.Mul(y).Mean();
+            opt.ZeroGrad(setToNone: false);
+            loss.Backward();
+            opt.Step();
+        }
+        for (int i = 0; i < 3; i++) Step();
+        long a0 = GC.GetTotalAllocatedBytes(precise: true);
+        for (int i = 0; i < 10; i++) Step();
+        long perStep = (GC.GetTotalAllocatedBytes(precise: true) - a0) / 10;
+        _out.WriteLine($"managed bytes per step: {perStep}");
+        // One 512-channel float array is 2 KB: with them the step allocated 45 KB; without, 11 KB of graph objects.
+        Assert.True(perStep < 20 * 1024, $"a scoped BatchNorm step allocated {perStep} bytes");
+    }
 }

@@ -39,14 +39,15 @@ public static partial class F
         if (training && count <= 1)
             throw new ArgumentException($"batch_norm: expected more than 1 value per channel when training, got input size {input.Shape}.");
 
+        // Per-channel scratch lives until the step's DisposeScope ends (the backward reads it); plain arrays without one.
         var (xd, xo) = input.ContiguousF32();
-        var mean = new float[c];
-        var invstd = new float[c];
+        var mean = DisposeScope.RentArray<float>(c);
+        var invstd = DisposeScope.RentArray<float>(c);
         if (training)
         {
-            var varSum = new double[c];
+            var varSum = DisposeScope.RentArray<double>(c);
             NormKernels.BatchNormStats(xd, xo, n, c, s, mean, varSum);
-            float[]? rm = runningMean?.ToArray<float>(), rv = runningVar?.ToArray<float>();
+            float[]? rm = PerChannel(runningMean, c), rv = PerChannel(runningVar, c);
             float mom = (float)momentum;
             for (int ch = 0; ch < c; ch++)
             {
@@ -60,15 +61,16 @@ public static partial class F
         }
         else
         {
-            runningMean!.ToArray<float>().CopyTo(mean, 0);
-            var rv = runningVar!.ToArray<float>();
+            PerChannel(runningMean, c)!.AsSpan(0, c).CopyTo(mean);
+            var rv = PerChannel(runningVar, c)!;
             float e = (float)eps;
             for (int ch = 0; ch < c; ch++) invstd[ch] = 1f / MathF.Sqrt(rv[ch] + e);
         }
 
-        float[]? w = weight?.ToArray<float>(), b = bias?.ToArray<float>();
-        var alpha = new float[c];
-        var beta = new float[c];
+        // Weight and bias are read now (a copy): the backward uses the values the forward saw, as PyTorch's saved tensors.
+        float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
+        var alpha = DisposeScope.RentArray<float>(c);
+        var beta = DisposeScope.RentArray<float>(c);
         for (int ch = 0; ch < c; ch++)
         {
             alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
@@ -81,28 +83,33 @@ public static partial class F
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
         {
             var (gd, go) = g.ContiguousF32();
-            var sumDy = new double[c];
-            var dotP = new double[c];
+            var sumDy = DisposeScope.RentArray<double>(c);
+            var dotP = DisposeScope.RentArray<double>(c);
             NormKernels.BatchNormBackwardSums(xd, xo, gd, go, n, c, s, mean, sumDy, dotP);
             Tensor? dx = null;
             if (input.RequiresGrad)
             {
                 dx = Tensor.Empty(inShape, DType.Float32, zero: false);
                 if (training) NormKernels.BatchNormBackwardInput(xd, xo, gd, go, n, c, s, mean, invstd, w, sumDy, dotP, dx.F32);
-                else NormKernels.ChannelAffine(gd, go, n, c, s, alpha, new float[c], dx.F32);   // dy·invstd·w
+                else
+                {
+                    var zero = DisposeScope.RentArray<float>(c);
+                    Array.Clear(zero);
+                    NormKernels.ChannelAffine(gd, go, n, c, s, alpha, zero, dx.F32);   // dy·invstd·w
+                }
             }
             Tensor? dw = null, db = null;
             if (weight != null && weight.RequiresGrad)
             {
-                var v = new float[c];
+                dw = Tensor.Empty(weight._shape, DType.Float32, zero: false);
+                var v = dw.F32;
                 for (int ch = 0; ch < c; ch++) v[ch] = (float)(dotP[ch] * invstd[ch]);
-                dw = Tensor.Wrap(v, weight._shape);
             }
             if (bias != null && bias.RequiresGrad)
             {
-                var v = new float[c];
+                db = Tensor.Empty(bias._shape, DType.Float32, zero: false);
+                var v = db.F32;
                 for (int ch = 0; ch < c; ch++) v[ch] = (float)sumDy[ch];
-                db = Tensor.Wrap(v, bias._shape);
             }
             return new[] { dx, dw, db };
         }, input);
@@ -221,8 +228,26 @@ public static partial class F
     }
 
     /// <summary>Writes new running statistics into a buffer in place (no graph; bumps its version).</summary>
+    /// <summary>The c values of a per-channel tensor (running statistic, weight or bias) as a scope-lifetime copy; null for
+    /// null.</summary>
+    private static float[]? PerChannel(Tensor? t, int c)
+    {
+        if (t == null) return null;
+        var a = DisposeScope.RentArray<float>(c);
+        if (t.DType == DType.Float32) Strided.Gather(t.F32, t._shape, t._strides, t._offset, a.AsSpan(0, c));
+        else t.ToArray<float>().AsSpan().CopyTo(a);
+        return a;
+    }
+
+    /// <summary>Writes the first <c>buffer.Numel()</c> values back into a running-statistic buffer in place (a new version,
+    /// as PyTorch's in-place update).</summary>
     private static void WriteBuffer(Tensor buffer, float[] values)
     {
-        using (Autograd.Autograd.NoGrad()) buffer.Copy_(Tensor.Wrap(values, buffer._shape));
+        if (buffer.DType == DType.Float32)
+        {
+            Strided.Scatter<float>(values.AsSpan(0, buffer.Numel()), buffer.F32, buffer._shape, buffer._strides, buffer._offset);
+            buffer.BumpVersion();
+        }
+        else using (Autograd.Autograd.NoGrad()) buffer.Copy_(Tensor.Wrap(values[..buffer.Numel()], buffer._shape));
     }
 }
