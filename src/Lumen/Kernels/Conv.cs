@@ -21,8 +21,16 @@ internal readonly struct ConvGeometry
     public readonly int DD, DH, DW;
     public readonly int OD, OH, OW;
 
-    /// <param name="inSize">Input spatial sizes (1 to 3 values); <paramref name="kernel"/>, <paramref name="stride"/>,
-    /// <paramref name="padBefore"/>, <paramref name="dilation"/> and <paramref name="outSize"/> have as many.</param>
+    /// <param name="n">Batch size.</param>
+    /// <param name="c">Input channels.</param>
+    /// <param name="oc">Output channels.</param>
+    /// <param name="groups">Channel groups (C and OC are multiples of it).</param>
+    /// <param name="inSize">Input spatial sizes (1 to 3 values); the five arrays after it have as many.</param>
+    /// <param name="kernel">Kernel sizes.</param>
+    /// <param name="stride">Strides.</param>
+    /// <param name="padBefore">Zero padding before each spatial dimension (after it is implied by the output size).</param>
+    /// <param name="dilation">Dilations.</param>
+    /// <param name="outSize">Output spatial sizes.</param>
     public ConvGeometry(int n, int c, int oc, int groups, int[] inSize, int[] kernel, int[] stride, int[] padBefore,
                         int[] dilation, int[] outSize)
     {

@@ -49,7 +49,8 @@ public sealed class Summary
     /// <summary>Runs <paramref name="model"/> on zeros of <paramref name="inputShape"/> and tabulates every module that ran.</summary>
     public static Summary Of(Module model, params int[] inputShape)
     {
-        var paths = model.NamedModules().ToDictionary(m => m.Module, m => m.Name, ReferenceEqualityComparer.Instance);
+        var paths = model.NamedModules().ToDictionary<(string Name, Module Module), Module, string>(
+            m => m.Module, m => m.Name, ReferenceEqualityComparer.Instance);
         // Pre-hooks record calls in the order they start (parents before children); forward hooks fill in the output
         // of the innermost call still open. A module called twice (a shared block) gets two rows.
         var calls = new List<Call>();

@@ -64,7 +64,7 @@ public class ClassificationMetricsPropertyTests
         for (int k = 0; k < c; k++)
         {
             long row = 0;
-            for (int j = 0; j < c; j++) row += r.ConfusionMatrix[k, j];
+            for (int j = 0; j < c; j++) row += r.ConfusionMatrix![k, j];
             Assert.Equal(r.Support[k], row);
             Assert.Equal(n, r.LabelConfusionMatrices[k, 0, 0] + r.LabelConfusionMatrices[k, 0, 1] + r.LabelConfusionMatrices[k, 1, 0] + r.LabelConfusionMatrices[k, 1, 1]);
         }

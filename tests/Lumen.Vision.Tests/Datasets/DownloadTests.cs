@@ -45,7 +45,7 @@ public class DownloadTests
     }
 
     [Fact]
-    public void A_download_with_the_right_MD5_lands_under_its_name()
+    public async Task A_download_with_the_right_MD5_lands_under_its_name()
     {
         var body = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
         var md5 = Convert.ToHexString(MD5.HashData(body)).ToLowerInvariant();
@@ -55,7 +55,7 @@ public class DownloadTests
             var (url, done) = Serve(body);
             var dest = Path.Combine(dir, "sub", "data.bin");
             DatasetDownload.DownloadFile(url, dest, md5);
-            Assert.True(done.Wait(TimeSpan.FromSeconds(10)));
+            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
             Assert.Equal(body, File.ReadAllBytes(dest));
             Assert.Equal(md5, DatasetDownload.Md5(dest));
             Assert.Single(Directory.GetFiles(Path.Combine(dir, "sub")));
@@ -64,7 +64,7 @@ public class DownloadTests
     }
 
     [Fact]
-    public void A_bad_checksum_is_an_error_and_leaves_no_file_behind()
+    public async Task A_bad_checksum_is_an_error_and_leaves_no_file_behind()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
@@ -73,28 +73,28 @@ public class DownloadTests
             var dest = Path.Combine(dir, "data.bin");
             var e = Assert.Throws<InvalidDataException>(() => DatasetDownload.DownloadFile(url, dest, "00000000000000000000000000000000"));
             Assert.Contains("MD5", e.Message);
-            Assert.True(done.Wait(TimeSpan.FromSeconds(10)));
+            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
             Assert.Empty(Directory.GetFileSystemEntries(dir));
         }
         finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
-    public void An_HTTP_error_leaves_no_file_behind()
+    public async Task An_HTTP_error_leaves_no_file_behind()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
         {
             var (url, done) = Serve(Encoding.ASCII.GetBytes("missing"), status: 404);
             Assert.Throws<HttpRequestException>(() => DatasetDownload.DownloadFile(url, Path.Combine(dir, "x.bin"), null));
-            Assert.True(done.Wait(TimeSpan.FromSeconds(10)));
+            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
             Assert.Empty(Directory.GetFileSystemEntries(dir));
         }
         finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
-    public void A_downloaded_tar_gz_extracts_into_a_CIFAR_layout()
+    public async Task A_downloaded_tar_gz_extracts_into_a_CIFAR_layout()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
@@ -112,7 +112,7 @@ public class DownloadTests
             var dl = Path.Combine(root, "cifar-10-binary.tar.gz");
             DatasetDownload.DownloadFile(url, dl, Convert.ToHexString(MD5.HashData(bytes)));
             DatasetDownload.ExtractTarGz(dl, root);
-            Assert.True(done.Wait(TimeSpan.FromSeconds(10)));
+            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
             var ds = new CIFAR10(root, train: false);
             Assert.Equal(8, ds[0].Label);
         }

@@ -20,6 +20,9 @@ public static partial class F
     /// <param name="runningVar">[C] or null (required when not training)</param>
     /// <param name="weight">[C] or null (no scale)</param>
     /// <param name="bias">[C] or null (no shift)</param>
+    /// <param name="training">Normalise by the batch's statistics (and update the running ones) rather than the running ones.</param>
+    /// <param name="momentum">Weight of the batch statistic in the running update.</param>
+    /// <param name="eps">Added to the variance before the square root.</param>
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {

@@ -11,16 +11,16 @@ namespace Lumen.NN;
 /// new Conv3d(1, 8, kernelSize: (1, 2, 5), stride: (2, 4, 3));
 /// F.Pad(x, (1, 1, 2, 0), mode: "reflect");                           // 2-, 4- and 6-tuples; int[] works too
 /// </code>
-/// A single int stays a scalar (<see cref="IsScalar"/>) until <see cref="Expand"/> repeats it for N dimensions, so a
+/// A single int stays a scalar (<see cref="IsScalar"/>) until <see cref="Expand(int, int, string, string)"/> repeats it for N dimensions, so a
 /// layer can print it the way PyTorch does (<c>MaxPool2d(kernel_size=2, ...)</c> vs <c>kernel_size=(3, 3)</c>).
-/// <c>default(IntTuple)</c> means "not given": <see cref="IsDefault"/> is true and <see cref="Expand"/> uses the
+/// <c>default(IntTuple)</c> means "not given": <see cref="IsDefault"/> is true and <see cref="Expand(int, int, string, string)"/> uses the
 /// caller's default value, which lets optional parameters be written <c>IntTuple stride = default</c>.
 /// </summary>
 public readonly struct IntTuple : IReadOnlyList<int>, IEquatable<IntTuple>
 {
     private readonly int[]? _values;
 
-    /// <summary>A scalar: one value that <see cref="Expand"/> repeats for every dimension.</summary>
+    /// <summary>A scalar: one value that <see cref="Expand(int, int, string, string)"/> repeats for every dimension.</summary>
     public IntTuple(int value) { _values = new[] { value }; IsScalar = true; }
 
     /// <summary>A tuple of the given values (copied), printed as Python prints a tuple: <c>(3, 3)</c>, <c>(5,)</c>.</summary>

@@ -7,7 +7,10 @@ namespace Lumen.NN;
 /// </summary>
 public sealed class PReLU : Module
 {
-    public int NumParameters { get; }
+    /// <summary>PyTorch's <c>num_parameters</c>: how many slopes (1, or the channel count). It hides
+    /// <see cref="Module.NumParameters(bool)"/> on a <c>PReLU</c>-typed reference; through <see cref="Module"/> that method
+    /// still counts the parameters' elements, which for a PReLU is the same number.</summary>
+    public new int NumParameters { get; }
     /// <summary>The learnable slopes, [num_parameters].</summary>
     public Parameter Weight { get; }
 
