@@ -36,7 +36,7 @@ public static class TrainCommand
             new("mode", "MODE", "train_eval (default), restart_train_eval, predict_on_valid, predict_on_test"),
             new("patience", "N", "early stopping: stop after N epochs without improvement (default off)"),
             new("monitor", "METRIC", "valid_loss (default), valid_acc, train_loss, train_acc"),
-            new("valid-split", "F", "hold out this fraction of the training data for validation (default 0: the test split is evaluated each epoch, as seed 004 does)"),
+            new("valid-split", "F", "hold out this fraction of the training data for validation, read with the evaluation transforms (default 0: the test split is evaluated each epoch, as seed 004 does)"),
             new("train-subset", "N", "train on the first N examples only"),
             new("test-subset", "N", "evaluate on the first N test examples only"),
             new("checkpoint-every", "N", "also checkpoint every N batches inside an epoch (default 100; 0: epoch ends only)"),

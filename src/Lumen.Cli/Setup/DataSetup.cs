@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumen.Data;
+using Lumen.Vision.Codecs;
 using Lumen.Vision.Datasets;
 using Lumen.Vision.Transforms;
 
@@ -41,6 +42,7 @@ public static class DataSetup
         if (kind != "mnist" && path == null) throw new CliException($"dataset '{kind}' needs a folder: --dataset {kind}:PATH");
         var (trainTf, evalTf, mean, std) = Transforms(c.Transforms, kind, channels);
         Dataset<(Tensor, long)> train, test;
+        VisionDataset trainSource;   // the training images before any subset: --valid-split re-reads its part of them
         IReadOnlyList<string> classes;
         (ImageFolder Train, ImageFolder Eval)? single = null;
         try
@@ -52,12 +54,12 @@ public static class DataSetup
                     if (path != null && !Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
                     var mtr = kind == "mnist" ? new MNIST(path, train: true, transform: trainTf) : new FashionMNIST(path!, train: true, transform: trainTf);
                     var mte = kind == "mnist" ? new MNIST(path, train: false, transform: evalTf) : new FashionMNIST(path!, train: false, transform: evalTf);
-                    (train, test, classes) = (mtr, mte, mtr.Classes);
+                    (train, test, classes, trainSource) = (mtr, mte, mtr.Classes, mtr);
                     break;
                 case "cifar10":
                     if (!Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
                     var ctr = new CIFAR10(path!, train: true, transform: trainTf);
-                    (train, test, classes) = (ctr, new CIFAR10(path!, train: false, transform: evalTf), ctr.Classes);
+                    (train, test, classes, trainSource) = (ctr, new CIFAR10(path!, train: false, transform: evalTf), ctr.Classes, ctr);
                     break;
                 default:
                     if (!Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
@@ -69,14 +71,14 @@ public static class DataSetup
                         if (c.ValidSplit <= 0)
                             throw new CliException($"imagefolder '{path}' needs a train/ folder and a test/ (or val/) folder of class folders, or --valid-split F (e.g. 0.2) to use its own class folders and hold out a fraction F of them");
                         single = (new ImageFolder(path!, transform: trainTf), new ImageFolder(path!, transform: evalTf));
-                        (train, test, classes) = (single.Value.Train, single.Value.Eval, single.Value.Train.Classes);
+                        (train, test, classes, trainSource) = (single.Value.Train, single.Value.Eval, single.Value.Train.Classes, single.Value.Train);
                         break;
                     }
                     var testDir = new[] { "test", "val", "valid" }.Select(d => Path.Combine(path!, d)).FirstOrDefault(Directory.Exists);
                     if (testDir == null)
                         throw new CliException($"imagefolder '{path}' has a train/ folder but no test/ (or val/) folder of class folders");
                     var itr = new ImageFolder(trainDir, transform: trainTf);
-                    (train, test, classes) = (itr, new ImageFolder(testDir, transform: evalTf), itr.Classes);
+                    (train, test, classes, trainSource) = (itr, new ImageFolder(testDir, transform: evalTf), itr.Classes, itr);
                     break;
             }
         }
@@ -95,13 +97,16 @@ public static class DataSetup
             if (c.ValidSplit >= 1) throw new CliException($"--valid-split must be in (0, 1), got {c.ValidSplit.ToString(CultureInfo.InvariantCulture)}");
             int nValid = (int)Math.Round(train.Count * c.ValidSplit);
             var parts = Dataset.RandomSplit(train, new[] { train.Count - nValid, nValid }, new Generator(c.Seed));
-            (train, valid) = (parts[0], parts[1]);
-            if (single is var (_, evalFolder))
+            train = parts[0];
+            // The held-out images are read with the evaluation transforms, as the test split is: augmentation (random
+            // crops, flips) is for training only. parts[1] indexes the (possibly subset) training set; map its
+            // positions back to the source's own indices.
+            var pool = parts[1].Dataset is Subset<(Tensor, long)> sub ? sub.Indices : Enumerable.Range(0, trainSource.Count).ToArray();
+            Dataset<(Tensor, long)> evalView = single is var (_, evalFolder) ? evalFolder : new WithTransform(trainSource, evalTf);
+            valid = new Subset<(Tensor, long)>(evalView, parts[1].Indices.Select(i => pool[i]).ToArray());
+            if (single != null)
             {
-                // The held-out images are read without the random transforms; they are the test split too.
-                // parts[1] indexes the (possibly subset) folder; map its positions to the folder's own indices.
-                var pool = parts[1].Dataset is Subset<(Tensor, long)> sub ? sub.Indices : Enumerable.Range(0, evalFolder.Count).ToArray();
-                valid = new Subset<(Tensor, long)>(evalFolder, parts[1].Indices.Select(i => pool[i]).ToArray());
+                // A single folder of class folders has no test split of its own: the held-out part is the test split too.
                 if (c.TestSubset > 0) valid = First(valid, c.TestSubset);
                 test = valid;
             }
@@ -110,6 +115,24 @@ public static class DataSetup
         if (valid is { Count: 0 }) throw new CliException($"--valid-split {c.ValidSplit.ToString(CultureInfo.InvariantCulture)} of {train.Count} examples holds out none");
         var shape = train[0].Item1.Shape.ToArray();
         return new DataBundle { Train = train, Valid = valid, Test = test, Classes = classes, InputShape = shape, EvalTransform = evalTf, Mean = mean, Std = std };
+    }
+
+    /// <summary>The images and labels of <paramref name="source"/> through another transform (the source's own is unused).</summary>
+    private sealed class WithTransform(VisionDataset source, Transform transform) : Dataset<(Tensor Image, long Label)>
+    {
+        public override int Count => source.Count;
+
+        public override (Tensor Image, long Label) this[int index]
+        {
+            get
+            {
+                CheckIndex(index);
+                var x = transform.Forward(source.GetImage(index));
+                var image = x as Tensor ?? TF.ToTensor((Image)x);
+                long label = source.GetLabel(index);
+                return (image, source.TargetTransform is null ? label : source.TargetTransform(label));
+            }
+        }
     }
 
     private static Dataset<T> First<T>(Dataset<T> d, int n) => new Subset<T>(d, Enumerable.Range(0, Math.Min(n, d.Count)).ToArray());
