@@ -84,6 +84,7 @@ internal static unsafe class ConvDirect
         var geo = g;
         var (Dp, Hp, Wp) = Padded(g);
         long padSize = (long)g.C * Dp * Hp * Wp;
+        bool wide = Wide(g);   // read on the calling thread (the switch is thread-static)
         ParallelFor.Run(g.N, 1, (s0, s1) =>
         {
             var xpBuf = ConvBufferPool.Rent(padSize);
@@ -93,73 +94,247 @@ internal static unsafe class ConvDirect
                     for (int s = s0; s < s1; s++)
                     {
                         Pad(geo, x, xOff + s * geo.C * geo.S, xp);
-                        ForwardSample(geo, xp, pw + wOff, bias, biasOff, py + yOff + (long)s * geo.OC * geo.P);
+                        ForwardSample(geo, wide, xp, pw + wOff, bias, biasOff, py + yOff + (long)s * geo.OC * geo.P);
                     }
             }
             finally { ConvBufferPool.Return(xpBuf); }
         });
     }
 
-    private static void ForwardSample(in ConvGeometry g, float* xp, float* w, float[]? bias, int biasOff, float* y)
+    /// <summary>Makes the forward kernel use 256-bit vectors even where 512-bit ones are accelerated, for calls made
+    /// from the current thread (tests prove both give the same bits).</summary>
+    [ThreadStatic] internal static bool No512;
+
+    /// <summary>Whether the forward takes the Vector512 kernel (16 columns per vector, 8 channels × 2 rows per block).</summary>
+    private static bool Wide(in ConvGeometry g) => !No512 && Vector512.IsHardwareAccelerated && g.OW >= 16;
+
+    /// <summary>A compile-time count for the generic block kernels (the JIT specialises each instantiation and drops
+    /// the accumulators a smaller block does not use).</summary>
+    private interface ICount { static abstract int N { get; } }
+    private struct One : ICount { public static int N => 1; }
+    private struct Two : ICount { public static int N => 2; }
+    private struct Four : ICount { public static int N => 4; }
+    private struct Eight : ICount { public static int N => 8; }
+
+    /// <summary>What every block of one sample's forward shares.</summary>
+    private readonly struct Sample
     {
-        var (Dp, Hp, Wp) = Padded(g);
-        int K = g.K, OW = g.OW, P = g.P;
-        for (int od = 0; od < g.OD; od++)
-            for (int oh = 0; oh < g.OH; oh++)
-            {
-                long rowOut = ((long)od * g.OH + oh) * OW;
-                int oc = 0;
-                for (; oc + 4 <= g.OC; oc += 4)
-                    for (int j = 0; ; j += 8)
-                    {
-                        if (j > OW - 8) j = OW - 8;   // the last chunk overlaps the previous one: same values rewritten
-                        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-                        float* wb = w + (long)oc * K;
-                        for (int c = 0; c < g.C; c++)
-                            for (int kd = 0; kd < g.KD; kd++)
-                                for (int kh = 0; kh < g.KH; kh++)
-                                {
-                                    float* xr = xp + ((long)(c * Dp + od + kd) * Hp + oh + kh) * Wp + j;
-                                    for (int kw = 0; kw < g.KW; kw++, wb++)
-                                    {
-                                        var xv = Vector256.Load(xr + kw);
-                                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[0]), xv, a0);
-                                        a1 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[K]), xv, a1);
-                                        a2 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[2 * K]), xv, a2);
-                                        a3 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[3 * K]), xv, a3);
-                                    }
-                                }
-                        Store(a0, bias, biasOff, oc, y + (long)oc * P + rowOut + j);
-                        Store(a1, bias, biasOff, oc + 1, y + (long)(oc + 1) * P + rowOut + j);
-                        Store(a2, bias, biasOff, oc + 2, y + (long)(oc + 2) * P + rowOut + j);
-                        Store(a3, bias, biasOff, oc + 3, y + (long)(oc + 3) * P + rowOut + j);
-                        if (j == OW - 8) break;
-                    }
-                for (; oc < g.OC; oc++)
-                    for (int j = 0; ; j += 8)
-                    {
-                        if (j > OW - 8) j = OW - 8;
-                        Vector256<float> a0 = default;
-                        float* wb = w + (long)oc * K;
-                        for (int c = 0; c < g.C; c++)
-                            for (int kd = 0; kd < g.KD; kd++)
-                                for (int kh = 0; kh < g.KH; kh++)
-                                {
-                                    float* xr = xp + ((long)(c * Dp + od + kd) * Hp + oh + kh) * Wp + j;
-                                    for (int kw = 0; kw < g.KW; kw++, wb++)
-                                        a0 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[0]), Vector256.Load(xr + kw), a0);
-                                }
-                        Store(a0, bias, biasOff, oc, y + (long)oc * P + rowOut + j);
-                        if (j == OW - 8) break;
-                    }
-            }
+        public readonly float* X, W, Y;
+        public readonly int* Rows;
+        public readonly int Taps, KW, K, Wp, OW, OH, P, BiasOff;
+        public readonly float[]? Bias;
+
+        public Sample(in ConvGeometry g, float* x, float* w, float[]? bias, int biasOff, float* y, int* rows, int taps, int wp)
+        {
+            X = x; W = w; Y = y; Rows = rows; Taps = taps; KW = g.KW; K = g.K; Wp = wp; OW = g.OW; OH = g.OH; P = g.P;
+            Bias = bias; BiasOff = biasOff;
+        }
+
+        /// <summary>The accumulated sums plus channel oc's bias (none added without a bias).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Add(Vector512<float> a, int oc) => Bias == null ? a : a + Vector512.Create(Bias[BiasOff + oc]);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector256<float> Add(Vector256<float> a, int oc) => Bias == null ? a : a + Vector256.Create(Bias[BiasOff + oc]);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector256<float> a, float[]? bias, int biasOff, int oc, float* dst)
+    /// <summary>One sample's output: blocks of output channels (8, then 4, then 1) × chunks of one or two output rows,
+    /// 16 (Vector512) or 8 (Vector256) columns per vector, the last chunk of a row overlapping the previous one (same
+    /// values rewritten). Every output sums its products in the same order whichever kernel and block computes it:
+    /// c, kd, kh, kw ascending, one FMA each starting from zero, the bias added at the end — so the two vector widths
+    /// give identical bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardSample(in ConvGeometry g, bool wide, float* xp, float* w, float[]? bias, int biasOff, float* y)
     {
-        if (bias != null) a += Vector256.Create(bias[biasOff + oc]);
-        a.Store(dst);
+        var (Dp, Hp, Wp) = Padded(g);
+        int taps = g.C * g.KD * g.KH;
+        int* rows = stackalloc int[taps];   // offset of each (c, kd, kh) input row relative to the output row's origin
+        for (int c = 0, t = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+                for (int kh = 0; kh < g.KH; kh++)
+                    rows[t++] = ((c * Dp + kd) * Hp + kh) * Wp;
+        var sm = new Sample(g, xp, w, bias, biasOff, y, rows, taps, Wp);
+        for (int od = 0; od < g.OD; od++)
+        {
+            int oh = 0;
+            if (wide)
+            {
+                for (; oh + 2 <= g.OH; oh += 2) Row512<Two>(sm, g.OC, od, oh, Hp);
+                for (; oh < g.OH; oh++) Row512<One>(sm, g.OC, od, oh, Hp);
+            }
+            else
+                for (; oh < g.OH; oh++) Row256(sm, g.OC, od, oh, Hp);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row512<TR>(in Sample sm, int OC, int od, int oh, int Hp) where TR : struct, ICount
+    {
+        float* xo = sm.X + ((long)od * Hp + oh) * sm.Wp;
+        long yo = ((long)od * sm.OH + oh) * sm.OW;
+        int oc = 0;
+        for (; oc + 8 <= OC; oc += 8) Chunks512<Eight, TR>(sm, xo, yo, oc);
+        for (; oc + 4 <= OC; oc += 4) Chunks512<Four, TR>(sm, xo, yo, oc);
+        for (; oc < OC; oc++) Chunks512<One, TR>(sm, xo, yo, oc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chunks512<TO, TR>(in Sample sm, float* xo, long yo, int oc) where TO : struct, ICount where TR : struct, ICount
+    {
+        for (int j = 0; ; j += 16)
+        {
+            if (j > sm.OW - 16) j = sm.OW - 16;
+            Block512<TO, TR>(sm, xo + j, yo + j, oc);
+            if (j == sm.OW - 16) break;
+        }
+    }
+
+    /// <summary>TO output channels (1, 4 or 8) × TR output rows (1 or 2) × 16 columns, up to 16 zmm accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block512<TO, TR>(in Sample sm, float* xo, long yo, int oc) where TO : struct, ICount where TR : struct, ICount
+    {
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        int K = sm.K, KW = sm.KW, Wp = sm.Wp;
+        float* wb = sm.W + (long)oc * K;
+        for (int t = 0; t < sm.Taps; t++)
+        {
+            float* xr = xo + sm.Rows[t];
+            for (int kw = 0; kw < KW; kw++, wb++)
+            {
+                var x0 = Vector512.Load(xr + kw);
+                var x1 = TR.N > 1 ? Vector512.Load(xr + Wp + kw) : default;
+                var v = Vector512.Create(wb[0]);
+                a0 = Vector512.FusedMultiplyAdd(v, x0, a0);
+                if (TR.N > 1) b0 = Vector512.FusedMultiplyAdd(v, x1, b0);
+                if (TO.N > 1)
+                {
+                    v = Vector512.Create(wb[K]);
+                    a1 = Vector512.FusedMultiplyAdd(v, x0, a1);
+                    if (TR.N > 1) b1 = Vector512.FusedMultiplyAdd(v, x1, b1);
+                    v = Vector512.Create(wb[2 * K]);
+                    a2 = Vector512.FusedMultiplyAdd(v, x0, a2);
+                    if (TR.N > 1) b2 = Vector512.FusedMultiplyAdd(v, x1, b2);
+                    v = Vector512.Create(wb[3 * K]);
+                    a3 = Vector512.FusedMultiplyAdd(v, x0, a3);
+                    if (TR.N > 1) b3 = Vector512.FusedMultiplyAdd(v, x1, b3);
+                }
+                if (TO.N > 4)
+                {
+                    v = Vector512.Create(wb[4 * K]);
+                    a4 = Vector512.FusedMultiplyAdd(v, x0, a4);
+                    if (TR.N > 1) b4 = Vector512.FusedMultiplyAdd(v, x1, b4);
+                    v = Vector512.Create(wb[5 * K]);
+                    a5 = Vector512.FusedMultiplyAdd(v, x0, a5);
+                    if (TR.N > 1) b5 = Vector512.FusedMultiplyAdd(v, x1, b5);
+                    v = Vector512.Create(wb[6 * K]);
+                    a6 = Vector512.FusedMultiplyAdd(v, x0, a6);
+                    if (TR.N > 1) b6 = Vector512.FusedMultiplyAdd(v, x1, b6);
+                    v = Vector512.Create(wb[7 * K]);
+                    a7 = Vector512.FusedMultiplyAdd(v, x0, a7);
+                    if (TR.N > 1) b7 = Vector512.FusedMultiplyAdd(v, x1, b7);
+                }
+            }
+        }
+        int P = sm.P, OW = sm.OW;
+        float* y = sm.Y + (long)oc * P + yo;
+        sm.Add(a0, oc).Store(y);
+        if (TR.N > 1) sm.Add(b0, oc).Store(y + OW);
+        if (TO.N > 1)
+        {
+            sm.Add(a1, oc + 1).Store(y + P);
+            sm.Add(a2, oc + 2).Store(y + 2 * P);
+            sm.Add(a3, oc + 3).Store(y + 3 * P);
+            if (TR.N > 1)
+            {
+                sm.Add(b1, oc + 1).Store(y + P + OW);
+                sm.Add(b2, oc + 2).Store(y + 2 * P + OW);
+                sm.Add(b3, oc + 3).Store(y + 3 * P + OW);
+            }
+        }
+        if (TO.N > 4)
+        {
+            sm.Add(a4, oc + 4).Store(y + 4 * P);
+            sm.Add(a5, oc + 5).Store(y + 5 * P);
+            sm.Add(a6, oc + 6).Store(y + 6 * P);
+            sm.Add(a7, oc + 7).Store(y + 7 * P);
+            if (TR.N > 1)
+            {
+                sm.Add(b4, oc + 4).Store(y + 4 * P + OW);
+                sm.Add(b5, oc + 5).Store(y + 5 * P + OW);
+                sm.Add(b6, oc + 6).Store(y + 6 * P + OW);
+                sm.Add(b7, oc + 7).Store(y + 7 * P + OW);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Row256(in Sample sm, int OC, int od, int oh, int Hp)
+    {
+        float* xo = sm.X + ((long)od * Hp + oh) * sm.Wp;
+        long yo = ((long)od * sm.OH + oh) * sm.OW;
+        int oc = 0;
+        for (; oc + 8 <= OC; oc += 8) Chunks256<Eight>(sm, xo, yo, oc);
+        for (; oc + 4 <= OC; oc += 4) Chunks256<Four>(sm, xo, yo, oc);
+        for (; oc < OC; oc++) Chunks256<One>(sm, xo, yo, oc);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Chunks256<TO>(in Sample sm, float* xo, long yo, int oc) where TO : struct, ICount
+    {
+        for (int j = 0; ; j += 8)
+        {
+            if (j > sm.OW - 8) j = sm.OW - 8;
+            Block256<TO>(sm, xo + j, yo + j, oc);
+            if (j == sm.OW - 8) break;
+        }
+    }
+
+    /// <summary>TO output channels (1, 4 or 8) × one row × 8 columns (at most 8 ymm accumulators: AVX2 has 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block256<TO>(in Sample sm, float* xo, long yo, int oc) where TO : struct, ICount
+    {
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        int K = sm.K, KW = sm.KW;
+        float* wb = sm.W + (long)oc * K;
+        for (int t = 0; t < sm.Taps; t++)
+        {
+            float* xr = xo + sm.Rows[t];
+            for (int kw = 0; kw < KW; kw++, wb++)
+            {
+                var x0 = Vector256.Load(xr + kw);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[0]), x0, a0);
+                if (TO.N > 1)
+                {
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[K]), x0, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[2 * K]), x0, a2);
+                    a3 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[3 * K]), x0, a3);
+                }
+                if (TO.N > 4)
+                {
+                    a4 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[4 * K]), x0, a4);
+                    a5 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[5 * K]), x0, a5);
+                    a6 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[6 * K]), x0, a6);
+                    a7 = Vector256.FusedMultiplyAdd(Vector256.Create(wb[7 * K]), x0, a7);
+                }
+            }
+        }
+        int P = sm.P;
+        float* y = sm.Y + (long)oc * P + yo;
+        sm.Add(a0, oc).Store(y);
+        if (TO.N > 1)
+        {
+            sm.Add(a1, oc + 1).Store(y + P);
+            sm.Add(a2, oc + 2).Store(y + 2 * P);
+            sm.Add(a3, oc + 3).Store(y + 3 * P);
+        }
+        if (TO.N > 4)
+        {
+            sm.Add(a4, oc + 4).Store(y + 4 * P);
+            sm.Add(a5, oc + 5).Store(y + 5 * P);
+            sm.Add(a6, oc + 6).Store(y + 6 * P);
+            sm.Add(a7, oc + 7).Store(y + 7 * P);
+        }
     }
 
     /// <summary>dw (OC×K at dwOff, overwritten) = Σ over samples and positions of dy · x shifted by each tap. Samples

@@ -51,4 +51,47 @@ public class ConvDirectTests
         for (int i = 0; i < gw.Length; i++)
             Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
     }
+
+    public static IEnumerable<object[]> WideConfigs()
+    {
+        static NaiveConv.Config C(int dims, int n, int c, int oc, int[] inSize, int[] k, int[] p, bool bias) =>
+            new(dims, n, c, oc, 1, inSize, k, Enumerable.Repeat(1, dims).ToArray(), p, p, Enumerable.Repeat(1, dims).ToArray(),
+                new int[dims], false, bias);
+        // Output rows of 16 and of 21 (overlapping last chunk), an odd number of rows (a single-row block after the
+        // pairs), output channels 8 + 4 + 1, Tiny3D's two layers.
+        yield return new object[] { C(3, 2, 1, 8, new[] { 6, 5, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, true) };
+        yield return new object[] { C(3, 2, 3, 13, new[] { 4, 7, 21 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, false) };
+        yield return new object[] { C(3, 2, 8, 16, new[] { 16, 16, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, true) };
+        yield return new object[] { C(2, 3, 3, 12, new[] { 9, 40 }, new[] { 3, 5 }, new[] { 1, 2 }, true) };
+        yield return new object[] { C(1, 4, 4, 7, new[] { 37 }, new[] { 5 }, new[] { 0 }, true) };
+    }
+
+    [Theory]
+    [MemberData(nameof(WideConfigs))]
+    public void Vector512_forward_gives_the_same_bits_as_the_Vector256_forward(NaiveConv.Config cfg)
+    {
+        var r = new Random(cfg.N * 131 + cfg.C * 17 + cfg.OC);
+        var o = cfg.Out();
+        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        Assert.True(ConvDirect.Applies(geo), $"{cfg} should take the direct path");
+        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
+
+        var wide = new float[yLen];
+        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, wide, 0);
+        var narrow = new float[yLen];
+        ConvDirect.No512 = true;
+        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, narrow, 0); }
+        finally { ConvDirect.No512 = false; }
+
+        var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]);
+        for (int i = 0; i < yLen; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(wide[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
+                $"{cfg}: y[{i}] = {wide[i]:R} (Vector512) vs {narrow[i]:R} (Vector256)");
+            Assert.True(Math.Abs(wide[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {wide[i]}, expected {expected.Y[i]}");
+        }
+    }
 }
