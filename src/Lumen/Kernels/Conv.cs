@@ -43,6 +43,23 @@ internal readonly struct ConvGeometry
         (OD, OH, OW) = Three(outSize, 1);
     }
 
+    /// <summary>The stride-1 convolution whose output is this one's input gradient (for stride 1, dilation 1, one group):
+    /// dy (N, OC, OD, OH, OW) as the input, padded by K − 1 − P before each dimension, the weights transposed (C ↔ OC)
+    /// and flipped in every spatial dimension, dx (N, C, D, H, W) as the output.</summary>
+    public ConvGeometry InputGradient() => new(this, true);
+
+    private ConvGeometry(in ConvGeometry g, bool inputGradient)
+    {
+        _ = inputGradient;
+        N = g.N; C = g.OC; OC = g.C; Groups = g.Groups;
+        (D, H, W) = (g.OD, g.OH, g.OW);
+        (KD, KH, KW) = (g.KD, g.KH, g.KW);
+        (SD, SH, SW) = (1, 1, 1);
+        (PD, PH, PW) = (g.KD - 1 - g.PD, g.KH - 1 - g.PH, g.KW - 1 - g.PW);
+        (DD, DH, DW) = (1, 1, 1);
+        (OD, OH, OW) = (g.D, g.H, g.W);
+    }
+
     private static (int, int, int) Three(int[] v, int fill) => v.Length switch
     {
         1 => (fill, fill, v[0]),
@@ -168,6 +185,13 @@ internal static partial class ConvKernels
         {
             ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff);
             return;
+        }
+        if (Strategy == ConvStrategy.Auto && dx != null && ConvDirect.InputGradApplies(g))
+        {
+            ConvDirect.InputGrad(g, w, wOff, dy, dyOff, dx, dxOff);
+            if (dw == null) return;
+            if (ConvDirect.Applies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff); return; }
+            dx = null;   // the weight gradient alone, below
         }
         if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
         else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);

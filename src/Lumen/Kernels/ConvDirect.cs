@@ -51,13 +51,45 @@ internal static unsafe class ConvDirect
 {
     /// <summary>Whether the direct kernels take this geometry: stride and dilation 1, one group, no output smaller than
     /// the padding implies, rows of at least 8 outputs, and K = C·KD·KH·KW at most <see cref="MaxK"/>.</summary>
-    public static bool Applies(in ConvGeometry g) =>
-        !Disable && Vector256.IsHardwareAccelerated && g.Groups == 1 && g.K <= MaxK && g.OW >= 8 &&
+    public static bool Applies(in ConvGeometry g) => Applies(g, MaxK);
+
+    private static bool Applies(in ConvGeometry g, int maxK) =>
+        !Disable && Vector256.IsHardwareAccelerated && g.Groups == 1 && g.K <= maxK && g.OW >= 8 &&
         g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1 &&
         g.OD + g.KD - 1 >= g.D + g.PD && g.OH + g.KH - 1 >= g.H + g.PH && g.OW + g.KW - 1 >= g.W + g.PW;
 
     /// <summary>Largest K (input channels × taps) the direct path takes.</summary>
     public const int MaxK = 256;
+
+    /// <summary>Whether the input gradient can go through the direct forward kernel (<see cref="InputGrad"/>): the
+    /// convolution has stride and dilation 1 and one group, padding below the kernel size, and its transposed
+    /// convolution takes the direct path with OC·KD·KH·KW at most <see cref="MaxKInputGrad"/>.</summary>
+    public static bool InputGradApplies(in ConvGeometry g) =>
+        g.Groups == 1 && g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1 &&
+        g.PD < g.KD && g.PH < g.KH && g.PW < g.KW && Applies(g.InputGradient(), MaxKInputGrad);
+
+    /// <summary>Largest OC·KD·KH·KW for which the input gradient takes the direct kernel.</summary>
+    public const int MaxKInputGrad = 512;
+
+    /// <summary>dx (N, C, D, H, W at dxOff, overwritten) = the stride-1 convolution of dy, padded by K − 1 − P, with the
+    /// weights transposed (C ↔ OC) and flipped in every spatial dimension, through the direct forward kernel. Each
+    /// sample is its own work item, so the result does not depend on the thread count.</summary>
+    public static void InputGrad(in ConvGeometry g, float[] w, int wOff, float[] dy, int dyOff, float[] dx, int dxOff)
+    {
+        int C = g.C, OC = g.OC, KK = g.KK;
+        var wt = ConvBufferPool.Rent((long)C * OC * KK);
+        try
+        {
+            for (int oc = 0; oc < OC; oc++)
+                for (int c = 0; c < C; c++)
+                {
+                    int src = wOff + (oc * C + c) * KK, dst = (c * OC + oc) * KK + KK - 1;
+                    for (int t = 0; t < KK; t++) wt[dst - t] = w[src + t];
+                }
+            Forward(g.InputGradient(), dy, dyOff, wt, 0, null, 0, dx, dxOff);
+        }
+        finally { ConvBufferPool.Return(wt); }
+    }
 
     /// <summary>Turns the direct path off for calls made from the current thread (tests compare both ways).</summary>
     [ThreadStatic] internal static bool Disable;
@@ -81,24 +113,98 @@ internal static unsafe class ConvDirect
     public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
                                float[] y, int yOff)
     {
-        var geo = g;
-        var (Dp, Hp, Wp) = Padded(g);
-        long padSize = (long)g.C * Dp * Hp * Wp;
-        bool wide = Wide(g);   // read on the calling thread (the switch is thread-static)
-        ParallelFor.Run(g.N, 1, (s0, s1) =>
+        var job = Job.Take();
+        try { job.Forward(g, Wide(g), x, xOff, w, wOff, bias, biasOff, y, yOff); }   // Wide read on the calling thread
+        finally { Job.Give(job); }
+    }
+
+    /// <summary>One direct call's operands. The parallel bodies are delegates made once per job object that read them
+    /// from its fields, and each thread keeps a job for reuse, so a call allocates no closure.</summary>
+    private sealed class Job
+    {
+        [ThreadStatic] private static Job? _spare;
+
+        /// <summary>This thread's spare job, or a new one when it is in use (a nested call).</summary>
+        public static Job Take()
         {
-            var xpBuf = ConvBufferPool.Rent(padSize);
+            var job = _spare ?? new Job();
+            _spare = null;
+            return job;
+        }
+
+        public static void Give(Job job)
+        {
+            job._x = job._w = job._y = job._acc = null;
+            job._bias = null;
+            _spare = job;
+        }
+
+        private readonly Action<int, int> _forward, _weightGrad;
+        private ConvGeometry _g;
+        private bool _wide;
+        private float[]? _x, _w, _y, _bias, _acc;
+        private int _xOff, _wOff, _yOff, _biasOff, _units;
+        private long _padSize;
+
+        private Job()
+        {
+            _forward = ForwardRange;
+            _weightGrad = WeightGradRange;
+        }
+
+        public void Forward(in ConvGeometry g, bool wide, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
+                            float[] y, int yOff)
+        {
+            var (Dp, Hp, Wp) = Padded(g);
+            (_g, _wide, _x, _xOff, _w, _wOff, _bias, _biasOff, _y, _yOff) = (g, wide, x, xOff, w, wOff, bias, biasOff, y, yOff);
+            _padSize = (long)g.C * Dp * Hp * Wp;
+            ParallelFor.Run(g.N, 1, _forward);
+        }
+
+        private void ForwardRange(int s0, int s1)
+        {
+            var xpBuf = ConvBufferPool.Rent(_padSize);
             try
             {
-                fixed (float* xp = xpBuf) fixed (float* pw = w) fixed (float* py = y)
+                fixed (float* xp = xpBuf) fixed (float* pw = _w) fixed (float* py = _y)
                     for (int s = s0; s < s1; s++)
                     {
-                        Pad(geo, x, xOff + s * geo.C * geo.S, xp);
-                        ForwardSample(geo, wide, xp, pw + wOff, bias, biasOff, py + yOff + (long)s * geo.OC * geo.P);
+                        Pad(_g, _x!, _xOff + s * _g.C * _g.S, xp);
+                        ForwardSample(_g, _wide, xp, pw + _wOff, _bias, _biasOff, py + _yOff + (long)s * _g.OC * _g.P);
                     }
             }
             finally { ConvBufferPool.Return(xpBuf); }
-        });
+        }
+
+        /// <summary>Each unit's weight-gradient partial sums into acc (8 per oc and tap), dy as _y.</summary>
+        public void WeightGrad(in ConvGeometry g, bool wide, float[] x, int xOff, float[] dy, int dyOff, float[] acc, int units)
+        {
+            var (Dp, Hp, Wp) = Padded(g);
+            (_g, _wide, _x, _xOff, _y, _yOff, _acc, _units) = (g, wide, x, xOff, dy, dyOff, acc, units);
+            _padSize = (long)g.C * Dp * Hp * Wp;
+            ParallelFor.Run(units, 1, _weightGrad);
+        }
+
+        private void WeightGradRange(int u0, int u1)
+        {
+            var xpBuf = ConvBufferPool.Rent(_padSize);
+            int n = _g.N, units = _units, wSize = _g.OC * _g.K;
+            try
+            {
+                fixed (float* xp = xpBuf) fixed (float* pdy = _y) fixed (float* pa = _acc)
+                    for (int u = u0; u < u1; u++)
+                    {
+                        float* a = pa + (long)u * wSize * 8;
+                        new Span<float>(a, wSize * 8).Clear();
+                        for (int s = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units); s < s1; s++)
+                        {
+                            Pad(_g, _x!, _xOff + s * _g.C * _g.S, xp);
+                            WeightGradSample(_g, _wide, xp, pdy + _yOff + (long)s * _g.OC * _g.P, a);
+                        }
+                    }
+            }
+            finally { ConvBufferPool.Return(xpBuf); }
+        }
     }
 
     /// <summary>Makes the forward kernel use 256-bit vectors even where 512-bit ones are accelerated, for calls made
@@ -341,82 +447,218 @@ internal static unsafe class ConvDirect
     /// are summed in fixed ranges (at most 8), each range's partial sums added in range order.</summary>
     public static void WeightGrad(in ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff)
     {
-        var geo = g;
-        var (Dp, Hp, Wp) = Padded(g);
-        long padSize = (long)g.C * Dp * Hp * Wp;
         int n = g.N, wSize = g.OC * g.K, units = Math.Min(n, 8);
         if (n == 0) { dw.AsSpan(dwOff, wSize).Clear(); return; }
         var acc = ConvBufferPool.Rent((long)units * wSize * 8);   // one vector of partial sums per unit, oc and tap
+        var job = Job.Take();
         try
         {
-            ParallelFor.Run(units, 1, (u0, u1) =>
-            {
-                var xpBuf = ConvBufferPool.Rent(padSize);
-                try
-                {
-                    fixed (float* xp = xpBuf) fixed (float* pdy = dy) fixed (float* pa = acc)
-                        for (int u = u0; u < u1; u++)
-                        {
-                            float* a = pa + (long)u * wSize * 8;
-                            new Span<float>(a, wSize * 8).Clear();
-                            for (int s = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units); s < s1; s++)
-                            {
-                                Pad(geo, x, xOff + s * geo.C * geo.S, xp);
-                                WeightGradSample(geo, xp, pdy + dyOff + (long)s * geo.OC * geo.P, a);
-                            }
-                        }
-                }
-                finally { ConvBufferPool.Return(xpBuf); }
-            });
+            job.WeightGrad(g, Wide(g), x, xOff, dy, dyOff, acc, units);
             for (int i = 0; i < wSize; i++)
             {
                 var v = Vector256.Create(acc.AsSpan(i * 8, 8));
-                for (int u = 1; u < units; u++) v += Vector256.Create(acc.AsSpan(((long)u * wSize + i) * 8 is var o ? (int)o : 0, 8));
+                for (int u = 1; u < units; u++) v += Vector256.Create(acc.AsSpan((int)(((long)u * wSize + i) * 8), 8));
                 dw[dwOff + i] = Vector256.Sum(v);
             }
         }
-        finally { ConvBufferPool.Return(acc); }
+        finally
+        {
+            Job.Give(job);
+            ConvBufferPool.Return(acc);
+        }
     }
 
-    private static void WeightGradSample(in ConvGeometry g, float* xp, float* dy, float* acc)
+    private struct Three : ICount { public static int N => 3; }
+
+    /// <summary>One sample's contribution to the weight gradient, added to acc (8 partial sums per oc and tap).
+    /// Blocks of output channels (8 with Vector512, 4 with Vector256, then single ones) × up to 3 kw taps of one
+    /// (c, kd, kh) input row are accumulated in registers over all output rows of the sample (one dy load feeds 3
+    /// FMAs, one x load 8 or 4), then folded to 8 lanes and added to acc. Lanes of a row's last, overlapping chunk
+    /// that the previous chunk already covered are masked off.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightGradSample(in ConvGeometry g, bool wide, float* xp, float* dy, float* acc)
     {
         var (Dp, Hp, Wp) = Padded(g);
-        int K = g.K, OW = g.OW, P = g.P, tail = OW % 8;
-        // Lanes of the last, overlapping chunk that the previous chunk already covered are masked off.
-        var mask = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(tail == 0 ? 0 : 8 - tail)).AsSingle();
-        for (int oc = 0; oc < g.OC; oc++)
-        {
-            float* dyc = dy + (long)oc * P;
-            int t = 0;
-            for (int c = 0; c < g.C; c++)
-                for (int kd = 0; kd < g.KD; kd++)
-                    for (int kh = 0; kh < g.KH; kh++)
-                        for (int kw = 0; kw < g.KW; kw++, t++)
+        var sm = new Sample(g, xp, null, null, 0, dy, null, 0, Wp);
+        int OC = g.OC;
+        for (int c = 0; c < g.C; c++)
+            for (int kd = 0; kd < g.KD; kd++)
+                for (int kh = 0; kh < g.KH; kh++)
+                {
+                    int rowOff = ((c * Dp + kd) * Hp + kh) * Wp, t0 = ((c * g.KD + kd) * g.KH + kh) * g.KW;
+                    for (int kw = 0; kw < g.KW; kw += 3)
+                    {
+                        int nk = Math.Min(3, g.KW - kw);
+                        int oc = 0;
+                        if (wide)
                         {
-                            float* av = acc + ((long)oc * K + t) * 8;
-                            // Four accumulators (chunk j/8 mod 4) hide the FMA latency; added in a fixed order.
-                            Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
-                            for (int od = 0; od < g.OD; od++)
-                                for (int oh = 0; oh < g.OH; oh++)
-                                {
-                                    float* xr = xp + ((long)(c * Dp + od + kd) * Hp + oh + kh) * Wp + kw;
-                                    float* dr = dyc + ((long)od * g.OH + oh) * OW;
-                                    int j = 0;
-                                    for (; j + 32 <= OW; j += 32)
-                                    {
-                                        s0 = Vector256.FusedMultiplyAdd(Vector256.Load(dr + j), Vector256.Load(xr + j), s0);
-                                        s1 = Vector256.FusedMultiplyAdd(Vector256.Load(dr + j + 8), Vector256.Load(xr + j + 8), s1);
-                                        s2 = Vector256.FusedMultiplyAdd(Vector256.Load(dr + j + 16), Vector256.Load(xr + j + 16), s2);
-                                        s3 = Vector256.FusedMultiplyAdd(Vector256.Load(dr + j + 24), Vector256.Load(xr + j + 24), s3);
-                                    }
-                                    for (; j + 8 <= OW; j += 8)
-                                        s0 = Vector256.FusedMultiplyAdd(Vector256.Load(dr + j), Vector256.Load(xr + j), s0);
-                                    if (tail != 0)
-                                        s1 = Vector256.FusedMultiplyAdd(Vector256.Load(dr + OW - 8) & mask, Vector256.Load(xr + OW - 8), s1);
-                                }
-                            var sum = Vector256.Load(av) + ((s0 + s1) + (s2 + s3));
-                            sum.Store(av);
+                            for (; oc + 8 <= OC; oc += 8) WgKw512<Eight>(sm, g, nk, oc, rowOff + kw, t0 + kw, Hp, acc);
+                            for (; oc < OC; oc++) WgKw512<One>(sm, g, nk, oc, rowOff + kw, t0 + kw, Hp, acc);
                         }
+                        else
+                        {
+                            for (; oc + 4 <= OC; oc += 4) WgKw256<Four>(sm, g, nk, oc, rowOff + kw, t0 + kw, Hp, acc);
+                            for (; oc < OC; oc++) WgKw256<One>(sm, g, nk, oc, rowOff + kw, t0 + kw, Hp, acc);
+                        }
+                    }
+                }
+    }
+
+    private static void WgKw512<TO>(in Sample sm, in ConvGeometry g, int nk, int oc, int xOff, int t, int Hp, float* acc) where TO : struct, ICount
+    {
+        if (nk == 3) WgBlock512<TO, Three>(sm, g, oc, xOff, t, Hp, acc);
+        else if (nk == 2) WgBlock512<TO, Two>(sm, g, oc, xOff, t, Hp, acc);
+        else WgBlock512<TO, One>(sm, g, oc, xOff, t, Hp, acc);
+    }
+
+    private static void WgKw256<TO>(in Sample sm, in ConvGeometry g, int nk, int oc, int xOff, int t, int Hp, float* acc) where TO : struct, ICount
+    {
+        if (nk == 3) WgBlock256<TO, Three>(sm, g, oc, xOff, t, Hp, acc);
+        else if (nk == 2) WgBlock256<TO, Two>(sm, g, oc, xOff, t, Hp, acc);
+        else WgBlock256<TO, One>(sm, g, oc, xOff, t, Hp, acc);
+    }
+
+    /// <summary>acc[oc + o, t + k] += Σ over the sample's output positions of dy[oc + o] · x shifted by tap t + k, for
+    /// o &lt; TO (1 or 8) and k &lt; TK (1 to 3): up to 24 zmm accumulators, 16 columns per vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WgBlock512<TO, TK>(in Sample sm, in ConvGeometry g, int oc, int xOff, int t, int Hp, float* acc)
+        where TO : struct, ICount where TK : struct, ICount
+    {
+        Vector512<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+        Vector512<float> a40 = default, a41 = default, a42 = default, a50 = default, a51 = default, a52 = default;
+        Vector512<float> a60 = default, a61 = default, a62 = default, a70 = default, a71 = default, a72 = default;
+        int OW = sm.OW, P = sm.P, Wp = sm.Wp, tail = OW % 16;
+        var mask = Vector512.GreaterThanOrEqual(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                                Vector512.Create(tail == 0 ? 0 : 16 - tail)).AsSingle();
+        float* dyo = sm.Y + (long)oc * P;
+        for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                float* xr = sm.X + xOff + ((long)od * Hp + oh) * Wp;
+                float* dr = dyo + ((long)od * g.OH + oh) * OW;
+                for (int j = 0; ; j += 16)
+                {
+                    var m = mask;
+                    if (j > OW - 16) j = OW - 16;
+                    else m = Vector512<float>.AllBitsSet;
+                    var x0 = Vector512.Load(xr + j);
+                    var x1 = TK.N > 1 ? Vector512.Load(xr + j + 1) : default;
+                    var x2 = TK.N > 2 ? Vector512.Load(xr + j + 2) : default;
+                    var d = Vector512.Load(dr + j) & m;
+                    a00 = Vector512.FusedMultiplyAdd(d, x0, a00);
+                    if (TK.N > 1) a01 = Vector512.FusedMultiplyAdd(d, x1, a01);
+                    if (TK.N > 2) a02 = Vector512.FusedMultiplyAdd(d, x2, a02);
+                    if (TO.N > 1)
+                    {
+                        d = Vector512.Load(dr + P + j) & m;
+                        a10 = Vector512.FusedMultiplyAdd(d, x0, a10);
+                        if (TK.N > 1) a11 = Vector512.FusedMultiplyAdd(d, x1, a11);
+                        if (TK.N > 2) a12 = Vector512.FusedMultiplyAdd(d, x2, a12);
+                        d = Vector512.Load(dr + 2 * P + j) & m;
+                        a20 = Vector512.FusedMultiplyAdd(d, x0, a20);
+                        if (TK.N > 1) a21 = Vector512.FusedMultiplyAdd(d, x1, a21);
+                        if (TK.N > 2) a22 = Vector512.FusedMultiplyAdd(d, x2, a22);
+                        d = Vector512.Load(dr + 3 * P + j) & m;
+                        a30 = Vector512.FusedMultiplyAdd(d, x0, a30);
+                        if (TK.N > 1) a31 = Vector512.FusedMultiplyAdd(d, x1, a31);
+                        if (TK.N > 2) a32 = Vector512.FusedMultiplyAdd(d, x2, a32);
+                        d = Vector512.Load(dr + 4 * P + j) & m;
+                        a40 = Vector512.FusedMultiplyAdd(d, x0, a40);
+                        if (TK.N > 1) a41 = Vector512.FusedMultiplyAdd(d, x1, a41);
+                        if (TK.N > 2) a42 = Vector512.FusedMultiplyAdd(d, x2, a42);
+                        d = Vector512.Load(dr + 5 * P + j) & m;
+                        a50 = Vector512.FusedMultiplyAdd(d, x0, a50);
+                        if (TK.N > 1) a51 = Vector512.FusedMultiplyAdd(d, x1, a51);
+                        if (TK.N > 2) a52 = Vector512.FusedMultiplyAdd(d, x2, a52);
+                        d = Vector512.Load(dr + 6 * P + j) & m;
+                        a60 = Vector512.FusedMultiplyAdd(d, x0, a60);
+                        if (TK.N > 1) a61 = Vector512.FusedMultiplyAdd(d, x1, a61);
+                        if (TK.N > 2) a62 = Vector512.FusedMultiplyAdd(d, x2, a62);
+                        d = Vector512.Load(dr + 7 * P + j) & m;
+                        a70 = Vector512.FusedMultiplyAdd(d, x0, a70);
+                        if (TK.N > 1) a71 = Vector512.FusedMultiplyAdd(d, x1, a71);
+                        if (TK.N > 2) a72 = Vector512.FusedMultiplyAdd(d, x2, a72);
+                    }
+                    if (j == OW - 16) break;
+                }
+            }
+        int K = sm.K;
+        float* ab = acc + ((long)oc * K + t) * 8;
+        Fold(a00, ab); if (TK.N > 1) Fold(a01, ab + 8); if (TK.N > 2) Fold(a02, ab + 16);
+        if (TO.N > 1)
+        {
+            Fold(a10, ab + 8L * K); if (TK.N > 1) Fold(a11, ab + 8L * K + 8); if (TK.N > 2) Fold(a12, ab + 8L * K + 16);
+            Fold(a20, ab + 16L * K); if (TK.N > 1) Fold(a21, ab + 16L * K + 8); if (TK.N > 2) Fold(a22, ab + 16L * K + 16);
+            Fold(a30, ab + 24L * K); if (TK.N > 1) Fold(a31, ab + 24L * K + 8); if (TK.N > 2) Fold(a32, ab + 24L * K + 16);
+            Fold(a40, ab + 32L * K); if (TK.N > 1) Fold(a41, ab + 32L * K + 8); if (TK.N > 2) Fold(a42, ab + 32L * K + 16);
+            Fold(a50, ab + 40L * K); if (TK.N > 1) Fold(a51, ab + 40L * K + 8); if (TK.N > 2) Fold(a52, ab + 40L * K + 16);
+            Fold(a60, ab + 48L * K); if (TK.N > 1) Fold(a61, ab + 48L * K + 8); if (TK.N > 2) Fold(a62, ab + 48L * K + 16);
+            Fold(a70, ab + 56L * K); if (TK.N > 1) Fold(a71, ab + 56L * K + 8); if (TK.N > 2) Fold(a72, ab + 56L * K + 16);
+        }
+    }
+
+    /// <summary>dst (8 floats) += the two halves of a.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fold(Vector512<float> a, float* dst) => (Vector256.Load(dst) + (a.GetLower() + a.GetUpper())).Store(dst);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fold(Vector256<float> a, float* dst) => (Vector256.Load(dst) + a).Store(dst);
+
+    /// <summary>As <see cref="WgBlock512{TO, TK}"/> with 8 columns per vector and TO at most 4 (at most 12 ymm
+    /// accumulators: AVX2 has 16 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WgBlock256<TO, TK>(in Sample sm, in ConvGeometry g, int oc, int xOff, int t, int Hp, float* acc)
+        where TO : struct, ICount where TK : struct, ICount
+    {
+        Vector256<float> a00 = default, a01 = default, a02 = default, a10 = default, a11 = default, a12 = default;
+        Vector256<float> a20 = default, a21 = default, a22 = default, a30 = default, a31 = default, a32 = default;
+        int OW = sm.OW, P = sm.P, Wp = sm.Wp, tail = OW % 8;
+        var mask = Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(tail == 0 ? 0 : 8 - tail)).AsSingle();
+        float* dyo = sm.Y + (long)oc * P;
+        for (int od = 0; od < g.OD; od++)
+            for (int oh = 0; oh < g.OH; oh++)
+            {
+                float* xr = sm.X + xOff + ((long)od * Hp + oh) * Wp;
+                float* dr = dyo + ((long)od * g.OH + oh) * OW;
+                for (int j = 0; ; j += 8)
+                {
+                    var m = mask;
+                    if (j > OW - 8) j = OW - 8;
+                    else m = Vector256<float>.AllBitsSet;
+                    var x0 = Vector256.Load(xr + j);
+                    var x1 = TK.N > 1 ? Vector256.Load(xr + j + 1) : default;
+                    var x2 = TK.N > 2 ? Vector256.Load(xr + j + 2) : default;
+                    var d = Vector256.Load(dr + j) & m;
+                    a00 = Vector256.FusedMultiplyAdd(d, x0, a00);
+                    if (TK.N > 1) a01 = Vector256.FusedMultiplyAdd(d, x1, a01);
+                    if (TK.N > 2) a02 = Vector256.FusedMultiplyAdd(d, x2, a02);
+                    if (TO.N > 1)
+                    {
+                        d = Vector256.Load(dr + P + j) & m;
+                        a10 = Vector256.FusedMultiplyAdd(d, x0, a10);
+                        if (TK.N > 1) a11 = Vector256.FusedMultiplyAdd(d, x1, a11);
+                        if (TK.N > 2) a12 = Vector256.FusedMultiplyAdd(d, x2, a12);
+                        d = Vector256.Load(dr + 2 * P + j) & m;
+                        a20 = Vector256.FusedMultiplyAdd(d, x0, a20);
+                        if (TK.N > 1) a21 = Vector256.FusedMultiplyAdd(d, x1, a21);
+                        if (TK.N > 2) a22 = Vector256.FusedMultiplyAdd(d, x2, a22);
+                        d = Vector256.Load(dr + 3 * P + j) & m;
+                        a30 = Vector256.FusedMultiplyAdd(d, x0, a30);
+                        if (TK.N > 1) a31 = Vector256.FusedMultiplyAdd(d, x1, a31);
+                        if (TK.N > 2) a32 = Vector256.FusedMultiplyAdd(d, x2, a32);
+                    }
+                    if (j == OW - 8) break;
+                }
+            }
+        int K = sm.K;
+        float* ab = acc + ((long)oc * K + t) * 8;
+        Fold(a00, ab); if (TK.N > 1) Fold(a01, ab + 8); if (TK.N > 2) Fold(a02, ab + 16);
+        if (TO.N > 1)
+        {
+            Fold(a10, ab + 8L * K); if (TK.N > 1) Fold(a11, ab + 8L * K + 8); if (TK.N > 2) Fold(a12, ab + 8L * K + 16);
+            Fold(a20, ab + 16L * K); if (TK.N > 1) Fold(a21, ab + 16L * K + 8); if (TK.N > 2) Fold(a22, ab + 16L * K + 16);
+            Fold(a30, ab + 24L * K); if (TK.N > 1) Fold(a31, ab + 24L * K + 8); if (TK.N > 2) Fold(a32, ab + 24L * K + 16);
         }
     }
 }
