@@ -176,25 +176,35 @@ internal static partial class ConvKernels
     }
 
     /// <summary>The gradients of y = conv(x, w) given dy (N, OC, OD, OH, OW): dx (same layout as x; overwritten) when
-    /// <paramref name="dx"/> is not null, dw (same layout as w; overwritten) when <paramref name="dw"/> is not null.
-    /// <paramref name="x"/> is read only for dw.</summary>
+    /// <paramref name="dx"/> is not null, dw (same layout as w; overwritten) when <paramref name="dw"/> is not null, and
+    /// the bias gradient (OC values at <paramref name="dbOff"/>; overwritten) when <paramref name="db"/> is not null.
+    /// <paramref name="x"/> is read only for dw. The direct weight gradient sums the bias gradient from the same dy
+    /// rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.</summary>
     public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                float[]? dx, int dxOff, float[]? dw, int dwOff)
+                                float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? db = null, int dbOff = 0)
     {
-        if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.Applies(g))
-        {
-            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff);
-            return;
-        }
         if (Strategy == ConvStrategy.Auto && dx != null && ConvDirect.InputGradApplies(g))
         {
             ConvDirect.InputGrad(g, w, wOff, dy, dyOff, dx, dxOff);
-            if (dw == null) return;
-            if (ConvDirect.Applies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff); return; }
-            dx = null;   // the weight gradient alone, below
+            dx = null;   // the weight (and bias) gradient below
+            if (dw == null)
+            {
+                if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
+                return;
+            }
+            if (ConvDirect.Applies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff); return; }
         }
-        if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
-        else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+        else if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.Applies(g))
+        {
+            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff);
+            return;
+        }
+        if (dx != null || dw != null)
+        {
+            if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+            else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+        }
+        if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
     }
 
     private static void BackwardPerSample(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,

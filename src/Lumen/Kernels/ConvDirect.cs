@@ -144,7 +144,7 @@ internal static unsafe class ConvDirect
         private bool _wide;
         private float[]? _x, _w, _y, _bias, _acc;
         private int _xOff, _wOff, _yOff, _biasOff, _units;
-        private long _padSize;
+        private long _padSize, _biasAt;
 
         private Job()
         {
@@ -176,11 +176,13 @@ internal static unsafe class ConvDirect
             finally { ConvBufferPool.Return(xpBuf); }
         }
 
-        /// <summary>Each unit's weight-gradient partial sums into acc (8 per oc and tap), dy as _y.</summary>
-        public void WeightGrad(in ConvGeometry g, bool wide, float[] x, int xOff, float[] dy, int dyOff, float[] acc, int units)
+        /// <summary>Each unit's weight-gradient partial sums into acc (8 per oc and tap), dy as _y; with biasAt ≥ 0, each
+        /// unit's per-channel Σ dy as doubles from float index biasAt of acc.</summary>
+        public void WeightGrad(in ConvGeometry g, bool wide, float[] x, int xOff, float[] dy, int dyOff, float[] acc, int units,
+                               long biasAt)
         {
             var (Dp, Hp, Wp) = Padded(g);
-            (_g, _wide, _x, _xOff, _y, _yOff, _acc, _units) = (g, wide, x, xOff, dy, dyOff, acc, units);
+            (_g, _wide, _x, _xOff, _y, _yOff, _acc, _units, _biasAt) = (g, wide, x, xOff, dy, dyOff, acc, units, biasAt);
             _padSize = (long)g.C * Dp * Hp * Wp;
             ParallelFor.Run(units, 1, _weightGrad);
         }
@@ -196,10 +198,15 @@ internal static unsafe class ConvDirect
                     {
                         float* a = pa + (long)u * wSize * 8;
                         new Span<float>(a, wSize * 8).Clear();
+                        double* bs = _biasAt < 0 ? null : (double*)(pa + _biasAt) + (long)u * _g.OC;
+                        if (bs != null) new Span<double>(bs, _g.OC).Clear();
                         for (int s = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units); s < s1; s++)
                         {
+                            float* dys = pdy + _yOff + (long)s * _g.OC * _g.P;
+                            if (bs != null)
+                                for (int oc = 0; oc < _g.OC; oc++) bs[oc] += Sum(dys + (long)oc * _g.P, _g.P);
                             Pad(_g, _x!, _xOff + s * _g.C * _g.S, xp);
-                            WeightGradSample(_g, _wide, xp, pdy + _yOff + (long)s * _g.OC * _g.P, a);
+                            WeightGradSample(_g, _wide, xp, dys, a);
                         }
                     }
             }
@@ -443,29 +450,69 @@ internal static unsafe class ConvDirect
         }
     }
 
-    /// <summary>dw (OC×K at dwOff, overwritten) = Σ over samples and positions of dy · x shifted by each tap. Samples
-    /// are summed in fixed ranges (at most 8), each range's partial sums added in range order.</summary>
-    public static void WeightGrad(in ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff)
+    /// <summary>dw (OC×K at dwOff, overwritten) = Σ over samples and positions of dy · x shifted by each tap, and, when
+    /// <paramref name="db"/> is not null, db (OC at dbOff, overwritten) = Σ dy per channel, summed from each sample's dy
+    /// while it is in cache for the weight gradient. Samples are summed in fixed ranges (at most 8), each range's
+    /// partial sums added in range order, so the result does not depend on the thread count.</summary>
+    public static void WeightGrad(in ConvGeometry g, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
+                                  float[]? db = null, int dbOff = 0)
     {
         int n = g.N, wSize = g.OC * g.K, units = Math.Min(n, 8);
-        if (n == 0) { dw.AsSpan(dwOff, wSize).Clear(); return; }
-        var acc = ConvBufferPool.Rent((long)units * wSize * 8);   // one vector of partial sums per unit, oc and tap
+        if (n == 0)
+        {
+            dw.AsSpan(dwOff, wSize).Clear();
+            db?.AsSpan(dbOff, g.OC).Clear();
+            return;
+        }
+        // One vector of partial sums per unit, oc and tap; then, with db, one double per unit and oc.
+        long dwFloats = (long)units * wSize * 8;
+        var acc = ConvBufferPool.Rent(dwFloats + (db != null ? 2L * units * g.OC : 0));
         var job = Job.Take();
         try
         {
-            job.WeightGrad(g, Wide(g), x, xOff, dy, dyOff, acc, units);
+            job.WeightGrad(g, Wide(g), x, xOff, dy, dyOff, acc, units, db != null ? dwFloats : -1);
             for (int i = 0; i < wSize; i++)
             {
                 var v = Vector256.Create(acc.AsSpan(i * 8, 8));
                 for (int u = 1; u < units; u++) v += Vector256.Create(acc.AsSpan((int)(((long)u * wSize + i) * 8), 8));
                 dw[dwOff + i] = Vector256.Sum(v);
             }
+            if (db != null)
+                fixed (float* pa = acc)
+                {
+                    var sums = (double*)(pa + dwFloats);
+                    for (int oc = 0; oc < g.OC; oc++)
+                    {
+                        double sum = 0;
+                        for (int u = 0; u < units; u++) sum += sums[u * g.OC + oc];
+                        db[dbOff + oc] = (float)sum;
+                    }
+                }
         }
         finally
         {
             Job.Give(job);
             ConvBufferPool.Return(acc);
         }
+    }
+
+    /// <summary>Σ of n floats: 4 vector accumulators over 64-float blocks, then the rest one vector at a time, then
+    /// one at a time; a fixed order.</summary>
+    private static float Sum(float* p, int n)
+    {
+        Vector256<float> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i + 32 <= n; i += 32)
+        {
+            s0 += Vector256.Load(p + i);
+            s1 += Vector256.Load(p + i + 8);
+            s2 += Vector256.Load(p + i + 16);
+            s3 += Vector256.Load(p + i + 24);
+        }
+        for (; i + 8 <= n; i += 8) s0 += Vector256.Load(p + i);
+        float r = Vector256.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) r += p[i];
+        return r;
     }
 
     private struct Three : ICount { public static int N => 3; }

@@ -100,7 +100,7 @@ public class ConvDirectTests
 
     [Theory]
     [MemberData(nameof(AllConfigsBothWidths))]
-    public void Direct_input_gradient_and_weight_gradient_match_the_definition(NaiveConv.Config cfg, bool narrow)
+    public void Direct_input_weight_and_bias_gradients_match_the_definition(NaiveConv.Config cfg, bool narrow)
     {
         var r = new Random(cfg.N * 57 + cfg.C * 5 + cfg.OC + (narrow ? 1 : 0));
         var o = cfg.Out();
@@ -110,18 +110,31 @@ public class ConvDirectTests
         var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
         var gy = RandomData(r, yLen);
-        var expected = NaiveConv.Run(cfg, x, w, null, gy);
+        var expected = NaiveConv.Run(cfg, x, w, new float[cfg.OC], gy);
 
         var gx = new float[x.Length];
         var gw = new float[w.Length];
+        var gb = new float[cfg.OC + 3];
         var gwAlone = new float[w.Length];
+        var gbAlone = new float[cfg.OC];
+        var gxOnly = new float[x.Length];
+        var gbWithGxOnly = new float[cfg.OC];
         ConvDirect.No512 = narrow;
         try
         {
-            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0);
-            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gwAlone, 0);
+            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 3);
+            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gwAlone, 0, gbAlone, 0);
+            ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gxOnly, 0, null, 0, gbWithGxOnly, 0);
         }
         finally { ConvDirect.No512 = false; }
+        Assert.Equal(gx, gxOnly);
+        for (int i = 0; i < cfg.OC; i++)
+        {
+            // The direct weight gradient sums the bias gradient itself; without dw it comes from BiasGrad.
+            Assert.True(Math.Abs(gb[3 + i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg}: gb[{i}] = {gb[3 + i]}, expected {expected.Gb[i]}");
+            Assert.Equal(gb[3 + i], gbAlone[i]);
+            Assert.True(Math.Abs(gbWithGxOnly[i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg}: gb[{i}] = {gbWithGxOnly[i]} (no dw), expected {expected.Gb[i]}");
+        }
         for (int i = 0; i < gx.Length; i++)
             Assert.True(Math.Abs(gx[i] - expected.Gx[i]) <= 1e-4 * (1 + Math.Abs(expected.Gx[i])), $"{cfg}: gx[{i}] = {gx[i]}, expected {expected.Gx[i]}");
         for (int i = 0; i < gw.Length; i++)
@@ -174,8 +187,9 @@ public class ConvDirectDeterminismTests
                 var gx = new float[x.Length];
                 var gw = new float[w.Length];
                 ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
-                ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0);
-                return y.Concat(gx).Concat(gw).ToArray();
+                var gb = new float[12];
+                ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 0);
+                return y.Concat(gx).Concat(gw).Concat(gb).ToArray();
             }
             finally { ParallelFor.NumThreads = old; }
         }
