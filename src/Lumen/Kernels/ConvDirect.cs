@@ -42,11 +42,14 @@ internal static class ConvBufferPool
 }
 
 /// <summary>Direct convolution for thin layers (few input channels times kernel taps, e.g. a 3-d CNN's first layer:
-/// C = 1, 3×3×3): im2col + SGEMM spends most of its time unrolling a K×P column matrix that each value of which is
-/// then used only OC times. Here each sample is copied once into a zero-padded volume and the output rows are
-/// accumulated tap by tap in registers (forward), and the weight gradient is one dot product per (oc, tap) over the
-/// sample (backward). Stride 1, dilation 1, one group, OW ≥ 8, AVX-class vectors only; the summation order is fixed
-/// (taps c, kd, kh, kw in order; samples in fixed ranges summed in range order), so results are reproducible.</summary>
+/// C = 1, 3×3×3): im2col + SGEMM spends most of its time unrolling a K×P column matrix each value of which is then
+/// used only OC times. Here each sample is copied once into a zero-padded volume; the forward accumulates blocks of
+/// output channels × output rows × 16 (Vector512) or 8 (Vector256) columns tap by tap in registers; the input gradient
+/// is that same forward run on dy with the weights transposed and flipped; the weight gradient accumulates blocks of
+/// output channels × kw taps over all of a sample's rows in registers (and the bias gradient alongside). Stride 1,
+/// dilation 1, one group, OW ≥ 8, AVX-class vectors only (ARM64 and other hosts take im2col + SGEMM); the summation
+/// order is fixed (taps c, kd, kh, kw in order; samples in fixed ranges summed in range order), so results are
+/// reproducible and do not depend on the thread count.</summary>
 internal static unsafe class ConvDirect
 {
     /// <summary>Whether the direct kernels take this geometry: stride and dilation 1, one group, no output smaller than
