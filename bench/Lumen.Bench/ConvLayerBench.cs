@@ -13,7 +13,7 @@ internal static class ConvLayerBench
 {
     /// <summary>One convolution: batch, channels in/out, square kernel, stride, padding, square input size, and how
     /// many times it occurs in its model (the weight of its row in the model's total).</summary>
-    private sealed record Layer(string Name, int N, int C, int OC, int K, int S, int P, int HW, int Count);
+    private sealed record Layer(string Name, int N, int C, int OC, int K, int S, int P, int HW, int Count, int Dims = 2);
 
     // Same names and shapes as bench/pytorch_conv_layers.py.
     private static readonly Layer[] Layers =
@@ -35,6 +35,9 @@ internal static class ConvLayerBench
         new("vgg.c6 3x3 256-256 56", 4, 256, 256, 3, 1, 1, 56, 2),
         new("vgg.c9 3x3 512-512 28", 4, 512, 512, 3, 1, 1, 28, 2),
         new("vgg.c12 3x3 512-512 14", 4, 512, 512, 3, 1, 1, 14, 3),
+        // Tiny3D's two convolutions (3-d, batch 8; Lumen only, bench/pytorch_conv_layers.py has no 3-d shapes).
+        new("t3d.conv1 3x3x3 1-8 32", 8, 1, 8, 3, 1, 1, 32, 1, 3),
+        new("t3d.conv2 3x3x3 8-16 16", 8, 8, 16, 3, 1, 1, 16, 1, 3),
     };
 
     /// <summary>Report the fastest call instead of the median (<c>--best</c>; steadier on a shared machine).</summary>
@@ -71,13 +74,14 @@ internal static class ConvLayerBench
     private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
     {
         int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
-        var g = new ConvGeometry(l.N, l.C, l.OC, 1, new[] { l.HW, l.HW }, new[] { l.K, l.K }, new[] { l.S, l.S },
-                                 new[] { l.P, l.P }, new[] { 1, 1 }, new[] { o, o });
+        int[] D(int v) => Enumerable.Repeat(v, l.Dims).ToArray();
+        long Pow(int v) => (long)Math.Pow(v, l.Dims);
+        var g = new ConvGeometry(l.N, l.C, l.OC, 1, D(l.HW), D(l.K), D(l.S), D(l.P), D(1), D(o));
         var rng = new Random(0);
         float[] Rand(long n) { var a = new float[n]; for (long i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1); return a; }
-        var x = Rand((long)l.N * l.C * l.HW * l.HW);
-        var w = Rand((long)l.OC * l.C * l.K * l.K);
-        var y = new float[(long)l.N * l.OC * o * o];
+        var x = Rand(l.N * l.C * Pow(l.HW));
+        var w = Rand(l.OC * l.C * Pow(l.K));
+        var y = new float[l.N * l.OC * Pow(o)];
         var gy = Rand(y.Length);
         var gx = new float[x.Length];
         var gw = new float[w.Length];

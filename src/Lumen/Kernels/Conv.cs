@@ -43,6 +43,23 @@ internal readonly struct ConvGeometry
         (OD, OH, OW) = Three(outSize, 1);
     }
 
+    /// <summary>The stride-1 convolution whose output is this one's input gradient (for stride 1, dilation 1, one group):
+    /// dy (N, OC, OD, OH, OW) as the input, padded by K − 1 − P before each dimension, the weights transposed (C ↔ OC)
+    /// and flipped in every spatial dimension, dx (N, C, D, H, W) as the output.</summary>
+    public ConvGeometry InputGradient() => new(this, true);
+
+    private ConvGeometry(in ConvGeometry g, bool inputGradient)
+    {
+        _ = inputGradient;
+        N = g.N; C = g.OC; OC = g.C; Groups = g.Groups;
+        (D, H, W) = (g.OD, g.OH, g.OW);
+        (KD, KH, KW) = (g.KD, g.KH, g.KW);
+        (SD, SH, SW) = (1, 1, 1);
+        (PD, PH, PW) = (g.KD - 1 - g.PD, g.KH - 1 - g.PH, g.KW - 1 - g.PW);
+        (DD, DH, DW) = (1, 1, 1);
+        (OD, OH, OW) = (g.D, g.H, g.W);
+    }
+
     private static (int, int, int) Three(int[] v, int fill) => v.Length switch
     {
         1 => (fill, fill, v[0]),
@@ -159,18 +176,35 @@ internal static partial class ConvKernels
     }
 
     /// <summary>The gradients of y = conv(x, w) given dy (N, OC, OD, OH, OW): dx (same layout as x; overwritten) when
-    /// <paramref name="dx"/> is not null, dw (same layout as w; overwritten) when <paramref name="dw"/> is not null.
-    /// <paramref name="x"/> is read only for dw.</summary>
+    /// <paramref name="dx"/> is not null, dw (same layout as w; overwritten) when <paramref name="dw"/> is not null, and
+    /// the bias gradient (OC values at <paramref name="dbOff"/>; overwritten) when <paramref name="db"/> is not null.
+    /// <paramref name="x"/> is read only for dw. The direct weight gradient sums the bias gradient from the same dy
+    /// rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.</summary>
     public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                float[]? dx, int dxOff, float[]? dw, int dwOff)
+                                float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? db = null, int dbOff = 0)
     {
-        if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.Applies(g))
+        if (Strategy == ConvStrategy.Auto && dx != null && ConvDirect.InputGradApplies(g))
         {
-            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff);
+            ConvDirect.InputGrad(g, w, wOff, dy, dyOff, dx, dxOff);
+            dx = null;   // the weight (and bias) gradient below
+            if (dw == null)
+            {
+                if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
+                return;
+            }
+            if (ConvDirect.Applies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff); return; }
+        }
+        else if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.Applies(g))
+        {
+            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff);
             return;
         }
-        if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
-        else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+        if (dx != null || dw != null)
+        {
+            if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+            else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+        }
+        if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
     }
 
     private static void BackwardPerSample(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,

@@ -212,15 +212,10 @@ public static partial class F
             var gy = g.Contiguous();
             Tensor? gx = input.RequiresGrad ? Tensor.Empty(xShape, DType.Float32, zero: false) : null;
             Tensor? gw = weight.RequiresGrad ? Tensor.Empty(w._shape, DType.Float32, zero: false) : null;
-            if (gx != null || gw != null)
+            Tensor? gb = bias is { RequiresGrad: true } ? Tensor.Empty(new[] { oc }, DType.Float32, zero: false) : null;
+            if (gx != null || gw != null || gb != null)
                 ConvKernels.Backward(geo, gw != null ? x.F32 : null, x._offset, w.F32, w._offset, gy.F32, gy._offset,
-                                     gx?.F32, 0, gw?.F32, 0);
-            Tensor? gb = null;
-            if (bias is { RequiresGrad: true })
-            {
-                gb = Tensor.Empty(new[] { oc }, DType.Float32, zero: false);
-                ConvKernels.BiasGrad(n, oc, geo.P, gy.F32, gy._offset, gb.SpanF32());
-            }
+                                     gx?.F32, 0, gw?.F32, 0, gb?.F32, 0);
             return new[] { gx, gw, gb };
         }, x, w);
         return unbatched ? result.Squeeze(0) : result;

@@ -51,4 +51,173 @@ public class ConvDirectTests
         for (int i = 0; i < gw.Length; i++)
             Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
     }
+
+    public static IEnumerable<object[]> WideConfigs()
+    {
+        static NaiveConv.Config C(int dims, int n, int c, int oc, int[] inSize, int[] k, int[] p, bool bias) =>
+            new(dims, n, c, oc, 1, inSize, k, Enumerable.Repeat(1, dims).ToArray(), p, p, Enumerable.Repeat(1, dims).ToArray(),
+                new int[dims], false, bias);
+        // Output rows of 16 and of 21 (overlapping last chunk), an odd number of rows (a single-row block after the
+        // pairs), output channels 8 + 4 + 1, Tiny3D's two layers.
+        yield return new object[] { C(3, 2, 1, 8, new[] { 6, 5, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, true) };
+        yield return new object[] { C(3, 2, 3, 13, new[] { 4, 7, 21 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, false) };
+        yield return new object[] { C(3, 2, 8, 16, new[] { 16, 16, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, true) };
+        yield return new object[] { C(2, 3, 3, 12, new[] { 9, 40 }, new[] { 3, 5 }, new[] { 1, 2 }, true) };
+        yield return new object[] { C(1, 4, 4, 7, new[] { 37 }, new[] { 5 }, new[] { 0 }, true) };
+    }
+
+    [Theory]
+    [MemberData(nameof(WideConfigs))]
+    public void Vector512_forward_gives_the_same_bits_as_the_Vector256_forward(NaiveConv.Config cfg)
+    {
+        var r = new Random(cfg.N * 131 + cfg.C * 17 + cfg.OC);
+        var o = cfg.Out();
+        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        Assert.True(ConvDirect.Applies(geo), $"{cfg} should take the direct path");
+        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
+
+        var wide = new float[yLen];
+        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, wide, 0);
+        var narrow = new float[yLen];
+        ConvDirect.No512 = true;
+        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, narrow, 0); }
+        finally { ConvDirect.No512 = false; }
+
+        var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]);
+        for (int i = 0; i < yLen; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(wide[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
+                $"{cfg}: y[{i}] = {wide[i]:R} (Vector512) vs {narrow[i]:R} (Vector256)");
+            Assert.True(Math.Abs(wide[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {wide[i]}, expected {expected.Y[i]}");
+        }
+    }
+
+    public static IEnumerable<object[]> AllConfigsBothWidths() =>
+        Configs().Concat(WideConfigs()).SelectMany(c => new[] { new[] { c[0], (object)false }, new[] { c[0], (object)true } });
+
+    [Theory]
+    [MemberData(nameof(AllConfigsBothWidths))]
+    public void Direct_input_weight_and_bias_gradients_match_the_definition(NaiveConv.Config cfg, bool narrow)
+    {
+        var r = new Random(cfg.N * 57 + cfg.C * 5 + cfg.OC + (narrow ? 1 : 0));
+        var o = cfg.Out();
+        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        Assert.True(ConvDirect.InputGradApplies(geo), $"{cfg}: the input gradient should take the direct path");
+        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
+        var gy = RandomData(r, yLen);
+        var expected = NaiveConv.Run(cfg, x, w, new float[cfg.OC], gy);
+
+        var gx = new float[x.Length];
+        var gw = new float[w.Length];
+        var gb = new float[cfg.OC + 3];
+        var gwAlone = new float[w.Length];
+        var gbAlone = new float[cfg.OC];
+        var gxOnly = new float[x.Length];
+        var gbWithGxOnly = new float[cfg.OC];
+        ConvDirect.No512 = narrow;
+        try
+        {
+            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 3);
+            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gwAlone, 0, gbAlone, 0);
+            ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gxOnly, 0, null, 0, gbWithGxOnly, 0);
+        }
+        finally { ConvDirect.No512 = false; }
+        Assert.Equal(gx, gxOnly);
+        for (int i = 0; i < cfg.OC; i++)
+        {
+            // The direct weight gradient sums the bias gradient itself; without dw it comes from BiasGrad.
+            Assert.True(Math.Abs(gb[3 + i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg}: gb[{i}] = {gb[3 + i]}, expected {expected.Gb[i]}");
+            Assert.Equal(gb[3 + i], gbAlone[i]);
+            Assert.True(Math.Abs(gbWithGxOnly[i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg}: gb[{i}] = {gbWithGxOnly[i]} (no dw), expected {expected.Gb[i]}");
+        }
+        for (int i = 0; i < gx.Length; i++)
+            Assert.True(Math.Abs(gx[i] - expected.Gx[i]) <= 1e-4 * (1 + Math.Abs(expected.Gx[i])), $"{cfg}: gx[{i}] = {gx[i]}, expected {expected.Gx[i]}");
+        for (int i = 0; i < gw.Length; i++)
+            Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
+        Assert.Equal(gw, gwAlone);   // the same direct weight gradient whether or not dx is wanted
+    }
+
+    [Fact]
+    public void Direct_forward_and_backward_allocate_nothing_on_the_calling_thread_after_warm_up()
+    {
+        var r = new Random(4);
+        var geo = new ConvGeometry(4, 8, 16, 1, new[] { 8, 8, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 },
+                                   new[] { 1, 1, 1 }, new[] { 8, 8, 16 });
+        Assert.True(ConvDirect.Applies(geo) && ConvDirect.InputGradApplies(geo));
+        var x = RandomData(r, 4 * 8 * 1024); var w = RandomData(r, 16 * 8 * 27); var b = RandomData(r, 16);
+        var y = new float[4 * 16 * 1024]; var gy = RandomData(r, y.Length);
+        var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[16];
+        void Step()
+        {
+            ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
+            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 0);
+        }
+        for (int i = 0; i < 3; i++) Step();   // fills the buffer pool and this thread's job object
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Step();
+        // Padded copies, partial sums and the flipped weights come from ConvBufferPool; the operands live in a reused
+        // job object rather than a capturing lambda.
+        Assert.Equal(0, (GC.GetAllocatedBytesForCurrentThread() - before) / 5);
+    }
+
+    [Fact]
+    public void Input_gradient_takes_the_direct_path_only_for_thin_stride_1_layers()
+    {
+        static ConvGeometry G(int c, int oc, int hw, int k, int s, int p, int groups = 1)
+        {
+            int o = (hw + 2 * p - k) / s + 1;
+            return new ConvGeometry(2, c, oc, groups, new[] { hw, hw }, new[] { k, k }, new[] { s, s }, new[] { p, p }, new[] { 1, 1 }, new[] { o, o });
+        }
+        Assert.True(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 1)));        // OC·KK = 144
+        Assert.True(ConvDirect.InputGradApplies(G(64, 56, 16, 3, 1, 1)));       // 504 ≤ 512
+        Assert.False(ConvDirect.InputGradApplies(G(64, 64, 56, 3, 1, 1)));      // ResNet-18 layer1: 576 > 512
+        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 2, 1)));       // stride 2
+        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 1, 2)));    // groups
+        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 6, 3, 1, 1)));        // input rows shorter than 8
+        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 3)));       // padding not below the kernel size
+    }
+}
+
+/// <summary>The direct kernels' results do not depend on the thread count: each sample's forward and input gradient is
+/// its own work item, the weight gradient is summed per fixed sample range (at most 8) in range order.</summary>
+[Collection("GlobalRng")]
+public class ConvDirectDeterminismTests
+{
+    [Fact]
+    public void Direct_forward_input_and_weight_gradients_are_bit_identical_for_1_2_and_3_threads()
+    {
+        var r = new Random(11);
+        float[] Rand(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1); return a; }
+        var geo = new ConvGeometry(5, 3, 12, 1, new[] { 6, 9, 19 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 },
+                                   new[] { 1, 1, 1 }, new[] { 6, 9, 19 });
+        Assert.True(ConvDirect.Applies(geo) && ConvDirect.InputGradApplies(geo));
+        var x = Rand(5 * 3 * 6 * 9 * 19);
+        var w = Rand(12 * 3 * 27);
+        var b = Rand(12);
+        var gy = Rand(5 * 12 * 6 * 9 * 19);
+        float[] Run(int threads)
+        {
+            int old = ParallelFor.NumThreads;
+            try
+            {
+                Torch.SetNumThreads(threads);
+                var y = new float[gy.Length];
+                var gx = new float[x.Length];
+                var gw = new float[w.Length];
+                ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
+                var gb = new float[12];
+                ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 0);
+                return y.Concat(gx).Concat(gw).Concat(gb).ToArray();
+            }
+            finally { ParallelFor.NumThreads = old; }
+        }
+        var one = Run(1);
+        Assert.Equal(one, Run(2));
+        Assert.Equal(one, Run(3));
+    }
 }
