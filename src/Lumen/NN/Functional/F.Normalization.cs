@@ -230,15 +230,13 @@ public static partial class F
         if (t.DType != DType.Float32) throw new ArgumentException($"{op}: {what} must be float32, got {t.DType.TorchName()}.");
     }
 
-    /// <summary>Writes new running statistics into a buffer in place (no graph; bumps its version).</summary>
-    /// <summary>The c values of a per-channel tensor (running statistic, weight or bias) as a scope-lifetime copy; null for
-    /// null.</summary>
+    /// <summary>The c values of a per-channel float32 tensor (running statistic, weight or bias; checked by
+    /// <see cref="CheckPerChannel"/>) as a scope-lifetime copy; null for null.</summary>
     private static float[]? PerChannel(Tensor? t, int c)
     {
         if (t == null) return null;
         var a = DisposeScope.RentArray<float>(c);
-        if (t.DType == DType.Float32) Strided.Gather(t.F32, t._shape, t._strides, t._offset, a.AsSpan(0, c));
-        else t.ToArray<float>().AsSpan().CopyTo(a);
+        Strided.Gather(t.F32, t._shape, t._strides, t._offset, a.AsSpan(0, c));
         return a;
     }
 
@@ -246,11 +244,7 @@ public static partial class F
     /// as PyTorch's in-place update).</summary>
     private static void WriteBuffer(Tensor buffer, float[] values)
     {
-        if (buffer.DType == DType.Float32)
-        {
-            Strided.Scatter<float>(values.AsSpan(0, buffer.Numel()), buffer.F32, buffer._shape, buffer._strides, buffer._offset);
-            buffer.BumpVersion();
-        }
-        else using (Autograd.Autograd.NoGrad()) buffer.Copy_(Tensor.Wrap(values[..buffer.Numel()], buffer._shape));
+        Strided.Scatter<float>(values.AsSpan(0, buffer.Numel()), buffer.F32, buffer._shape, buffer._strides, buffer._offset);
+        buffer.BumpVersion();
     }
 }
