@@ -47,7 +47,8 @@ internal static class ConvBufferPool
 /// output channels × output rows × 16 (Vector512) or 8 (Vector256) columns tap by tap in registers; the input gradient
 /// is that same forward run on dy with the weights transposed and flipped; the weight gradient accumulates blocks of
 /// output channels × kw taps over all of a sample's rows in registers (and the bias gradient alongside). Stride 1,
-/// dilation 1, one group, OW ≥ 8, AVX-class vectors only (ARM64 and other hosts take im2col + SGEMM); the summation
+/// dilation 1, one group, OW ≥ 8, AVX-class vectors only (ARM64 and other hosts take im2col + SGEMM); the forward
+/// also takes wider layers (K up to 2304) where the Vector512 kernel fits them (<see cref="ForwardApplies"/>); the summation
 /// order is fixed (taps c, kd, kh, kw in order; samples in fixed ranges summed in range order), so results are
 /// reproducible and do not depend on the thread count.</summary>
 internal static unsafe class ConvDirect
