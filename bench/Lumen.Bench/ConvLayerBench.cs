@@ -8,7 +8,8 @@ namespace Lumen.Bench;
 /// <summary>The <c>--conv-layers</c> mode: each convolution shape of ResNet-18 (batch 8, 224²) and VGG-16 (batch 4)
 /// timed pass by pass (forward, input gradient, weight gradient) on the kernels alone, Lumen then PyTorch
 /// (<c>bench/pytorch_conv_layers.py</c>, same shapes, same threads) in the same run. Options:
-/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c>, <c>--strategy batched</c>.</summary>
+/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c>, <c>--strategy batched</c>,
+/// <c>--direct-vs-gemm</c> (forward and input gradient through SGEMM vs the direct kernel forced on, alternately).</summary>
 internal static class ConvLayerBench
 {
     /// <summary>One convolution: batch, channels in/out, square kernel, stride, padding, square input size, and how
@@ -35,6 +36,12 @@ internal static class ConvLayerBench
         new("vgg.c6 3x3 256-256 56", 4, 256, 256, 3, 1, 1, 56, 2),
         new("vgg.c9 3x3 512-512 28", 4, 512, 512, 3, 1, 1, 28, 2),
         new("vgg.c12 3x3 512-512 14", 4, 512, 512, 3, 1, 1, 14, 3),
+        // The small bench models' convolutions with K = C·3·3 above 256 (MnistCNN, batch 100, 28² unpadded; SimpleCNN,
+        // batch 64, 32² padded; Lumen only).
+        new("mnist.l3 3x3 32-64 12", 100, 32, 64, 3, 1, 0, 12, 1),
+        new("mnist.l4 3x3 64-128 10", 100, 64, 128, 3, 1, 0, 10, 1),
+        new("scnn.l2 3x3 32-64 16", 64, 32, 64, 3, 1, 1, 16, 1),
+        new("scnn.l3 3x3 64-128 8", 64, 64, 128, 3, 1, 1, 8, 1),
         // Tiny3D's two convolutions (3-d, batch 8; Lumen only, bench/pytorch_conv_layers.py has no 3-d shapes).
         new("t3d.conv1 3x3x3 1-8 32", 8, 1, 8, 3, 1, 1, 32, 1, 3),
         new("t3d.conv2 3x3x3 8-16 16", 8, 8, 16, 3, 1, 1, 16, 1, 3),
@@ -91,6 +98,81 @@ internal static class ConvLayerBench
         return (f, dx, dw);
     }
 
+    /// <summary>Medians of two actions timed alternately (a, b, a, b, ...), so load that comes and goes hits both.</summary>
+    private static (double A, double B) MedianPair(Action a, Action b, int reps)
+    {
+        // Warm-up: at least 3 calls each and half a second, so tiered compilation has settled whichever path runs first.
+        long w0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < 3 || Stopwatch.GetElapsedTime(w0).TotalMilliseconds < 500; i++) { a(); b(); }
+        var ta = new double[reps];
+        var tb = new double[reps];
+        for (int i = 0; i < reps; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            a();
+            ta[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            t0 = Stopwatch.GetTimestamp();
+            b();
+            tb[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        }
+        Array.Sort(ta);
+        Array.Sort(tb);
+        return Best ? (ta[0], tb[0]) : (ta[reps / 2], tb[reps / 2]);
+    }
+
+    /// <summary>The <c>--direct-vs-gemm</c> mode: per layer, the forward, the input gradient, and the input and weight
+    /// gradients together (a training step's backward), through im2col + SGEMM (direct kernels off) and through the
+    /// direct kernel (forced, whatever K; the weight gradient then goes as Backward sends it), timed alternately; "-"
+    /// where the direct kernel cannot take the geometry (stride 2).</summary>
+    private static int DirectVsGemm(string? only, int threads, int reps)
+    {
+        Console.WriteLine($"Forward and input gradient, im2col + SGEMM vs direct kernel, {threads} threads, {(Best ? "fastest" : "median")} of {reps} alternating calls, ms; speed-up = GEMM time / direct time; auto: what the default dispatch sends to the direct kernel (F forward, D input gradient).");
+        Console.WriteLine($"{"layer",-28} {"K",5} {"OC·KK",5} {"auto",4} {"fwd gemm",9} {"direct",7} {"x",5}   {"dx gemm",9} {"direct",7} {"x",5}   {"dx+dw gem",9} {"direct",7} {"x",5}");
+        foreach (var l in Layers)
+        {
+            if (only != null && !l.Name.Contains(only)) continue;
+            int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
+            int[] D(int v) => Enumerable.Repeat(v, l.Dims).ToArray();
+            long Pow(int v) => (long)Math.Pow(v, l.Dims);
+            var g = new ConvGeometry(l.N, l.C, l.OC, 1, D(l.HW), D(l.K), D(l.S), D(l.P), D(1), D(o));
+            var rng = new Random(0);
+            float[] Rand(long n) { var a = new float[n]; for (long i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1); return a; }
+            var x = Rand(l.N * l.C * Pow(l.HW));
+            var w = Rand(l.OC * l.C * Pow(l.K));
+            var y = new float[l.N * l.OC * Pow(o)];
+            var gy = Rand(y.Length);
+            var gx = new float[x.Length];
+            void Gemm(Action a) { ConvDirect.Disable = true; try { a(); } finally { ConvDirect.Disable = false; } }
+            string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F1", CultureInfo.InvariantCulture);
+            string X(double a, double b) => double.IsNaN(b) ? "-" : (a / b).ToString("F2", CultureInfo.InvariantCulture);
+            var gw = new float[w.Length];
+            double fg, fd = double.NaN, dg, dd = double.NaN, bg, bd = double.NaN;
+            string rule = (ConvDirect.ForwardApplies(g) ? "F" : "") + (ConvDirect.InputGradApplies(g) ? "D" : "");
+            ConvDirect.ForceForward = ConvDirect.ForceInputGrad = true;
+            try
+            {
+                void Fwd() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0);
+                void Dx() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0);
+                void DxDw() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, gx, 0, gw, 0);
+                if (ConvDirect.ForwardApplies(g)) (fg, fd) = MedianPair(() => Gemm(Fwd), Fwd, reps);
+                else fg = MedianMs(() => Gemm(Fwd), reps);
+                if (ConvDirect.InputGradApplies(g))
+                {
+                    (dg, dd) = MedianPair(() => Gemm(Dx), Dx, reps);
+                    (bg, bd) = MedianPair(() => Gemm(DxDw), DxDw, reps);
+                }
+                else
+                {
+                    dg = MedianMs(() => Gemm(Dx), reps);
+                    bg = MedianMs(() => Gemm(DxDw), reps);
+                }
+            }
+            finally { ConvDirect.ForceForward = ConvDirect.ForceInputGrad = false; }
+            Console.WriteLine($"{l.Name,-28} {g.K,5} {g.OC * g.KK,5} {rule,4} {F(fg),9} {F(fd),7} {X(fg, fd),5}   {F(dg),9} {F(dd),7} {X(dg, dd),5}   {F(bg),9} {F(bd),7} {X(bg, bd),5}");
+        }
+        return 0;
+    }
+
     public static int Run(string[] args)
     {
         int threads = Arg(args, "--threads", 2), reps = Arg(args, "--reps", 7);
@@ -102,6 +184,7 @@ internal static class ConvLayerBench
         int si = Array.IndexOf(args, "--strategy");
         if (si >= 0) ConvKernels.Strategy = Enum.Parse<ConvStrategy>(args[si + 1], ignoreCase: true);
         bool noTorch = args.Contains("--no-torch");
+        if (args.Contains("--direct-vs-gemm")) return DirectVsGemm(only, threads, reps);
 
         var torch = new Dictionary<string, JsonElement>();
         string py = Path.Combine(AppContext.BaseDirectory, "pytorch_conv_layers.py");

@@ -132,7 +132,7 @@ internal static partial class ConvKernels
     public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
                                float[] y, int yOff)
     {
-        if (Strategy == ConvStrategy.Auto && ConvDirect.Applies(g)) { ConvDirect.Forward(g, x, xOff, w, wOff, bias, biasOff, y, yOff); return; }
+        if (Strategy == ConvStrategy.Auto && ConvDirect.ForwardApplies(g)) { ConvDirect.Forward(g, x, xOff, w, wOff, bias, biasOff, y, yOff); return; }
         if (UseBatched(g)) ForwardBatched(g, x, xOff, w, wOff, bias, biasOff, y, yOff);
         else ForwardPerSample(g, x, xOff, w, wOff, bias, biasOff, y, yOff);
     }

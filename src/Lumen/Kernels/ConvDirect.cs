@@ -47,7 +47,8 @@ internal static class ConvBufferPool
 /// output channels × output rows × 16 (Vector512) or 8 (Vector256) columns tap by tap in registers; the input gradient
 /// is that same forward run on dy with the weights transposed and flipped; the weight gradient accumulates blocks of
 /// output channels × kw taps over all of a sample's rows in registers (and the bias gradient alongside). Stride 1,
-/// dilation 1, one group, OW ≥ 8, AVX-class vectors only (ARM64 and other hosts take im2col + SGEMM); the summation
+/// dilation 1, one group, OW ≥ 8, AVX-class vectors only (ARM64 and other hosts take im2col + SGEMM); the forward
+/// also takes wider layers (K up to 2304) where the Vector512 kernel fits them (<see cref="ForwardApplies"/>); the summation
 /// order is fixed (taps c, kd, kh, kw in order; samples in fixed ranges summed in range order), so results are
 /// reproducible and do not depend on the thread count.</summary>
 internal static unsafe class ConvDirect
@@ -64,12 +65,39 @@ internal static unsafe class ConvDirect
     /// <summary>Largest K (input channels × taps) the direct path takes.</summary>
     public const int MaxK = 256;
 
+    /// <summary>Makes the forward (<see cref="ForceForward"/>) or the input gradient (<see cref="ForceInputGrad"/>) take
+    /// the direct kernel on every geometry it can compute, whatever K, for calls made from the current thread
+    /// (benchmarks compare both paths with it).</summary>
+    [ThreadStatic] internal static bool ForceForward, ForceInputGrad;
+
+    /// <summary>Whether the forward takes the direct kernel: where <see cref="Applies(in ConvGeometry)"/> does (any
+    /// vector width), and also, with K up to <see cref="MaxWideK"/>, where <see cref="WideForward"/> holds.</summary>
+    public static bool ForwardApplies(in ConvGeometry g) =>
+        Applies(g, ForceForward ? int.MaxValue : MaxK) || (WideForward(g) && Applies(g, MaxWideK));
+
+    /// <summary>The forward's wide rule: the Vector512 kernel runs (rows of at least 16 outputs) with at least three
+    /// quarters of its 16-column chunks' lanes new outputs (OW = 16, 24, 28, 32, 48, 56, ..., not 20 or 40), at least
+    /// two output rows per plane (not 1-d), more than one tap (a pointwise convolution multiplies the input directly),
+    /// and weights of at most <see cref="MaxWideWeights"/> floats. Measured against im2col + SGEMM (docs/performance.md,
+    /// "Wide direct forward"): 1.1-1.5× faster on ResNet-18/VGG-16 layers of that kind (56² 64→64, 28² 128→128, 224²
+    /// 64→64, 112² 128→128), even or slower with larger weights (56² 256→256, 28² 512→512), on 1-d rows, on 1×1
+    /// layers, and on rows under 16 (the Vector256 kernel: ResNet-18 layer3, 14 wide, 0.5×).</summary>
+    private static bool WideForward(in ConvGeometry g) =>
+        Wide(g) && 4 * g.OW >= 3 * 16 * ((g.OW + 15) / 16) && g.OH >= 2 && g.KK > 1 && (long)g.OC * g.K <= MaxWideWeights;
+
+    /// <summary>Largest OC·K (weights, in floats: 576 KB) for which the forward takes the direct kernel with K above
+    /// <see cref="MaxK"/>: 128·1152, a 3×3 128→128 layer.</summary>
+    public const long MaxWideWeights = 128 * 1152;
+
+    /// <summary>Largest K the wide rule takes (the largest measured: a 3×3 layer with 256 input channels).</summary>
+    public const int MaxWideK = 2304;
+
     /// <summary>Whether the input gradient can go through the direct forward kernel (<see cref="InputGrad"/>): the
     /// convolution has stride and dilation 1 and one group, padding below the kernel size, and its transposed
     /// convolution takes the direct path with OC·KD·KH·KW at most <see cref="MaxKInputGrad"/>.</summary>
     public static bool InputGradApplies(in ConvGeometry g) =>
         g.Groups == 1 && g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1 &&
-        g.PD < g.KD && g.PH < g.KH && g.PW < g.KW && Applies(g.InputGradient(), MaxKInputGrad);
+        g.PD < g.KD && g.PH < g.KH && g.PW < g.KW && Applies(g.InputGradient(), ForceInputGrad ? int.MaxValue : MaxKInputGrad);
 
     /// <summary>Largest OC·KD·KH·KW for which the input gradient takes the direct kernel.</summary>
     public const int MaxKInputGrad = 512;
@@ -146,7 +174,7 @@ internal static unsafe class ConvDirect
         private ConvGeometry _g;
         private bool _wide;
         private float[]? _x, _w, _y, _bias, _acc;
-        private int _xOff, _wOff, _yOff, _biasOff, _units;
+        private int _xOff, _wOff, _yOff, _biasOff, _units, _nextSample;
         private long _padSize, _biasAt;
 
         private Job()
@@ -161,16 +189,19 @@ internal static unsafe class ConvDirect
             var (Dp, Hp, Wp) = Padded(g);
             (_g, _wide, _x, _xOff, _w, _wOff, _bias, _biasOff, _y, _yOff) = (g, wide, x, xOff, w, wOff, bias, biasOff, y, yOff);
             _padSize = (long)g.C * Dp * Hp * Wp;
-            ParallelFor.Run(g.N, 1, _forward);
+            _nextSample = 0;
+            ParallelFor.Run(Math.Min(g.N, ParallelFor.NumThreads), 1, _forward);
         }
 
-        private void ForwardRange(int s0, int s1)
+        /// <summary>One participant's share of the forward: it takes samples one at a time until none are left (a
+        /// thread slowed by other work on the machine takes fewer; each sample's result is the same whoever computes it).</summary>
+        private void ForwardRange(int c0, int c1)
         {
             var xpBuf = ConvBufferPool.Rent(_padSize);
             try
             {
                 fixed (float* xp = xpBuf) fixed (float* pw = _w) fixed (float* py = _y)
-                    for (int s = s0; s < s1; s++)
+                    for (int s; (s = Interlocked.Increment(ref _nextSample) - 1) < _g.N;)
                     {
                         Pad(_g, _x!, _xOff + s * _g.C * _g.S, xp);
                         ForwardSample(_g, _wide, xp, pw + _wOff, _bias, _biasOff, py + _yOff + (long)s * _g.OC * _g.P);

@@ -165,6 +165,104 @@ public class ConvDirectTests
         Assert.Equal(0, (GC.GetAllocatedBytesForCurrentThread() - before) / 5);
     }
 
+    /// <summary>(batch, C, OC, square input, square kernel, stride, padding; dims 1 to 3) as a geometry.</summary>
+    private static ConvGeometry Square(int dims, int n, int c, int oc, int hw, int k, int s, int p)
+    {
+        int o = (hw + 2 * p - k) / s + 1;
+        int[] D(int v) => Enumerable.Repeat(v, dims).ToArray();
+        return new ConvGeometry(n, c, oc, 1, D(hw), D(k), D(s), D(p), D(1), D(o));
+    }
+
+    [Fact]
+    public void Forward_takes_the_direct_path_for_thin_layers_and_for_wide_2d_layers_with_small_weights()
+    {
+        bool v256 = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+        bool v512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        // K ≤ 256 (any vector width): thin layers, as before.
+        Assert.Equal(v256, ConvDirect.ForwardApplies(Square(2, 4, 3, 64, 224, 3, 1, 1)));     // VGG-16 conv1, K = 27
+        Assert.Equal(v256, ConvDirect.ForwardApplies(Square(3, 8, 8, 16, 16, 3, 1, 1)));      // Tiny3D conv2, K = 216
+        Assert.Equal(v256, ConvDirect.ForwardApplies(Square(2, 8, 16, 32, 14, 3, 1, 1)));     // K = 144, 14 wide
+        // K > 256: only with the Vector512 kernel, and OC·K ≤ 128·1152.
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 56, 3, 1, 1)));     // ResNet-18 layer1
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 8, 128, 128, 28, 3, 1, 1)));   // ResNet-18 layer2
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 4, 64, 64, 224, 3, 1, 1)));    // VGG-16 conv2
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 4, 128, 128, 112, 3, 1, 1)));  // VGG-16 conv4
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 64, 32, 64, 16, 3, 1, 1)));    // SimpleCNN layer2, 16 wide
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 8, 256, 64, 56, 3, 1, 1)));    // K = 2304, OC·K = 128·1152
+        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(3, 8, 16, 32, 16, 3, 1, 1)));     // 3-d, K = 432
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 4, 128, 256, 56, 3, 1, 1)));         // VGG-16 conv5: OC·K = 256·1152
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 4, 256, 256, 56, 3, 1, 1)));         // VGG-16 conv6
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 4, 512, 512, 28, 3, 1, 1)));         // VGG-16 conv9
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 256, 256, 14, 3, 1, 1)));         // ResNet-18 layer3: 14 wide
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 14, 3, 1, 1)));           // rows under 16
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 100, 32, 64, 12, 3, 1, 0)));         // MnistCNN layer3: 10 wide
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 20, 3, 1, 1)));           // 20 wide: 20 of 32 lanes new
+        Assert.False(ConvDirect.ForwardApplies(Square(1, 8, 128, 128, 512, 5, 1, 2)));        // 1-d
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 512, 128, 28, 1, 1, 0)));         // pointwise, K = 512
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 128, 56, 3, 2, 1)));          // stride 2
+        Assert.False(ConvDirect.ForwardApplies(Square(2, 2, 288, 8, 32, 3, 1, 1)));           // K = 2592 > 2304
+        // The weight and input gradients keep their own limits (K ≤ 256, OC·KK ≤ 512).
+        Assert.False(ConvDirect.Applies(Square(2, 8, 64, 64, 56, 3, 1, 1)));
+        Assert.False(ConvDirect.InputGradApplies(Square(2, 8, 64, 64, 56, 3, 1, 1)));
+        // Forcing the Vector256 kernel turns the wide rule off.
+        ConvDirect.No512 = true;
+        try { Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 56, 3, 1, 1))); }
+        finally { ConvDirect.No512 = false; }
+    }
+
+    public static IEnumerable<object[]> WideKConfigs()
+    {
+        static NaiveConv.Config C(int dims, int n, int c, int oc, int[] inSize, int[] k, int[] p, bool bias) =>
+            new(dims, n, c, oc, 1, inSize, k, Enumerable.Repeat(1, dims).ToArray(), p, p, Enumerable.Repeat(1, dims).ToArray(),
+                new int[dims], false, bias);
+        // K = 576 (8 + 4 + 1 output channels, 28 wide: an overlapping last chunk, an odd number of rows), K = 1152
+        // (16 wide), K = 800 (5×5), 3-d K = 432.
+        yield return new object[] { C(2, 2, 64, 13, new[] { 9, 28 }, new[] { 3, 3 }, new[] { 1, 1 }, true) };
+        yield return new object[] { C(2, 3, 128, 16, new[] { 6, 16 }, new[] { 3, 3 }, new[] { 1, 1 }, false) };
+        yield return new object[] { C(2, 2, 32, 9, new[] { 7, 24 }, new[] { 5, 5 }, new[] { 2, 2 }, true) };
+        yield return new object[] { C(3, 2, 16, 8, new[] { 4, 5, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, true) };
+    }
+
+    [Theory]
+    [MemberData(nameof(WideKConfigs))]
+    public void Direct_forward_with_K_above_256_agrees_with_im2col_gemm(NaiveConv.Config cfg)
+    {
+        var r = new Random(cfg.N * 71 + cfg.C * 3 + cfg.OC);
+        var o = cfg.Out();
+        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        Assert.True(geo.K > ConvDirect.MaxK);
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, ConvDirect.ForwardApplies(geo));
+        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
+
+        var auto = new float[yLen];
+        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, auto, 0);          // the direct kernel where Vector512 is accelerated
+        var gemm = new float[yLen];
+        var narrow = new float[yLen];
+        ConvDirect.Disable = true;
+        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, gemm, 0); }
+        finally { ConvDirect.Disable = false; }
+        ConvDirect.ForceForward = ConvDirect.No512 = true;             // the Vector256 kernel on the same K
+        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, narrow, 0); }
+        finally { ConvDirect.ForceForward = ConvDirect.No512 = false; }
+
+        var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]);
+        // Sums of K products of values in [-1, 1]: the two summation orders differ by rounding only.
+        double tol = 1e-5 * Math.Sqrt(geo.K);
+        for (int i = 0; i < yLen; i++)
+        {
+            Assert.True(Math.Abs(auto[i] - gemm[i]) <= tol * (1 + Math.Abs(gemm[i])), $"{cfg}: y[{i}] = {auto[i]} (auto), {gemm[i]} (GEMM)");
+            Assert.True(Math.Abs(auto[i] - expected.Y[i]) <= tol * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {auto[i]}, expected {expected.Y[i]}");
+            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)   // same order of sums in both direct kernels
+                Assert.True(BitConverter.SingleToInt32Bits(auto[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
+                    $"{cfg}: y[{i}] = {auto[i]:R} (Vector512) vs {narrow[i]:R} (Vector256)");
+            else
+                Assert.True(Math.Abs(narrow[i] - expected.Y[i]) <= tol * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {narrow[i]} (Vector256), expected {expected.Y[i]}");
+        }
+    }
+
     [Fact]
     public void Input_gradient_takes_the_direct_path_only_for_thin_stride_1_layers()
     {
