@@ -42,6 +42,13 @@ internal static class ConvLayerBench
         new("mnist.l4 3x3 64-128 10", 100, 64, 128, 3, 1, 0, 10, 1),
         new("scnn.l2 3x3 32-64 16", 64, 32, 64, 3, 1, 1, 16, 1),
         new("scnn.l3 3x3 64-128 8", 64, 64, 128, 3, 1, 1, 8, 1),
+        // Pointwise stride-1 probes for the thin direct rule (batch 8; Lumen only).
+        new("pw 1x1 3-16 64", 8, 3, 16, 1, 1, 0, 64, 1),
+        new("pw 1x1 8-32 56", 8, 8, 32, 1, 1, 0, 56, 1),
+        new("pw 1x1 16-64 56", 8, 16, 64, 1, 1, 0, 56, 1),
+        new("pw 1x1 32-64 56", 8, 32, 64, 1, 1, 0, 56, 1),
+        new("pw 1x1 64-256 56", 8, 64, 256, 1, 1, 0, 56, 1),
+        new("pw 1x1 256-64 56", 8, 256, 64, 1, 1, 0, 56, 1),
         // Tiny3D's two convolutions (3-d, batch 8; Lumen only, bench/pytorch_conv_layers.py has no 3-d shapes).
         new("t3d.conv1 3x3x3 1-8 32", 8, 1, 8, 3, 1, 1, 32, 1, 3),
         new("t3d.conv2 3x3x3 8-16 16", 8, 8, 16, 3, 1, 1, 16, 1, 3),

@@ -192,9 +192,9 @@ internal static partial class ConvKernels
                 if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
                 return;
             }
-            if (ConvDirect.Applies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff); return; }
+            if (ConvDirect.WeightGradApplies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff); return; }
         }
-        else if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.Applies(g))
+        else if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.WeightGradApplies(g))
         {
             ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff);
             return;

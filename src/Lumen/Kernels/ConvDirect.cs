@@ -73,7 +73,20 @@ internal static unsafe class ConvDirect
     /// <summary>Whether the forward takes the direct kernel: where <see cref="Applies(in ConvGeometry)"/> does (any
     /// vector width), and also, with K up to <see cref="MaxWideK"/>, where <see cref="WideForward"/> holds.</summary>
     public static bool ForwardApplies(in ConvGeometry g) =>
-        Applies(g, ForceForward ? int.MaxValue : MaxK) || (WideForward(g) && Applies(g, MaxWideK));
+        ForceForward ? Applies(g, int.MaxValue)
+                     : (Applies(g, MaxK) && (g.KK > 1 || g.C <= MaxPointwiseForwardC)) || (WideForward(g) && Applies(g, MaxWideK));
+
+    /// <summary>A pointwise (1×1) stride-1 convolution takes the direct forward only up to this many input channels, and
+    /// the direct gradients (<see cref="InputGradApplies"/>, <see cref="WeightGradApplies"/>) up to
+    /// <see cref="MaxPointwiseBackwardC"/>: SGEMM multiplies the input directly there, without im2col, and wins beyond
+    /// them. Measured (`--conv-layers --direct-vs-gemm`, 2 threads, batch 8, 56²–64², GEMM ÷ direct): forward 3→16
+    /// 1.08–1.13, 8→32 0.46–0.49, 16→64 0.60–0.68, 64→256 0.75–0.78, 256→64 0.86–0.91; input and weight gradients
+    /// together 3→16 3.4–4.3, 8→32 1.87–1.89, 16→64 0.89–0.98, 32→64 0.46–0.59, 64→256 0.36, 256→64 0.50–0.53.</summary>
+    public const int MaxPointwiseForwardC = 4, MaxPointwiseBackwardC = 8;
+
+    /// <summary>Whether the weight gradient takes the direct kernel (<see cref="WeightGrad"/>): the forward's thin rule,
+    /// pointwise layers only up to <see cref="MaxPointwiseBackwardC"/> input channels.</summary>
+    public static bool WeightGradApplies(in ConvGeometry g) => Applies(g) && (g.KK > 1 || g.C <= MaxPointwiseBackwardC);
 
     /// <summary>The forward's wide rule: the Vector512 kernel runs (rows of at least 16 outputs) with at least three
     /// quarters of its 16-column chunks' lanes new outputs (OW = 16, 24, 28, 32, 48, 56, ..., not 20 or 40), at least
@@ -97,6 +110,7 @@ internal static unsafe class ConvDirect
     /// convolution takes the direct path with OC·KD·KH·KW at most <see cref="MaxKInputGrad"/>.</summary>
     public static bool InputGradApplies(in ConvGeometry g) =>
         g.Groups == 1 && g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1 &&
+        (g.KK > 1 || g.C <= MaxPointwiseBackwardC || ForceInputGrad) &&
         g.PD < g.KD && g.PH < g.KH && g.PW < g.KW && Applies(g.InputGradient(), ForceInputGrad ? int.MaxValue : MaxKInputGrad);
 
     /// <summary>Largest OC·KD·KH·KW for which the input gradient takes the direct kernel.</summary>

@@ -279,6 +279,27 @@ public class ConvDirectTests
         Assert.False(ConvDirect.InputGradApplies(G(8, 16, 6, 3, 1, 1)));        // input rows shorter than 8
         Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 3)));       // padding not below the kernel size
     }
+
+    [Fact]
+    public void Pointwise_layers_take_the_direct_kernels_only_when_thin()
+    {
+        static ConvGeometry Pw(int c, int oc, int hw) =>
+            new(8, c, oc, 1, new[] { hw, hw }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 }, new[] { hw, hw });
+        bool v256 = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+        // Forward: direct up to 4 input channels (3 → 16 measured 1.1× faster), SGEMM from 8 (8 → 32: 2× faster there).
+        Assert.Equal(v256, ConvDirect.ForwardApplies(Pw(3, 16, 64)));
+        Assert.False(ConvDirect.ForwardApplies(Pw(8, 32, 56)));
+        Assert.False(ConvDirect.ForwardApplies(Pw(64, 256, 56)));
+        Assert.False(ConvDirect.ForwardApplies(Pw(256, 64, 56)));
+        // Input and weight gradients: direct up to 8 input channels (8 → 32: 1.9× faster), SGEMM from 16.
+        Assert.Equal(v256, ConvDirect.InputGradApplies(Pw(8, 32, 56)) && ConvDirect.WeightGradApplies(Pw(8, 32, 56)));
+        Assert.False(ConvDirect.InputGradApplies(Pw(16, 64, 56)));
+        Assert.False(ConvDirect.WeightGradApplies(Pw(16, 64, 56)));
+        Assert.False(ConvDirect.WeightGradApplies(Pw(64, 256, 56)));
+        // A 3×3 layer with the same channels is not affected.
+        Assert.Equal(v256, ConvDirect.WeightGradApplies(new ConvGeometry(8, 16, 64, 1, new[] { 56, 56 }, new[] { 3, 3 },
+            new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 56, 56 })));
+    }
 }
 
 /// <summary>The direct kernels' results do not depend on the thread count: each sample's forward and input gradient is
