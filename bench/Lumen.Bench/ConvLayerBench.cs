@@ -85,7 +85,10 @@ internal static class ConvLayerBench
         return Best ? ts[0] : ts[reps / 2];
     }
 
-    private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
+    /// <summary>A layer's geometry and operands: random x, w and dy in [−1, 1) (seed 0), zeroed y, dx and dw.</summary>
+    private sealed record Operands(ConvGeometry G, float[] X, float[] W, float[] Y, float[] Gy, float[] Gx, float[] Gw);
+
+    private static Operands Make(Layer l)
     {
         int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
         int[] D(int v) => Enumerable.Repeat(v, l.Dims).ToArray();
@@ -97,8 +100,12 @@ internal static class ConvLayerBench
         var w = Rand(l.OC * l.C * Pow(l.K));
         var y = new float[l.N * l.OC * Pow(o)];
         var gy = Rand(y.Length);
-        var gx = new float[x.Length];
-        var gw = new float[w.Length];
+        return new Operands(g, x, w, y, gy, new float[x.Length], new float[w.Length]);
+    }
+
+    private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
+    {
+        var (g, x, w, y, gy, gx, gw) = Make(l);
         double f = MedianMs(() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0), reps);
         double dx = MedianMs(() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0), reps);
         double dw = MedianMs(() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, null, 0, gw, 0), reps);
@@ -138,21 +145,10 @@ internal static class ConvLayerBench
         foreach (var l in Layers)
         {
             if (only != null && !l.Name.Contains(only)) continue;
-            int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
-            int[] D(int v) => Enumerable.Repeat(v, l.Dims).ToArray();
-            long Pow(int v) => (long)Math.Pow(v, l.Dims);
-            var g = new ConvGeometry(l.N, l.C, l.OC, 1, D(l.HW), D(l.K), D(l.S), D(l.P), D(1), D(o));
-            var rng = new Random(0);
-            float[] Rand(long n) { var a = new float[n]; for (long i = 0; i < n; i++) a[i] = (float)(rng.NextDouble() * 2 - 1); return a; }
-            var x = Rand(l.N * l.C * Pow(l.HW));
-            var w = Rand(l.OC * l.C * Pow(l.K));
-            var y = new float[l.N * l.OC * Pow(o)];
-            var gy = Rand(y.Length);
-            var gx = new float[x.Length];
+            var (g, x, w, y, gy, gx, gw) = Make(l);
             void Gemm(Action a) { ConvDirect.Disable = true; try { a(); } finally { ConvDirect.Disable = false; } }
             string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F1", CultureInfo.InvariantCulture);
             string X(double a, double b) => double.IsNaN(b) ? "-" : (a / b).ToString("F2", CultureInfo.InvariantCulture);
-            var gw = new float[w.Length];
             double fg, fd = double.NaN, dg, dd = double.NaN, bg, bd = double.NaN;
             string rule = (ConvDirect.ForwardApplies(g) ? "F" : "") + (ConvDirect.InputGradApplies(g) ? "D" : "");
             ConvDirect.ForceForward = ConvDirect.ForceInputGrad = true;
