@@ -24,26 +24,19 @@ public class ConvDirectTests
         yield return new object[] { C(1, 4, 4, 7, new[] { 30 }, new[] { 5 }, new[] { 0 }) };
     }
 
-    private static float[] RandomData(Random r, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
-        return a;
-    }
-
     [Theory]
     [MemberData(nameof(Configs))]
     public void Direct_forward_and_weight_gradient_match_the_definition(NaiveConv.Config cfg)
     {
         var r = new Random(cfg.N * 31 + cfg.C * 7 + cfg.OC);
         var o = cfg.Out();
-        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        var geo = cfg.Geometry();
         Assert.True(ConvDirect.Applies(geo) == Direct, $"{cfg} should take the direct path exactly where 256-bit vectors are accelerated");
-        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
-        var b = RandomData(r, cfg.OC);
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = NaiveConv.RandomData(r, cfg.OC);
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
-        var gy = RandomData(r, yLen);
+        var gy = NaiveConv.RandomData(r, yLen);
         var expected = NaiveConv.Run(cfg, x, w, b, gy);
 
         var y = new float[yLen];
@@ -77,11 +70,11 @@ public class ConvDirectTests
     {
         var r = new Random(cfg.N * 131 + cfg.C * 17 + cfg.OC);
         var o = cfg.Out();
-        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        var geo = cfg.Geometry();
         Assert.True(ConvDirect.Applies(geo) == Direct, $"{cfg} should take the direct path exactly where 256-bit vectors are accelerated");
-        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
-        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
 
         var wide = new float[yLen];
@@ -109,12 +102,12 @@ public class ConvDirectTests
     {
         var r = new Random(cfg.N * 57 + cfg.C * 5 + cfg.OC + (narrow ? 1 : 0));
         var o = cfg.Out();
-        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        var geo = cfg.Geometry();
         Assert.True(ConvDirect.InputGradApplies(geo) == Direct, $"{cfg}: the input gradient should take the direct path exactly where 256-bit vectors are accelerated");
-        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
-        var gy = RandomData(r, yLen);
+        var gy = NaiveConv.RandomData(r, yLen);
         var expected = NaiveConv.Run(cfg, x, w, new float[cfg.OC], gy);
 
         var gx = new float[x.Length];
@@ -154,8 +147,8 @@ public class ConvDirectTests
         var geo = new ConvGeometry(4, 8, 16, 1, new[] { 8, 8, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 },
                                    new[] { 1, 1, 1 }, new[] { 8, 8, 16 });
         Assert.Equal(Direct, ConvDirect.Applies(geo) && ConvDirect.InputGradApplies(geo));
-        var x = RandomData(r, 4 * 8 * 1024); var w = RandomData(r, 16 * 8 * 27); var b = RandomData(r, 16);
-        var y = new float[4 * 16 * 1024]; var gy = RandomData(r, y.Length);
+        var x = NaiveConv.RandomData(r, 4 * 8 * 1024); var w = NaiveConv.RandomData(r, 16 * 8 * 27); var b = NaiveConv.RandomData(r, 16);
+        var y = new float[4 * 16 * 1024]; var gy = NaiveConv.RandomData(r, y.Length);
         var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[16];
         void Step()
         {
@@ -237,12 +230,12 @@ public class ConvDirectTests
     {
         var r = new Random(cfg.N * 71 + cfg.C * 3 + cfg.OC);
         var o = cfg.Out();
-        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, 1, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
+        var geo = cfg.Geometry();
         Assert.True(geo.K > ConvDirect.MaxK);
         Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, ConvDirect.ForwardApplies(geo));
-        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
-        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
 
         var auto = new float[yLen];

@@ -22,22 +22,15 @@ public class ConvFusedIm2ColTests
         yield return new object[] { C(2, 5, 32, 48, 1, new[] { 7, 7 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }) };
     }
 
-    private static float[] RandomData(Random r, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
-        return a;
-    }
-
     [Theory]
     [MemberData(nameof(Configs))]
     public void Fused_forward_gives_the_bits_of_the_stored_column_matrix_and_matches_the_definition(NaiveConv.Config cfg)
     {
         var r = new Random(cfg.GetHashCode() & 0xffff);
         var o = cfg.Out();
-        var geo = new ConvGeometry(cfg.N, cfg.C, cfg.OC, cfg.Groups, cfg.In, cfg.Kernel, cfg.Stride, cfg.PadBefore, cfg.Dilation, o);
-        var x = RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var geo = cfg.Geometry();
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
         var expected = NaiveConv.Run(cfg, x, w, null, new float[yLen]).Y;
         foreach (var strategy in new[] { ConvStrategy.PerSample, ConvStrategy.Batched })

@@ -10,13 +10,6 @@ namespace Lumen.Tests.NN.Conv;
 /// samples with per-range weight-gradient sums).</summary>
 public class ConvReferenceTests
 {
-    private static float[] RandomData(Random r, int n)
-    {
-        var a = new float[n];
-        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
-        return a;
-    }
-
     /// <summary>Deterministic pseudo-random configurations whose output is non-empty.</summary>
     public static IEnumerable<object[]> RandomConfigs()
     {
@@ -80,11 +73,11 @@ public class ConvReferenceTests
         var r = new Random(cfg.GetHashCode() & 0x7fffffff);
         var xShape = new[] { cfg.N, cfg.C }.Concat(cfg.In).ToArray();
         var wShape = cfg.WeightShape();
-        var x = RandomData(r, xShape.Aggregate(1, (a, b) => a * b));
-        var w = RandomData(r, wShape.Aggregate(1, (a, b) => a * b));
-        var b = cfg.Bias ? RandomData(r, cfg.OC) : null;
+        var x = NaiveConv.RandomData(r, xShape.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, wShape.Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
         var yShape = new[] { cfg.N, cfg.OC }.Concat(cfg.Out()).ToArray();
-        var gy = RandomData(r, yShape.Aggregate(1, (a, b) => a * b));
+        var gy = NaiveConv.RandomData(r, yShape.Aggregate(1, (a, b) => a * b));
         var (ey, egx, egw, egb) = NaiveConv.Run(cfg, x, w, b, gy);
 
         var xt = Torch.Tensor(x, xShape).RequiresGrad_();
@@ -128,8 +121,8 @@ public class ConvReferenceTests
     {
         var strategy = Enum.Parse<ConvStrategy>(strategyName);
         var r = new Random(5);
-        var x = Torch.Tensor(RandomData(r, 6 * 4 * 11 * 9), 6, 4, 11, 9);
-        var w = Torch.Tensor(RandomData(r, 8 * 2 * 9), 8, 2, 3, 3);
+        var x = Torch.Tensor(NaiveConv.RandomData(r, 6 * 4 * 11 * 9), 6, 4, 11, 9);
+        var w = Torch.Tensor(NaiveConv.RandomData(r, 8 * 2 * 9), 8, 2, 3, 3);
         float[] Run(int threads)
         {
             int old = ParallelFor.NumThreads;

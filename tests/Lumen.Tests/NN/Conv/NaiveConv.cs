@@ -26,6 +26,17 @@ public static class NaiveConv
 
         public int[] WeightShape() =>
             (Transposed ? new[] { C, OC / Groups } : new[] { OC, C / Groups }).Concat(Kernel).ToArray();
+
+        /// <summary>The kernels' geometry of this (non-transposed) convolution.</summary>
+        internal Lumen.Kernels.ConvGeometry Geometry() => new(N, C, OC, Groups, In, Kernel, Stride, PadBefore, Dilation, Out());
+    }
+
+    /// <summary>n values uniform in [−1, 1) from <paramref name="r"/>.</summary>
+    public static float[] RandomData(Random r, int n)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1);
+        return a;
     }
 
     private static int[] Lift(int[] v, int fill) => Enumerable.Repeat(fill, 3 - v.Length).Concat(v).ToArray();
