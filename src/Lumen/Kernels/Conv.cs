@@ -183,20 +183,15 @@ internal static partial class ConvKernels
     public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
                                 float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? db = null, int dbOff = 0)
     {
-        if (Strategy == ConvStrategy.Auto && dx != null && ConvDirect.InputGradApplies(g))
+        bool auto = Strategy == ConvStrategy.Auto;
+        if (auto && dx != null && ConvDirect.InputGradApplies(g))
         {
             ConvDirect.InputGrad(g, w, wOff, dy, dyOff, dx, dxOff);
-            dx = null;   // the weight (and bias) gradient below
-            if (dw == null)
-            {
-                if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
-                return;
-            }
-            if (ConvDirect.WeightGradApplies(g)) { ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff); return; }
+            dx = null;   // done: the weight and bias gradients below
         }
-        else if (Strategy == ConvStrategy.Auto && dx == null && dw != null && ConvDirect.WeightGradApplies(g))
+        if (auto && dx == null && dw != null && ConvDirect.WeightGradApplies(g))
         {
-            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff);
+            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff);   // the bias gradient alongside
             return;
         }
         if (dx != null || dw != null)
