@@ -44,7 +44,7 @@ public static partial class F
 
         // Per-channel scratch lives until the step's DisposeScope ends (the backward reads it); plain arrays without one.
         var (xd, xo) = input.ContiguousF32();
-        var mean = DisposeScope.RentArray<float>(c);
+        var mean = training ? DisposeScope.RentArray<float>(c) : PerChannel(runningMean, c)!;
         var invstd = DisposeScope.RentArray<float>(c);
         if (training)
         {
@@ -64,7 +64,6 @@ public static partial class F
         }
         else
         {
-            PerChannel(runningMean, c)!.AsSpan(0, c).CopyTo(mean);
             var rv = PerChannel(runningVar, c)!;
             float e = (float)eps;
             for (int ch = 0; ch < c; ch++) invstd[ch] = 1f / MathF.Sqrt(rv[ch] + e);
