@@ -132,45 +132,33 @@ public sealed class ConfigFuzzTests
         return refused;
     }
 
-    [Fact]
-    public void Option_files_parse_or_are_refused_with_a_typed_error()
+    /// <summary><see cref="Fuzz"/> over a file: each case is written to <c>DIR/NAME</c> and read back by <paramref name="read"/>.</summary>
+    private static void FuzzFile(string name, string baseText, int seed, Action<string> read)
     {
-        var dir = LumenCli.TempDir("fuzz-options");
-        var path = Path.Combine(dir, "options.yaml");
-        Fuzz("options", Options, 1, text =>
+        var path = Path.Combine(LumenCli.TempDir("fuzz"), name);
+        Fuzz(name, baseText, seed, text =>
         {
             File.WriteAllText(path, text);
+            read(path);
+            return 0;
+        });
+    }
+
+    [Fact]
+    public void Option_files_parse_or_are_refused_with_a_typed_error() =>
+        FuzzFile("options.yaml", Options, 1, path =>
+        {
             var args = OptionsFile.Expand(TrainCommand.Spec, new[] { "--config", path }, out var sources);
             TrainCommand.FromArgs(ArgParser.Parse(TrainCommand.Spec, args, sources));
-            return 0;
         });
-    }
 
     [Fact]
-    public void Run_configs_load_or_are_refused_with_a_typed_error()
-    {
-        var dir = LumenCli.TempDir("fuzz-config");
-        var json = File.ReadAllText(Path.Combine(TrainedRun.Shared.Dir, "config.json"));
-        Fuzz("config.json", json, 2, text =>
-        {
-            File.WriteAllText(Path.Combine(dir, "config.json"), text);
-            RunConfig.Load(dir);
-            return 0;
-        });
-    }
+    public void Run_configs_load_or_are_refused_with_a_typed_error() =>
+        FuzzFile("config.json", File.ReadAllText(Path.Combine(TrainedRun.Shared.Dir, "config.json")), 2, path => RunConfig.Load(Path.GetDirectoryName(path)!));
 
     [Fact]
-    public void Search_spaces_load_or_are_refused_with_a_typed_error()
-    {
-        var dir = LumenCli.TempDir("fuzz-space");
-        var path = Path.Combine(dir, "space.yaml");
-        Fuzz("space", Space, 3, text =>
-        {
-            File.WriteAllText(path, text);
-            SearchPlan.Load(path);
-            return 0;
-        });
-    }
+    public void Search_spaces_load_or_are_refused_with_a_typed_error() =>
+        FuzzFile("space.yaml", Space, 3, path => SearchPlan.Load(path));
 
     /// <summary>An accepted spec may allocate in proportion to the model it describes (weights, their initialisation and
     /// the probe): 16 bytes per parameter on top of the cap.</summary>
