@@ -124,44 +124,37 @@ public sealed class CheckpointValidationTests
         Assert.Contains("checksum does not match", ResumeFails(dir).Message);
     }
 
-    [Fact]
-    public void A_checkpoint_without_its_checksum_is_refused()
+    /// <summary>The checkpoint's tensors and metadata, edited and written to a new run folder as they are (no re-signing).</summary>
+    private static string Rewritten(Action<OrderedDictionary<string, Tensor>, Dictionary<string, string>> edit)
     {
         var src = Path.Combine(TempDir(), "src.safetensors");
         File.WriteAllBytes(src, Original.Value);
-        var meta = SafeTensors.LoadMetadata(src);
-        meta.Remove(TrainingCheckpoint.ChecksumKey);
-        var dir = TempDir();
-        SafeTensors.Save(SafeTensors.Load(src), Path.Combine(dir, RunFiles.Last), meta);
-        Assert.Contains("checksum", ResumeFails(dir).Message);
-    }
-
-    [Fact]
-    public void A_random_state_of_the_wrong_size_is_refused()
-    {
-        var src = Path.Combine(TempDir(), "src.safetensors");
-        File.WriteAllBytes(src, Original.Value);
-        var tensors = SafeTensors.Load(src);
-        tensors["rng.global"] = Torch.Tensor(new byte[100]);
-        var meta = SafeTensors.LoadMetadata(src);
-        meta[TrainingCheckpoint.ChecksumKey] = TrainingCheckpoint.Checksum(TrainingCheckpoint.Format, meta[TrainingCheckpoint.StateKey], tensors);
+        var (tensors, meta) = (SafeTensors.Load(src), SafeTensors.LoadMetadata(src));
+        edit(tensors, meta);
         var dir = TempDir();
         SafeTensors.Save(tensors, Path.Combine(dir, RunFiles.Last), meta);
-        Assert.Contains("rng.global", ResumeFails(dir).Message);
+        return dir;
     }
 
     [Fact]
-    public void A_first_format_checkpoint_without_a_checksum_still_loads()
-    {
-        var src = Path.Combine(TempDir(), "src.safetensors");
-        File.WriteAllBytes(src, Original.Value);
-        var meta = SafeTensors.LoadMetadata(src);
-        meta.Remove(TrainingCheckpoint.ChecksumKey);
-        meta["format"] = TrainingCheckpoint.FormatV1;
-        var dir = TempDir();
-        SafeTensors.Save(SafeTensors.Load(src), Path.Combine(dir, RunFiles.Last), meta);
-        Assert.True(DamagedCheckpoints.Trainer(dir).Resume());
-    }
+    public void A_checkpoint_without_its_checksum_is_refused() =>
+        Assert.Contains("checksum", ResumeFails(Rewritten((_, meta) => meta.Remove(TrainingCheckpoint.ChecksumKey))).Message);
+
+    [Fact]
+    public void A_random_state_of_the_wrong_size_is_refused() =>
+        Assert.Contains("rng.global", ResumeFails(Rewritten((tensors, meta) =>
+        {
+            tensors["rng.global"] = Torch.Tensor(new byte[100]);
+            meta[TrainingCheckpoint.ChecksumKey] = TrainingCheckpoint.Checksum(TrainingCheckpoint.Format, meta[TrainingCheckpoint.StateKey], tensors);
+        })).Message);
+
+    [Fact]
+    public void A_first_format_checkpoint_without_a_checksum_still_loads() =>
+        Assert.True(DamagedCheckpoints.Trainer(Rewritten((_, meta) =>
+        {
+            meta.Remove(TrainingCheckpoint.ChecksumKey);
+            meta["format"] = TrainingCheckpoint.FormatV1;
+        })).Resume());
 
     [Fact]
     public void Resume_deletes_only_the_temporary_files_of_interrupted_writes()
