@@ -6,7 +6,7 @@ namespace Lumen.ReaderProbe;
 
 /// <summary>The crafted inputs of issue 16 (robustness II), rebuilt byte by byte: each one killed the process (stack
 /// overflow) or allocated far more than the file could encode before Lumen checked that the data exists. The regression
-/// tests load them in-process and, under <c>DOTNET_GCHeapHardLimit=1GiB</c>, in a child process (<see cref="Program"/>).</summary>
+/// tests load them in-process and, under <c>DOTNET_GCHeapHardLimit=1GiB</c>, in a child process (the probe's Program).</summary>
 public static class CraftedFiles
 {
     /// <summary>Writes every crafted input into <paramref name="dir"/> and returns the paths (files, or a dataset root
