@@ -186,22 +186,30 @@ public static class CraftedFiles
     {
         var raw = Path.Combine(root, "MNIST", "raw");
         Directory.CreateDirectory(raw);
-        using (var fs = File.Create(Path.Combine(raw, "train-images-idx3-ubyte.gz")))
-        using (var gz = new GZipStream(fs, CompressionLevel.SmallestSize))
+        File.WriteAllBytes(Path.Combine(raw, "train-images-idx3-ubyte.gz"), IdxGzBomb(60000, inflatedBytes));
+        var labels = new byte[8 + 60000];
+        labels[2] = 8; labels[3] = 1;
+        BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), 60000);
+        File.WriteAllBytes(Path.Combine(raw, "train-labels-idx1-ubyte"), labels);
+        return root;
+    }
+
+    /// <summary>A gzip stream of an IDX header for <paramref name="images"/> 28 × 28 images followed by zeros, in all
+    /// <paramref name="inflatedBytes"/> after the header.</summary>
+    public static byte[] IdxGzBomb(int images, long inflatedBytes)
+    {
+        var ms = new MemoryStream();
+        using (var gz = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true))
         {
             var header = new byte[16];
             header[2] = 8; header[3] = 3;
-            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), 60000);
+            BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), images);
             BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(8), 28);
             BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(12), 28);
             gz.Write(header);
             var zeros = new byte[1 << 20];
             for (long left = inflatedBytes; left > 0; left -= zeros.Length) gz.Write(zeros, 0, (int)Math.Min(left, zeros.Length));
         }
-        var labels = new byte[8 + 60000];
-        labels[2] = 8; labels[3] = 1;
-        BinaryPrimitives.WriteInt32BigEndian(labels.AsSpan(4), 60000);
-        File.WriteAllBytes(Path.Combine(raw, "train-labels-idx1-ubyte"), labels);
-        return root;
+        return ms.ToArray();
     }
 }
