@@ -92,6 +92,29 @@ public static class CraftedFiles
         Str("0"), Str("cpu"), Ops("K\u0006tQK\0J"), BitConverter.GetBytes(numel), [0x85], Ops("J"), BitConverter.GetBytes(stride), [0x85],
         [0x89], Ops("}tRs")), [("0", new byte[24])]);
 
+    /// <summary>A legacy-format (pre-1.6) .pth whose pickle declares <paramref name="storages"/> float storages, each as
+    /// large as the whole file, and no storage data: each alone could fit, together they cannot. The reader allocated
+    /// them all before reading the data section.</summary>
+    public static byte[] LegacyOverDeclaredPth(int storages)
+    {
+        byte[] Build(int numel)
+        {
+            var obj = new List<byte>(Ops("}"));
+            var keys = new List<byte>(Ops("]("));
+            for (int i = 0; i < storages; i++)
+            {
+                obj.AddRange(Str("k" + i)); obj.AddRange(Ops("(")); obj.AddRange(Str("storage")); obj.AddRange(Global("torch", "FloatStorage"));
+                obj.AddRange(Str(i.ToString())); obj.AddRange(Str("cpu")); obj.AddRange(Ops("J")); obj.AddRange(BitConverter.GetBytes(numel));
+                obj.AddRange(Ops("NtQs"));
+                keys.AddRange(Str(i.ToString()));
+            }
+            keys.Add((byte)'e');
+            return [.. Pickle([0x8a, 10, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19]), .. Pickle([(byte)'M', 0xe9, 0x03]),
+                    .. Pickle(Ops("}")), .. Pickle(obj.ToArray()), .. Pickle(keys.ToArray())];
+        }
+        return Build(Build(0).Length / 4); // the numel field has a fixed width: the length does not depend on it
+    }
+
     // ---------------------------------------------------------------- images
 
     /// <summary>Issue 16, point 5: a progressive 3-component <paramref name="size"/>² JPEG whose first scan is an AC scan

@@ -128,6 +128,61 @@ public class CraftedCheckpointTests
         Assert.StartsWith(path + ": ", ex.Message);
     }
 
+    /// <summary>The "overlapping" zip bomb: a second storage entry whose directory record points at the first one's
+    /// 1 MB of bytes, so the file holds them once and the reader would read them twice.</summary>
+    [Fact]
+    public void Zip_entries_that_share_their_bytes_are_refused()
+    {
+        var big = new byte[1 << 20];
+        var body = new List<byte>(CraftedFiles.Ops("}"));
+        foreach (var key in new[] { "0", "1" })
+        {
+            body.AddRange(CraftedFiles.Str(key));
+            body.AddRange(CraftedFiles.Global("torch._utils", "_rebuild_tensor_v2"));
+            body.AddRange(CraftedFiles.Ops("(("));
+            body.AddRange(CraftedFiles.Str("storage")); body.AddRange(CraftedFiles.Global("torch", "ByteStorage"));
+            body.AddRange(CraftedFiles.Str(key)); body.AddRange(CraftedFiles.Str("cpu"));
+            body.AddRange(CraftedFiles.Ops("J")); body.AddRange(BitConverter.GetBytes(big.Length)); body.AddRange(CraftedFiles.Ops("tQK\0J"));
+            body.AddRange(BitConverter.GetBytes(big.Length)); body.Add(0x85); body.AddRange(CraftedFiles.Ops("K\u0001")); body.Add(0x85);
+            body.Add(0x89); body.AddRange(CraftedFiles.Ops("}tRs"));
+        }
+        var pickle = CraftedFiles.Pickle(body.ToArray());
+        // Honest file first: both storages present, it loads.
+        Assert.NotNull(PyTorchFile.Load(Write("honest.pth", CraftedFiles.TorchZip(pickle, [("0", big), ("1", big)]))));
+        // Now "archive/data/1" holds 1 byte, and its directory record claims 1 MB at the offset of "archive/data/0".
+        var zip = CraftedFiles.TorchZip(pickle, [("0", big), ("1", new byte[1])]);
+        int local0 = LocalHeaderOffset(zip, "archive/data/0");
+        for (int i = 0; i + 46 < zip.Length; i++)
+            if (BitConverter.ToUInt32(zip, i) == 0x02014b50 && zip.AsSpan(i + 46, 14).SequenceEqual("archive/data/1"u8))
+            {
+                BitConverter.TryWriteBytes(zip.AsSpan(i + 16), BitConverter.ToUInt32(zip, local0 + 14)); // CRC of entry 0
+                BitConverter.TryWriteBytes(zip.AsSpan(i + 20), (uint)big.Length);
+                BitConverter.TryWriteBytes(zip.AsSpan(i + 24), (uint)big.Length);
+                BitConverter.TryWriteBytes(zip.AsSpan(i + 42), (uint)local0);
+            }
+        Refused("overlap.pth", zip, "beyond what a");
+    }
+
+    [Fact]
+    public void Legacy_storages_that_together_exceed_the_file_are_refused_before_allocating()
+    {
+        var bytes = CraftedFiles.LegacyOverDeclaredPth(1000);
+        var path = Write("legacy.pth", bytes);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.ThrowsAny<CheckpointFormatException>(() => PyTorchFile.Load(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(ex.Message.Contains("brings the declared storages to"), ex.Message);
+        Assert.True(allocated < 16L * bytes.Length + (1 << 20), $"allocated {allocated:N0} bytes for a {bytes.Length:N0}-byte file");
+    }
+
+    private static int LocalHeaderOffset(byte[] zip, string name)
+    {
+        var n = System.Text.Encoding.ASCII.GetBytes(name);
+        for (int i = 0; i + 30 + n.Length < zip.Length; i++)
+            if (BitConverter.ToUInt32(zip, i) == 0x04034b50 && zip.AsSpan(i + 30, n.Length).SequenceEqual(n)) return i;
+        throw new InvalidOperationException(name);
+    }
+
     private static byte[] ZipEntry(byte[] zip, string name)
     {
         using var z = new System.IO.Compression.ZipArchive(new MemoryStream(zip));
