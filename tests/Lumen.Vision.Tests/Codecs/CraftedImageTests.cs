@@ -93,7 +93,8 @@ public class CraftedImageTests
         var root = Directory.CreateTempSubdirectory("lumen-gz-bomb-").FullName;
         try
         {
-            var (ex, allocated) = Refused<DatasetFormatException>(() => DatasetFiles.Gunzip(CraftedFiles.IdxGzBomb(1000, 64 << 20), "bomb.gz", Idx.DeclaredLength));
+            var bomb = CraftedFiles.IdxGzBomb(1000, 64 << 20);
+            var (ex, allocated) = Refused<DatasetFormatException>(() => DatasetFiles.Gunzip(bomb, "bomb.gz", Idx.DeclaredLength));
             Assert.Contains("more than the 784016 bytes its header declares", ex.Message);
             Assert.Equal("bomb.gz", ex.Path);
             Assert.True(allocated < 4 << 20, $"allocated {allocated:N0} bytes");
