@@ -5,7 +5,8 @@ using Lumen.Vision.Datasets;
 namespace Lumen.ReaderProbe;
 
 /// <summary><c>Lumen.ReaderProbe FILE...</c>: loads each file with the reader its name picks (.pth: PyTorchFile.Load,
-/// then every tensor read out; .safetensors; an image; a folder named mnist_*: MNIST) and prints one line per file,
+/// then every tensor read out; .safetensors; an image; a folder named mnist_*: MNIST; imagefolder_*: ImageFolder) and
+/// prints one line per file,
 /// "FILE: OK" or "FILE: ExceptionType: message". Exit code 0 when every file was either read or refused with a typed
 /// exception, 1 otherwise. <c>Lumen.ReaderProbe --write DIR</c> writes <see cref="CraftedFiles"/> and lists them.</summary>
 public static class Program
@@ -22,8 +23,7 @@ public static class Program
         {
             try
             {
-                Load(path);
-                Console.WriteLine($"{path}: OK");
+                Console.WriteLine($"{path}: OK{Load(path)}");
             }
             catch (Exception e) when (e is CheckpointFormatException or ImageFormatException or DatasetFormatException)
             {
@@ -38,22 +38,29 @@ public static class Program
         return untyped == 0 ? 0 : 1;
     }
 
-    private static void Load(string path)
+    /// <summary>Reads the file; returns what to print after "OK" (the sample count per class for an ImageFolder).</summary>
+    private static string Load(string path)
     {
         var name = Path.GetFileName(path);
-        if (name.StartsWith("mnist_")) { _ = new MNIST(path, train: true); return; }
+        if (name.StartsWith("mnist_")) { _ = new MNIST(path, train: true); return ""; }
+        if (name.StartsWith("imagefolder_"))
+        {
+            var ds = new ImageFolder(path);
+            return $" ({ds.Count} samples: " + string.Join(", ", ds.Classes.Select((c, i) => $"{ds.Targets.Count(t => t == i)} {c}")) + ")";
+        }
         switch (Path.GetExtension(path))
         {
             case ".pth":
                 ReadTensors(PyTorchFile.Load(path));
-                return;
+                break;
             case ".safetensors":
                 SafeTensors.Load(path);
-                return;
+                break;
             default:
                 ImageCodec.Load(path);
-                return;
+                break;
         }
+        return "";
     }
 
     /// <summary>Reads out every tensor of a loaded checkpoint (a view becomes its own array), as using it would.</summary>
