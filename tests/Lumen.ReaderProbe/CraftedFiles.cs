@@ -87,10 +87,18 @@ public static class CraftedFiles
 
     /// <summary>Issue 16, point 5: a float tensor of size (2^31 − 1,) and stride (0,) over a 6-element storage. It passes
     /// PyTorch's bounds check (its largest index, 0, is inside the storage) and reading it would allocate 8 GB.</summary>
-    public static byte[] Stride0Pth(int numel = int.MaxValue, int stride = 0) => TorchZip(Pickle(
-        Ops("}"), Str("w"), Global("torch._utils", "_rebuild_tensor_v2"), Ops("(("), Str("storage"), Global("torch", "FloatStorage"),
-        Str("0"), Str("cpu"), Ops("K\u0006tQK\0J"), BitConverter.GetBytes(numel), [0x85], Ops("J"), BitConverter.GetBytes(stride), [0x85],
-        [0x89], Ops("}tRs")), [("0", new byte[24])]);
+    public static byte[] Stride0Pth(int numel = int.MaxValue, int stride = 0) =>
+        TorchZip(Pickle(Ops("}"), TensorItem("w", "FloatStorage", "0", 6, numel, stride)), [("0", new byte[24])]);
+
+    /// <summary>The opcodes that add <c>key: _rebuild_tensor_v2(storage, 0, (size,), (stride,), False, {})</c> to the dict
+    /// on top of the stack, the storage being ('storage', torch.<paramref name="storageType"/>, <paramref name="storageKey"/>,
+    /// 'cpu', <paramref name="storageNumel"/>).</summary>
+    public static byte[] TensorItem(string key, string storageType, string storageKey, int storageNumel, int size, int stride) =>
+    [
+        .. Str(key), .. Global("torch._utils", "_rebuild_tensor_v2"), .. Ops("(("), .. Str("storage"), .. Global("torch", storageType),
+        .. Str(storageKey), .. Str("cpu"), (byte)'J', .. BitConverter.GetBytes(storageNumel), .. Ops("tQK\0J"), .. BitConverter.GetBytes(size),
+        0x85, (byte)'J', .. BitConverter.GetBytes(stride), 0x85, 0x89, .. Ops("}tRs"),
+    ];
 
     /// <summary>A legacy-format (pre-1.6) .pth whose pickle declares <paramref name="storages"/> float storages, each as
     /// large as the whole file, and no storage data: each alone could fit, together they cannot. The reader allocated

@@ -89,18 +89,9 @@ public class CraftedCheckpointTests
         // Two views of 2^23 + 1 elements each: either alone fits the 2^24 budget, together they do not.
         const int n = (1 << 23) + 1;
         Assert.NotNull(PyTorchFile.Load(Write("one.pth", CraftedFiles.Stride0Pth(numel: n))));
-        var body = new List<byte>(CraftedFiles.Ops("}"));
-        foreach (var key in new[] { "a", "b" })
-        {
-            body.AddRange(CraftedFiles.Str(key));
-            body.AddRange(CraftedFiles.Global("torch._utils", "_rebuild_tensor_v2"));
-            body.AddRange(CraftedFiles.Ops("(("));
-            body.AddRange(CraftedFiles.Str("storage")); body.AddRange(CraftedFiles.Global("torch", "FloatStorage"));
-            body.AddRange(CraftedFiles.Str("0")); body.AddRange(CraftedFiles.Str("cpu"));
-            body.AddRange(CraftedFiles.Ops("K\u0006tQK\0J")); body.AddRange(BitConverter.GetBytes(n)); body.Add(0x85);
-            body.AddRange(CraftedFiles.Ops("K\0")); body.Add(0x85); body.Add(0x89); body.AddRange(CraftedFiles.Ops("}tRs"));
-        }
-        Refused("two.pth", CraftedFiles.TorchZip(CraftedFiles.Pickle(body.ToArray()), [("0", new byte[24])]), "per file");
+        var pickle = CraftedFiles.Pickle(CraftedFiles.Ops("}"), CraftedFiles.TensorItem("a", "FloatStorage", "0", 6, n, 0),
+                                         CraftedFiles.TensorItem("b", "FloatStorage", "0", 6, n, 0));
+        Refused("two.pth", CraftedFiles.TorchZip(pickle, [("0", new byte[24])]), "per file");
     }
 
     /// <summary>Integer keys whose 32-bit halves are equal all had the same .NET hash (long.GetHashCode xors the halves),
@@ -134,19 +125,8 @@ public class CraftedCheckpointTests
     public void Zip_entries_that_share_their_bytes_are_refused()
     {
         var big = new byte[1 << 20];
-        var body = new List<byte>(CraftedFiles.Ops("}"));
-        foreach (var key in new[] { "0", "1" })
-        {
-            body.AddRange(CraftedFiles.Str(key));
-            body.AddRange(CraftedFiles.Global("torch._utils", "_rebuild_tensor_v2"));
-            body.AddRange(CraftedFiles.Ops("(("));
-            body.AddRange(CraftedFiles.Str("storage")); body.AddRange(CraftedFiles.Global("torch", "ByteStorage"));
-            body.AddRange(CraftedFiles.Str(key)); body.AddRange(CraftedFiles.Str("cpu"));
-            body.AddRange(CraftedFiles.Ops("J")); body.AddRange(BitConverter.GetBytes(big.Length)); body.AddRange(CraftedFiles.Ops("tQK\0J"));
-            body.AddRange(BitConverter.GetBytes(big.Length)); body.Add(0x85); body.AddRange(CraftedFiles.Ops("K\u0001")); body.Add(0x85);
-            body.Add(0x89); body.AddRange(CraftedFiles.Ops("}tRs"));
-        }
-        var pickle = CraftedFiles.Pickle(body.ToArray());
+        var pickle = CraftedFiles.Pickle(CraftedFiles.Ops("}"), CraftedFiles.TensorItem("0", "ByteStorage", "0", big.Length, big.Length, 1),
+                                         CraftedFiles.TensorItem("1", "ByteStorage", "1", big.Length, big.Length, 1));
         // Honest file first: both storages present, it loads.
         Assert.NotNull(PyTorchFile.Load(Write("honest.pth", CraftedFiles.TorchZip(pickle, [("0", big), ("1", big)]))));
         // Now "archive/data/1" holds 1 byte, and its directory record claims 1 MB at the offset of "archive/data/0".

@@ -106,15 +106,9 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
                 (rng, _) =>
                 {
                     var mutated = Mutate(pkl.Data, rng, 2, pkl.Data.Length);
-                    var ms = new MemoryStream();
-                    var w = new ZipStoreWriter(ms);
-                    foreach (var (name, data) in entries) w.Add(name, name == pkl.Name ? mutated : data);
-                    w.Finish();
-                    return ms.ToArray();
+                    return Zip(entries.Select(e => (e.Name, e.Name == pkl.Name ? mutated : e.Data)));
                 },
-                (bytes, _) => { File.WriteAllBytes(path, bytes); PyTorchFile.Load(path); },
-                ex => ex is CheckpointFormatException ? (ex.Message.StartsWith(path + ":") ? null : "the message does not name the file") : "not a CheckpointFormatException",
-                AllocationMultiple);
+                (bytes, _) => LoadPth(path, bytes), TypedNamingFile(path), AllocationMultiple);
             output.WriteLine($"{fixture} data.pkl: {report}");
             Assert.True(report.Rejected > report.Cases / 4, $"{fixture}: only {report}");
         }
@@ -145,15 +139,27 @@ public class FuzzTests(Xunit.Abstractions.ITestOutputHelper output)
                     var op = alphabet[rng.Next(alphabet.Length)];
                     for (int r = rng.Next(2) == 0 ? 1 : rng.Next(1, 4096); r > 0 && body.Count < n; r--) body.AddRange(op);
                 }
-                var ms = new MemoryStream();
-                var w = new ZipStoreWriter(ms);
-                w.Add("archive/data.pkl", [0x80, 2, .. body, (byte)'.']);
-                w.Finish();
-                return ms.ToArray();
+                return Zip([("archive/data.pkl", [0x80, 2, .. body, (byte)'.'])]);
             },
-            (bytes, _) => { File.WriteAllBytes(path, bytes); PyTorchFile.Load(path); },
-            ex => ex is CheckpointFormatException ? (ex.Message.StartsWith(path + ":") ? null : "the message does not name the file") : "not a CheckpointFormatException",
-            AllocationMultiple);
+            (bytes, _) => LoadPth(path, bytes), TypedNamingFile(path), AllocationMultiple);
         output.WriteLine($"opcode soup: {report}");
     }
+
+    private static byte[] Zip(IEnumerable<(string Name, byte[] Data)> entries)
+    {
+        var ms = new MemoryStream();
+        var w = new ZipStoreWriter(ms);
+        foreach (var (name, data) in entries) w.Add(name, data);
+        w.Finish();
+        return ms.ToArray();
+    }
+
+    private static void LoadPth(string path, byte[] bytes)
+    {
+        File.WriteAllBytes(path, bytes);
+        PyTorchFile.Load(path);
+    }
+
+    private static Func<Exception, string?> TypedNamingFile(string path) => ex =>
+        ex is CheckpointFormatException ? (ex.Message.StartsWith(path + ":") ? null : "the message does not name the file") : "not a CheckpointFormatException";
 }
