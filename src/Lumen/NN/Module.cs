@@ -28,24 +28,63 @@ public abstract class Module
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>; Dropout and BatchNorm read it.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>The computation, PyTorch's <c>forward</c>. Callers use <see cref="Call"/>.</summary>
+    /// <summary>The computation, PyTorch's <c>forward</c>. Callers use <see cref="Call"/>. A module whose forward takes or
+    /// returns something other than one tensor derives from <see cref="Module{TIn, TOut}"/> instead.</summary>
     public virtual Tensor Forward(Tensor input) =>
-        throw new NotSupportedException($"{GetType().Name} does not implement Forward(Tensor).");
+        throw new NotSupportedException(this is IModuleOf typed
+            ? $"{GetType().Name} maps {typed.InputType.Name} to {typed.OutputType.Name}: call its own Call({typed.InputType.Name}), not Module.Call(Tensor)."
+            : $"{GetType().Name} does not implement Forward(Tensor).");
 
-    /// <summary>Runs the forward pre-hooks, <see cref="Forward"/>, then the forward hooks, PyTorch's <c>module(input)</c>.</summary>
+    /// <summary>Runs the forward pre-hooks, <see cref="Forward"/>, then the forward hooks, PyTorch's <c>module(input)</c>.
+    /// The first call checks that every Module or Parameter field of this module was registered
+    /// (<see cref="UnregisteredFieldException"/>).</summary>
     public Tensor Call(Tensor input)
     {
+        CheckFieldsRegistered();
         foreach (var h in _preHooks.ToArray()) input = h(this, input) ?? input;
-        Tensor output;
-        try { output = Forward(input); }
+        Tensor output = WithShapeErrorPath(() => Forward(input));
+        foreach (var h in _hooks.ToArray()) output = h(this, input, output) ?? output;
+        return output;
+    }
+
+    /// <summary>Runs <paramref name="forward"/>, prefixing a shape error with the module path (see <see cref="WithModulePath"/>).</summary>
+    private protected T WithShapeErrorPath<T>(Func<T> forward)
+    {
+        try { return forward(); }
         catch (ShapeMismatchException ex)
         {
             var withPath = WithModulePath(ex);
             if (ReferenceEquals(withPath, ex)) throw;
             throw withPath;
         }
-        foreach (var h in _hooks.ToArray()) output = h(this, input, output) ?? output;
-        return output;
+    }
+
+    // ------------------------------------------------------------------ unregistered fields
+
+    private bool _fieldsChecked;
+
+    /// <summary>Throws <see cref="UnregisteredFieldException"/> if a field of this module holds a Module or a Parameter
+    /// that is not part of it (registered here or below). Runs once per instance, at the first <see cref="Call"/> or
+    /// parameter walk after construction; a module with a still-null Module/Parameter field is checked again next time.</summary>
+    private protected void CheckFieldsRegistered()
+    {
+        if (_fieldsChecked) return;
+        bool complete = ModuleFields.Check(this, out var problem);
+        if (problem != null) throw problem;
+        _fieldsChecked = complete;
+    }
+
+    /// <summary>Every module and parameter below this one (this module excluded), for <see cref="ModuleFields"/>.</summary>
+    internal (HashSet<object> Modules, HashSet<object> Parameters) Registered()
+    {
+        var mods = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var pars = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var (_, m) in NamedModules())
+        {
+            if (!ReferenceEquals(m, this)) mods.Add(m);
+            foreach (var p in m._parameters) if (p.Value != null) pars.Add(p.Value);
+        }
+        return (mods, pars);
     }
 
     private const string FailedModuleKey = "Lumen.FailedModule", BareMessageKey = "Lumen.BareMessage";
@@ -128,6 +167,8 @@ public abstract class Module
     /// <summary>All parameters with their dotted names in registration order, each once, PyTorch's <c>named_parameters()</c>.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "", bool recurse = true)
     {
+        foreach (var (_, m) in recurse ? NamedModules() : new[] { ("", this) })
+            m.CheckFieldsRegistered();
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (modName, m) in recurse ? NamedModules(prefix) : new[] { (prefix, this) })
             foreach (var p in m._parameters)
@@ -205,6 +246,7 @@ public abstract class Module
     {
         foreach (var p in Parameters())
         {
+            if (p.SparseGrad is { } sg) p.SparseGrad = setToNone ? null : SparseGradient.Empty(sg);
             if (p.Grad == null) continue;
             if (setToNone) { DisposeScope.AdoptDroppedGrad(p.Grad); p.Grad = null; }   // released with the open scope, if any
             else using (Autograd.Autograd.NoGrad()) p.Grad.Mul_(0f);

@@ -39,7 +39,7 @@ public sealed class ASGD : Optimizer
             bool maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {

@@ -55,7 +55,7 @@ public sealed class Adagrad : Optimizer
             bool maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 InitState(p, group);
                 var state = StateOf(p);
                 double step = IncrementStep((Tensor)state["step"]!);

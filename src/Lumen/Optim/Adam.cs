@@ -50,7 +50,7 @@ internal static class AdamUpdate
             bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (o.NoDenseGrad(p)) continue;
                 var state = o.StateOf(p);
                 if (state.Count == 0)
                 {

@@ -44,7 +44,7 @@ public sealed class NAdam : Optimizer
             float eps = (float)group.GetDouble("eps"), wd = (float)group.WeightDecay;
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {

@@ -101,6 +101,7 @@ public abstract class Optimizer
         foreach (var g in _groups)
             foreach (var p in g.Params)
             {
+                if (p.SparseGrad is { } sg) p.SparseGrad = setToNone ? null : SparseGradient.Empty(sg);   // PyTorch zero_()s a sparse grad to nnz 0
                 var grad = p.Grad;
                 if (grad == null) continue;
                 if (setToNone) { DisposeScope.AdoptDroppedGrad(grad); p.Grad = null; continue; }
@@ -213,6 +214,18 @@ public abstract class Optimizer
         if (g.DType != DType.Float32)
             throw new InvalidOperationException($"{op}: gradient dtype {g.DType.TorchName()} is not float32.");
         return g.IsContiguous() ? (g.F32, g.StorageOffset) : (g.ToArray<float>(), 0);
+    }
+
+    /// <summary>True when <paramref name="p"/> has no dense gradient to step on (the dense optimizers skip it); throws
+    /// when it has a sparse one, as PyTorch's Adam does ("Adam does not support sparse gradients, please consider
+    /// SparseAdam instead"). PyTorch's SGD and Adagrad accept sparse gradients; Lumen's dense optimizers do not, and say
+    /// so rather than skip the parameter.</summary>
+    protected internal bool NoDenseGrad(Tensor p)
+    {
+        if (p.SparseGrad != null)
+            throw new InvalidOperationException($"{Name} does not support sparse gradients, please consider SparseAdam instead " +
+                                                "(or build the Embedding with sparse: false for a dense gradient).");
+        return p.Grad == null;
     }
 
     /// <summary>Runs an elementwise update over <paramref name="n"/> elements, split across threads for large tensors.</summary>

@@ -39,7 +39,7 @@ public sealed class RAdam : Optimizer
             float eps = (float)group.GetDouble("eps"), wd = (float)group.WeightDecay, flr = (float)lr;
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {

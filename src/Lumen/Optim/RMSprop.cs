@@ -42,7 +42,7 @@ public sealed class RMSprop : Optimizer
             bool centered = group.GetBool("centered"), maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {

@@ -45,7 +45,7 @@ public sealed class Rprop : Optimizer
             bool maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {
