@@ -31,6 +31,7 @@ public sealed class Adadelta : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)

@@ -25,7 +25,7 @@ public sealed class Adam : Optimizer
 
     protected override void Validate(ParamGroup g) => AdamUpdate.Validate(this, g);
 
-    public override Tensor? Step(Func<Tensor>? closure = null) => AdamUpdate.Step(this, closure, decoupled: false);
+    public override Tensor? Step(Func<Tensor>? closure = null) { CountStep(); return AdamUpdate.Step(this, closure, decoupled: false); }
 }
 
 /// <summary>The update shared by <see cref="Adam"/> and <see cref="AdamW"/> (they differ only in how weight decay applies).</summary>

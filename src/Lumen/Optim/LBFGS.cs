@@ -107,6 +107,7 @@ public sealed class LBFGS : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         if (closure == null) throw new ArgumentNullException(nameof(closure), "LBFGS.Step needs a closure that re-evaluates the model and returns the loss.");
         var group = ParamGroups[0];
         double lr = group.Lr, tolGrad = group.GetDouble("tolerance_grad"), tolChange = group.GetDouble("tolerance_change");

@@ -34,6 +34,7 @@ public sealed class NAdam : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)

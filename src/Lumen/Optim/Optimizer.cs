@@ -216,6 +216,15 @@ public abstract class Optimizer
         return g.IsContiguous() ? (g.F32, g.StorageOffset) : (g.ToArray<float>(), 0);
     }
 
+    /// <summary>How many times <see cref="Step"/> ran, PyTorch's <c>optimizer._step_count</c> (counted from construction;
+    /// PyTorch counts from the scheduler's construction, which Lumen's schedulers record). A scheduler stepped before
+    /// its optimizer ever did prints PyTorch's order warning.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>Counts one <see cref="Step"/>: every optimizer's Step calls it first (a custom optimizer should too, or
+    /// its scheduler warns that it was stepped before the optimizer).</summary>
+    protected internal void CountStep() => StepCount++;
+
     /// <summary>True when <paramref name="p"/> has no dense gradient to step on (the dense optimizers skip it); throws
     /// when it has a sparse one, as PyTorch's Adam does ("Adam does not support sparse gradients, please consider
     /// SparseAdam instead"). PyTorch's SGD and Adagrad accept sparse gradients; Lumen's dense optimizers do not, and say

@@ -29,6 +29,7 @@ public sealed class RAdam : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)
