@@ -241,7 +241,11 @@ public abstract class Module
     /// <summary>Evaluation mode (Dropout off, BatchNorm uses running statistics), PyTorch's <c>eval()</c>.</summary>
     public Module Eval() => Train(false);
 
-    /// <summary>Clears every parameter's gradient: to null by default (PyTorch 2's default), or to zeros.</summary>
+    /// <summary>Clears every parameter's gradient, PyTorch's <c>zero_grad(set_to_none)</c>: to null by default, or to
+    /// zeros with <c>setToNone: false</c>. The default is PyTorch 2's; PyTorch 1.13 (the seed tutorials') defaulted to
+    /// <c>set_to_none=False</c>, filling zeros. Training gives the same numbers either way; code that reads
+    /// <c>p.Grad</c> right after zero_grad sees null here where 1.13 showed zeros: pass <c>setToNone: false</c> for
+    /// 1.13's behaviour.</summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var p in Parameters())

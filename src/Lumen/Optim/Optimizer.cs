@@ -95,7 +95,9 @@ public abstract class Optimizer
     /// <see cref="Tensor.Grad"/> becomes null and such parameters are skipped by the next step unless a backward pass
     /// reaches them; otherwise the gradients are detached and filled with zeros in place (PyTorch 1.13's default). Inside a
     /// <see cref="DisposeScope"/>, gradients dropped with <paramref name="setToNone"/> are released when the scope ends (their
-    /// memory serves the next backward); keep one with <see cref="Tensor.DetachFromDisposeScope"/> before this call.</summary>
+    /// memory serves the next backward); keep one with <see cref="Tensor.DetachFromDisposeScope"/> before this call.
+    /// A sparse gradient (<see cref="Tensor.SparseGrad"/>) becomes null, or empty without setToNone (PyTorch's
+    /// <c>zero_()</c> of a sparse tensor).</summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var g in _groups)
