@@ -102,20 +102,21 @@ for k, b in enumerate(batches):
 cases["sparse_adam_embedding"] = {"weight": t(w0), "targets": t(targets), "batches": batches, "losses": losses, "weights": weights,
                                   "exp_avg": t(opt.state[emb.weight]["exp_avg"]), "step": int(opt.state[emb.weight]["step"])}
 
-emb = nn.Embedding(4, 2)
-emb(torch.tensor([1])).sum().backward()
-try:
-    torch.optim.SparseAdam(emb.parameters()).step()
-    raise SystemExit("SparseAdam accepted a dense gradient")
-except RuntimeError as e:
-    dense_msg = str(e)
-emb = nn.Embedding(4, 2, sparse=True)
-emb(torch.tensor([1])).sum().backward()
-try:
-    torch.optim.Adam(emb.parameters()).step()
-    raise SystemExit("Adam accepted a sparse gradient")
-except RuntimeError as e:
-    sparse_msg = str(e)
+
+
+def step_error(sparse, make_opt):
+    """The RuntimeError PyTorch raises when make_opt's optimizer steps on an embedding's (sparse or dense) gradient."""
+    e = nn.Embedding(4, 2, sparse=sparse)
+    e(torch.tensor([1])).sum().backward()
+    try:
+        make_opt(e.parameters()).step()
+    except RuntimeError as err:
+        return str(err)
+    raise SystemExit(f"no error for sparse={sparse}")
+
+
+dense_msg = step_error(False, torch.optim.SparseAdam)
+sparse_msg = step_error(True, torch.optim.Adam)
 cases["sparse_errors"] = {"sparse_adam_dense": dense_msg, "adam_sparse": sparse_msg}
 
 # ------------------------------------------------------------------ scheduler order warning
