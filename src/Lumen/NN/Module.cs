@@ -42,21 +42,19 @@ public abstract class Module
     {
         CheckFieldsRegistered();
         foreach (var h in _preHooks.ToArray()) input = h(this, input) ?? input;
-        Tensor output = WithShapeErrorPath(() => Forward(input));
+        Tensor output;
+        try { output = Forward(input); }   // no closure here: Call is on every forward's hot path
+        catch (ShapeMismatchException ex) when (WithModulePath(ex) is var withPath && !ReferenceEquals(withPath, ex)) { throw withPath; }
         foreach (var h in _hooks.ToArray()) output = h(this, input, output) ?? output;
         return output;
     }
 
-    /// <summary>Runs <paramref name="forward"/>, prefixing a shape error with the module path (see <see cref="WithModulePath"/>).</summary>
+    /// <summary>Runs <paramref name="forward"/>, prefixing a shape error with the module path (see <see cref="WithModulePath"/>),
+    /// for the calls other than <see cref="Call"/> (typed modules, pools with indices, unpooling).</summary>
     private protected T WithShapeErrorPath<T>(Func<T> forward)
     {
         try { return forward(); }
-        catch (ShapeMismatchException ex)
-        {
-            var withPath = WithModulePath(ex);
-            if (ReferenceEquals(withPath, ex)) throw;
-            throw withPath;
-        }
+        catch (ShapeMismatchException ex) when (WithModulePath(ex) is var withPath && !ReferenceEquals(withPath, ex)) { throw withPath; }
     }
 
     // ------------------------------------------------------------------ unregistered fields

@@ -59,7 +59,7 @@ public sealed class LBFGS : Optimizer
         foreach (var p in Params)
         {
             int n = p.Numel();
-            if (p.Grad != null) { var (g, go) = GradData(p, "LBFGS"); g.AsSpan(go, n).CopyTo(flat.AsSpan(off, n)); }
+            if (!NoDenseGrad(p)) { var (g, go) = GradData(p, "LBFGS"); g.AsSpan(go, n).CopyTo(flat.AsSpan(off, n)); }
             off += n;
         }
         return flat;
