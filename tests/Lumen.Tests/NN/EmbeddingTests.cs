@@ -67,6 +67,16 @@ public class EmbeddingTests
     }
 
     [Fact]
+    public void Autograd_Grad_of_a_sparse_embedding_returns_the_dense_gradient_and_leaves_SparseGrad_alone()
+    {
+        var emb = new Embedding(5, 2, sparse: true);
+        var g = Lumen.Autograd.Autograd.Grad(emb.Call(Torch.Tensor(new long[] { 1, 1, 3 })).Sum(), emb.Weight);
+        TensorAssert.Equal(Torch.Tensor(new float[] { 0, 0, 2, 2, 0, 0, 1, 1, 0, 0 }, 5, 2), g);
+        Assert.Null(emb.Weight.SparseGrad);
+        Assert.Null(emb.Weight.Grad);
+    }
+
+    [Fact]
     public void Max_norm_renormalises_the_used_rows_in_place_as_PyTorch()
     {
         var c = Fixtures.Case("api", "embedding_max_norm");

@@ -11,7 +11,8 @@ public static partial class F
     /// exceeds it is first rescaled in place to norm maxNorm/(norm + 1e-7)·norm, as PyTorch's <c>embedding_renorm_</c>.
     /// Backward (grad_fn EmbeddingBackward0): dense, the weight's gradient is the sum of the output gradient rows at each
     /// index, in input order; with <paramref name="sparse"/> the weight (a leaf) receives a <see cref="SparseGradient"/>
-    /// instead, in <see cref="Tensor.SparseGrad"/>: one entry per non-padding index, uncoalesced, as PyTorch.
+    /// instead, in <see cref="Tensor.SparseGrad"/>: one entry per non-padding index, uncoalesced, as PyTorch
+    /// (<c>Autograd.Grad</c> with respect to the weight returns the dense gradient and leaves SparseGrad alone).
     /// </summary>
     /// <exception cref="ArgumentException">The input is not int64, the weight is not 2-D float32, or
     /// <paramref name="sparse"/> is asked of a weight that is not a leaf.</exception>
@@ -44,7 +45,7 @@ public static partial class F
         return Graph.Record(result, "EmbeddingBackward0", new[] { weight }, g =>
         {
             var gd = g.ReadF32();
-            if (sparse)
+            if (sparse && !Engine.Capturing)
             {
                 var keep = Enumerable.Range(0, idx.Length).Where(k => idx[k] != pad).ToArray();
                 var vals = new float[keep.Length * dim];
