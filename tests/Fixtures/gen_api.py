@@ -7,7 +7,7 @@ Serialization/CheckpointDictTests.cs; tests/Lumen.Vision.Tests/Utils/MakeGridTes
 - embedding: nn.Embedding's init (N(0, 1), padding row zeroed) after torch.manual_seed, forward on int64 indices,
   grad_fn, the dense weight gradient, the sparse one (indices/values as backward made them, and coalesced), max_norm's
   in-place renormalisation, and a few SparseAdam steps on a sparse embedding; the errors PyTorch raises for SparseAdam
-  on a dense gradient and Adam on a sparse one.
+  on a dense gradient and Adam on a sparse one; clip_grad_norm_ over a sparse gradient.
 - scheduler_warning: the UserWarning PyTorch prints when a scheduler steps before its optimizer, and how many times.
 - collate: torch.utils.data.default_collate on dict, nested tuple and multi-label samples.
 - checkpoint: torch.save({'params': ..., 'optimizer': ..., 'epoch': 3, ...}) of a Linear + Adam after two steps
@@ -118,6 +118,17 @@ def step_error(sparse, make_opt):
 dense_msg = step_error(False, torch.optim.SparseAdam)
 sparse_msg = step_error(True, torch.optim.Adam)
 cases["sparse_errors"] = {"sparse_adam_dense": dense_msg, "adam_sparse": sparse_msg}
+
+# clip_grad_norm_ counts a sparse gradient (torch.norm coalesces it); 1.13 then leaves it unscaled (g.detach().mul_()
+# writes the product into the detached copy's new values, not into p.grad), which "grad_after" records
+torch.manual_seed(0)
+emb = nn.Embedding(5, 2, sparse=True)
+ids = torch.tensor([1, 1, 3])
+g = torch.randn(3, 2) * 5
+(emb(ids) * g).sum().backward()
+total = torch.nn.utils.clip_grad_norm_(emb.parameters(), 1.0)
+cases["clip_sparse"] = {"weight": t(emb.weight.detach()), "idx": t(ids), "g": t(g), "total": float(total),
+                        "grad_after": t(emb.weight.grad.to_dense())}
 
 # ------------------------------------------------------------------ scheduler order warning
 with warnings.catch_warnings(record=True) as w:

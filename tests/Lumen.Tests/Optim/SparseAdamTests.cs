@@ -54,6 +54,21 @@ public class SparseAdamTests
     }
 
     [Fact]
+    public void ClipGradNorm_counts_a_sparse_gradient_with_PyTorchs_norm_and_ClipGradValue_refuses_it()
+    {
+        var c = Fixtures.Case("api", "clip_sparse");
+        var emb = new Embedding(5, 2, sparse: true, weight: c.Tensor("weight"));
+        emb.Call(c.Tensor("idx")).Mul(c.Tensor("g")).Sum().Backward();
+        var total = Utils.ClipGradNorm_(emb.Parameters(), 1.0);
+        Assert.Equal(c.Float("total"), total.Item(), 5);
+        // PyTorch 1.13 computes this norm but leaves a sparse gradient unscaled (its g.detach().mul_() lands in a copy);
+        // Lumen scales it as it scales dense ones: the 1.13 gradient times the clip coefficient.
+        float coef = Math.Min(1f, 1f / (c.Float("total") + 1e-6f));
+        TensorAssert.Close(c.Tensor("grad_after").Mul(coef), emb.Weight.SparseGrad!.ToDense(), 1e-6);
+        Assert.Throws<NotSupportedException>(() => Utils.ClipGradValue_(emb.Parameters(), 0.1));
+    }
+
+    [Fact]
     public void ZeroGrad_drops_or_empties_a_sparse_gradient_and_an_empty_one_still_counts_a_step()
     {
         var emb = new Embedding(4, 2, sparse: true);
