@@ -62,14 +62,15 @@ public abstract class Module
     private bool _fieldsChecked;
 
     /// <summary>Throws <see cref="UnregisteredFieldException"/> if a field of this module holds a Module or a Parameter
-    /// that is not part of it (registered here or below). Runs once per instance, at the first <see cref="Call"/> or
-    /// parameter walk after construction; a module with a still-null Module/Parameter field is checked again next time.</summary>
-    private protected void CheckFieldsRegistered()
+    /// that is not part of it (registered here or below). Runs until it has passed once for good: a call
+    /// (<paramref name="called"/>; the module is built by then) settles it, while a parameter walk with a Module/Parameter
+    /// field still null (a constructor that walks its own parameters before assigning everything) checks again next time.</summary>
+    private protected void CheckFieldsRegistered(bool called = true)
     {
         if (_fieldsChecked) return;
         bool complete = ModuleFields.Check(this, out var problem);
         if (problem != null) throw problem;
-        _fieldsChecked = complete;
+        _fieldsChecked = complete || called;
     }
 
     /// <summary>Every module and parameter below this one (this module excluded), for <see cref="ModuleFields"/>.</summary>
@@ -166,7 +167,7 @@ public abstract class Module
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "", bool recurse = true)
     {
         foreach (var (_, m) in recurse ? NamedModules() : new[] { ("", this) })
-            m.CheckFieldsRegistered();
+            m.CheckFieldsRegistered(called: false);
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (modName, m) in recurse ? NamedModules(prefix) : new[] { (prefix, this) })
             foreach (var p in m._parameters)

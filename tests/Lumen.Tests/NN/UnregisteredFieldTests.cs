@@ -75,6 +75,27 @@ public class UnregisteredFieldTests
         Assert.Contains("new ModuleList(...)", ex.Message);
     }
 
+    /// <summary>Walks its own parameters in the constructor (as an init loop would) before the forgotten field is set.</summary>
+    private sealed class WalksItselfEarly : Module
+    {
+        public readonly Linear First;
+        public readonly Linear Late;
+        public WalksItselfEarly()
+        {
+            First = RegisterModule("first", new Linear(2, 2));
+            foreach (var p in Parameters()) Init.Zeros_(p);
+            Late = new Linear(2, 2);   // forgotten, after the walk
+        }
+        public override Tensor Forward(Tensor x) => Late.Call(First.Call(x));
+    }
+
+    [Fact]
+    public void A_field_assigned_after_a_parameter_walk_in_the_constructor_is_still_checked_at_the_first_Call()
+    {
+        var ex = Assert.Throws<UnregisteredFieldException>(() => new WalksItselfEarly().Call(Torch.Randn(1, 2)));
+        Assert.Equal("Late", ex.FieldName);
+    }
+
     [Fact]
     public void A_nested_child_with_a_forgotten_field_is_found_from_the_parent()
     {
