@@ -18,9 +18,16 @@ internal static class Engine
     {
         using var _ = Autograd.NoGrad();
         int previousEpoch = BufferPool.BeginEpoch();
+        bool wasCapturing = Capturing;
+        Capturing = captureInputs != null;
         try { return RunCore(roots, rootGrads, retainGraph, captureInputs); }
-        finally { BufferPool.EndEpoch(previousEpoch); }
+        finally { BufferPool.EndEpoch(previousEpoch); Capturing = wasCapturing; }
     }
+
+    /// <summary>True while this thread runs an <c>Autograd.Grad</c> pass (gradients returned, not accumulated): a
+    /// backward that would write a leaf's sparse gradient itself (<c>F.Embedding(sparse: true)</c>) hands the engine a
+    /// dense one instead.</summary>
+    [ThreadStatic] internal static bool Capturing;
 
     private static Tensor?[] RunCore(Tensor[] roots, Tensor[]? rootGrads, bool retainGraph, Tensor[]? captureInputs)
     {
