@@ -21,7 +21,7 @@ public sealed class RunSetup
     public required string Monitor { get; init; }
 
     /// <param name="c">The run's settings.</param>
-    /// <param name="loadWeights">Load <see cref="RunConfig.Weights"/> (training from the start); false (the default) when a checkpoint
+    /// <param name="loadWeights">Load <see cref="RunConfig.Weights"/> or the <see cref="RunConfig.Pretrained"/> download (training from the start); false (the default) when a checkpoint
     /// or the best weights will overwrite the model anyway (resume, eval, predict), so the file need not exist any more.</param>
     public static RunSetup Create(RunConfig c, bool loadWeights = false)
     {
@@ -32,8 +32,12 @@ public sealed class RunSetup
         Torch.ManualSeed(c.Seed);
         if (c.Weights != null && c.ModelArgs is { Count: > 0 })
             throw new CliException("--weights cannot be combined with --model-args (the weights file fixes the model's shape)");
+        if (c.Pretrained && c.ModelArgs is { Count: > 0 })
+            throw new CliException("--pretrained cannot be combined with --model-args (the published weights fix the model's shape)");
         var model = c.Weights != null && loadWeights
             ? ModelZoo.CreatePretrained(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.Weights)
+            : c.Pretrained && loadWeights
+            ? ModelZoo.CreateFromTorchvision(c.Model, data.InputShape, data.Classes.Count)
             : ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.ModelArgs);
         if (c.Freeze) ModelZoo.FreezeAllButHead(model);
         // Only trainable parameters go to the optimizer (with --freeze: the head's).
