@@ -65,6 +65,8 @@ public static class ModelZoo
         Tv("vgg16_bn", "torchvision's VGG-16 with batch norm", "classifier.6", n => Zoo.Models.VGG16BN(n), Zoo.VGG16BNWeights.DEFAULT, atLeast32: true),
         Tv("vgg19", "torchvision's VGG-19", "classifier.6", n => Zoo.Models.VGG19(n), Zoo.VGG19Weights.DEFAULT, atLeast32: true),
         Tv("vgg19_bn", "torchvision's VGG-19 with batch norm", "classifier.6", n => Zoo.Models.VGG19BN(n), Zoo.VGG19BNWeights.DEFAULT, atLeast32: true),
+        new("resnet18-cntk-imagenet", "ImageNet ResNet-18 from NuGet (CNTK's ONNX, layer4 of 3 blocks) with its mean-image preprocessing, new head",
+            "fc", "3x224x224 (resize:224x224, no normalize)", s => Rgb(s) && s[1] == 224 && s[2] == 224, (_, n) => new CntkResNet18(n)),
         Custom("vgg16-customizable", "512to256to64_1x1", 32),
         Custom("vgg16-customizable-64", "512to64_1x1", 32),
         Custom("vgg16-customizable-3x3", "512to512_3x3", 96),
