@@ -26,8 +26,8 @@ public sealed class ExportZooTests
         var model = c.Build();
         ExportHarness.PerturbNorms(model);
         double built = clock.Elapsed.TotalSeconds;
-        var (bytes, diff) = ExportHarness.ExportAndCompare(c.Name, model, c.Sample);
-        _out.WriteLine($"{c.Name}: {bytes.Length:N0} bytes, max |ORT - Lumen| = {diff:E2}; build {built:F1} s, export + compare {clock.Elapsed.TotalSeconds - built:F1} s");
+        var (bytes, diff, largest) = ExportHarness.ExportAndCompare(c.Name, model, c.Sample);
+        _out.WriteLine($"{c.Name}: {bytes.Length:N0} bytes, max |ORT - Lumen| = {diff:E2} (max(1, |output|) = {largest:G3}); build {built:F1} s, export + compare {clock.Elapsed.TotalSeconds - built:F1} s");
         ExportHarness.AssertCheckerPassed(c.Name, bytes);
     }
 
