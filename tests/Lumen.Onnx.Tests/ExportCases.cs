@@ -96,6 +96,9 @@ public static class ExportCases
         Zoo("vgg16_bn", 3, 32, 32), Zoo("vgg19", 3, 32, 32), Zoo("vgg19_bn", 3, 32, 32),
     };
 
+    /// <summary>The files of <c>ExportLayerTests</c>.</summary>
+    public static readonly string[] Layers = { "layers-conv1d", "layers-conv3d", "layers-unet-like" };
+
     public static IEnumerable<object[]> CiData => Ci.Select(c => new object[] { c });
     public static IEnumerable<object[]> FullData => Full.Select(c => new object[] { c });
 }
