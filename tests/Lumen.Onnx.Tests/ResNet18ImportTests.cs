@@ -1,4 +1,5 @@
 using Lumen.Vision.Codecs;
+using Lumen.Vision.Tests;
 using Lumen.Vision.Transforms;
 using Microsoft.ML.OnnxRuntime;
 using Xunit;
@@ -62,7 +63,7 @@ public sealed class ResNet18ImportTests(ITestOutputHelper output)
     {
         var toTensor = new Compose(new Resize((224, 224)), new ToTensor());
         return new[] { "cat", "dog" }
-            .SelectMany(c => Directory.GetFiles(Path.Combine(TestData.DogCat!, c)).Order(StringComparer.Ordinal).Take(n / 2))
+            .SelectMany(c => Directory.GetFiles(Path.Combine(DogCat.Root!, c)).Order(StringComparer.Ordinal).Take(n / 2))
             .Select(f => toTensor.Forward<Tensor>(ImageCodec.Load(f)).Mul(255f))
             .ToArray();
     }

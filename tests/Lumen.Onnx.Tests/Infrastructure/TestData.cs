@@ -1,9 +1,10 @@
+using Lumen.Vision.Tests;
 using Xunit;
 
 namespace Lumen.Onnx.Tests;
 
 /// <summary>Where the tests' external data lives: the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0
-/// (restored into the NuGet cache by the PackageDownload in this project) and ../shared/data/dogcat.</summary>
+/// (restored into the NuGet cache by the PackageDownload in this project); dogcat comes from Lumen.Vision.Tests' DogCat, linked in.</summary>
 public static class TestData
 {
     private static string NuGetRoot =>
@@ -18,20 +19,6 @@ public static class TestData
     public static string ResNetPreprocess => Path.Combine(DnnModels, "ResNetPrepOnnx", "ResNetPreprocess.onnx");
 
     public static bool HasResNet18 => File.Exists(ResNet18) && File.Exists(ResNetPreprocess);
-
-    /// <summary>../shared/data/dogcat beside the repository root, or /work/shared/data/dogcat; null when absent.</summary>
-    public static string? DogCat { get; } = DogCatCandidates().FirstOrDefault(d => Directory.Exists(Path.Combine(d, "cat")) && Directory.Exists(Path.Combine(d, "dog")));
-
-    public static IEnumerable<string> DogCatCandidates()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Lumen.slnx")))
-            {
-                yield return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "dogcat"));
-                break;
-            }
-        yield return "/work/shared/data/dogcat";
-    }
 }
 
 /// <summary>A [Fact] skipped, saying where it looked, when the NuGet ResNet-18 package was not restored.</summary>
@@ -49,6 +36,6 @@ public sealed class ResNet18DogCatFactAttribute : FactAttribute
     public ResNet18DogCatFactAttribute()
     {
         if (!TestData.HasResNet18) Skip = $"Microsoft.ML.DnnImageFeaturizer.ResNet18 0.24.0 not restored (looked for {TestData.ResNet18}).";
-        else if (TestData.DogCat is null) Skip = $"dogcat images not found (looked in {string.Join(", ", TestData.DogCatCandidates())}).";
+        else if (DogCat.Root is null) Skip = $"dogcat images not found (looked in {string.Join(", ", DogCat.Candidates)}).";
     }
 }
