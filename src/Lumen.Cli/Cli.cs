@@ -27,6 +27,7 @@ public static class Cli
         ReportCommand.Spec,
         SearchCommand.Spec,
         SplitCommand.Spec,
+        ExportCommand.Spec,
     };
 
     /// <summary>Runs <c>lumen ARGS</c> writing to <paramref name="stdout"/> and <paramref name="stderr"/>; returns the exit code.</summary>

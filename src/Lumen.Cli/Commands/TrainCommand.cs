@@ -18,6 +18,7 @@ public static class TrainCommand
             new("model-args", "K=V,...", "model constructor arguments, e.g. convnet's c1=48,c2=96,l1=256, or a spec's ${NAME} placeholders"),
             new("config", "FILE", "read options from a YAML/JSON mapping (e.g. a search's best.yaml); options given after it win"),
             new("weights", "FILE", "start from this state dict (.pth from torch.save(model.state_dict()), or .safetensors); a head with another class count is replaced by a new Linear (transfer learning)"),
+            new("pretrained", null, $"start from torchvision's ImageNet weights for the zoo model ({string.Join(", ", ModelZoo.All.Where(m => m.Pretrained != null).Select(m => m.Name))}), downloaded once into torch.hub's cache ($TORCH_HOME/hub/checkpoints, else ~/.cache/torch/hub/checkpoints); the head is replaced as with --weights"),
             new("freeze", null, "train the classifier head only (the last Linear); everything else keeps its weights"),
             new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH (PATH/train + PATH/test, or class folders with --valid-split)"),
             new("transforms", "LIST", DataSetup.TransformHelp),
@@ -134,6 +135,12 @@ public static class TrainCommand
         {
             if (!File.Exists(w)) throw new CliException($"{a.Label("weights")}: file '{w}' not found");
             c.Weights = Path.GetFullPath(w);
+        }
+        c.Pretrained = a.Has("pretrained");
+        if (c.Pretrained)
+        {
+            if (c.Weights != null) throw new CliException("--pretrained and --weights both give the starting weights; choose one");
+            ModelZoo.PretrainedWeights(c.Model);   // fail before any data is read
         }
         c.Freeze = a.Has("freeze");
         if (a.String("dataset") is { } d) c.Dataset = d;

@@ -21,6 +21,8 @@ public sealed record RunConfig
     public Dictionary<string, string>? ModelArgs { get; set; }
     /// <summary>Full path of the state dict (<c>--weights</c>) loaded into the model before its head is replaced.</summary>
     public string? Weights { get; set; }
+    /// <summary>Start from torchvision's published weights for the zoo model (<c>--pretrained</c>).</summary>
+    public bool Pretrained { get; set; }
     /// <summary>Train the head only (<c>--freeze</c>).</summary>
     public bool Freeze { get; set; }
     public string Dataset { get; set; } = "mnist";
@@ -164,6 +166,7 @@ public sealed record RunConfig
             ["seed"] = Seed.ToString(), ["shuffle"] = Shuffle ? "true" : "false",
         };
         if (Weights != null) d["weights"] = Weights;
+        if (Pretrained) d["pretrained"] = "true";
         if (Freeze) d["freeze"] = "true";
         if (Patience > 0) d["patience"] = Patience.ToString();
         if (TrainSubset > 0) d["train_subset"] = TrainSubset.ToString();

@@ -21,7 +21,7 @@ public sealed class RunSetup
     public required string Monitor { get; init; }
 
     /// <param name="c">The run's settings.</param>
-    /// <param name="loadWeights">Load <see cref="RunConfig.Weights"/> (training from the start); false (the default) when a checkpoint
+    /// <param name="loadWeights">Load <see cref="RunConfig.Weights"/> or the <see cref="RunConfig.Pretrained"/> download (training from the start); false (the default) when a checkpoint
     /// or the best weights will overwrite the model anyway (resume, eval, predict), so the file need not exist any more.</param>
     /// <exception cref="CliException">a setting that does not work; when <paramref name="c"/> was read from a run's
     /// <c>config.json</c>, the message names that file and the field.</exception>
@@ -40,6 +40,8 @@ public sealed class RunSetup
         Torch.ManualSeed(c.Seed);
         if (c.Weights != null && c.ModelArgs is { Count: > 0 })
             throw new CliException("--weights cannot be combined with --model-args (the weights file fixes the model's shape)");
+        if (c.Pretrained && c.ModelArgs is { Count: > 0 })
+            throw new CliException("--pretrained cannot be combined with --model-args (the published weights fix the model's shape)");
         var model = CreateModel(c, data.InputShape, data.Classes.Count, loadWeights);
         if (c.Freeze) ModelZoo.FreezeAllButHead(model);
         // Only trainable parameters go to the optimizer (with --freeze: the head's).
@@ -52,7 +54,7 @@ public sealed class RunSetup
     }
 
     /// <summary>The run's model for inputs of <paramref name="inputShape"/> and <paramref name="classes"/> outputs (with the
-    /// <c>--weights</c> file loaded when <paramref name="loadWeights"/>); a model error is reported as <c>--model</c>'s
+    /// <c>--weights</c> file or the <c>--pretrained</c> download loaded when <paramref name="loadWeights"/>); a model error is reported as <c>--model</c>'s
     /// (or, for a loaded config, the file's <c>model</c> field's).</summary>
     /// <exception cref="CliException">the model cannot be built.</exception>
     public static Module CreateModel(RunConfig c, int[] inputShape, int classes, bool loadWeights = false)
@@ -61,6 +63,8 @@ public sealed class RunSetup
         {
             return c.Weights != null && loadWeights
                 ? ModelZoo.CreatePretrained(c.Model, inputShape, classes, c.ModelSpec, c.Weights)
+                : c.Pretrained && loadWeights
+                ? ModelZoo.CreateFromTorchvision(c.Model, inputShape, classes)
                 : ModelZoo.Create(c.Model, inputShape, classes, c.ModelSpec, c.ModelArgs);
         }
         catch (CliException e)
