@@ -15,7 +15,7 @@ public sealed class FaultTests
         var r = MpiRun.Worker(2, new[] { "train", whole, "2", "0" });
         Assert.True(r.ExitCode == 0, r.ToString());
 
-        // Rank 1 SIGKILLs itself after its 3rd batch of 6 per epoch, mid-epoch 1 (the checkpoint after batch 2 is the last).
+        // Rank 1 SIGKILLs itself after its 3rd batch of 4 per epoch, mid-epoch 1 (the checkpoint after batch 2 is the last).
         var killed = MpiRun.Worker(2, new[] { "train", broken, "2", "3" }, timeoutSeconds: 120);
         Assert.NotEqual(0, killed.ExitCode);
         Assert.True(killed.Elapsed < TimeSpan.FromSeconds(60) + StartupAllowance(r), killed.ToString());

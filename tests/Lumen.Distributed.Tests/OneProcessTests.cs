@@ -48,7 +48,7 @@ public sealed class OneProcessTests
         var plain = new MnistCNN();
         var converted = new MnistCNN();
         converted.LoadStateDict(plain.StateDict());
-        var weightBefore = converted.Layer1[1].StateDict()["weight"];
+        var weightBefore = ((BatchNorm2d)converted.Layer1[1]).Weight;
         SyncBatchNorm.ConvertSyncBatchNorm(converted, ProcessGroup.Single);
         Assert.IsType<SyncBatchNorm>(converted.Layer1[1]);
         Assert.Equal(4, converted.Modules().OfType<SyncBatchNorm>().Count());

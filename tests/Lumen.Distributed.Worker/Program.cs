@@ -94,8 +94,8 @@ void Train(string runDir, int epochs, int killAfter, bool resume)
     Torch.ManualSeed(4);
     var net = new MnistCNN();
     var tf = new Compose(new ToTensor(), new Normalize(new[] { 0.5f }, new[] { 0.5f }));
-    var ds = new Subset<(Tensor Image, long Label)>(new MNIST(train: true, transform: tf), Enumerable.Range(0, 600).ToArray());
-    var test = new Subset<(Tensor Image, long Label)>(new MNIST(train: false, transform: tf), Enumerable.Range(0, 100).ToArray());
+    var ds = new Subset<(Tensor Image, long Label)>(new MNIST(train: true, transform: tf), Enumerable.Range(0, 400).ToArray());
+    var test = new Subset<(Tensor Image, long Label)>(new MNIST(train: false, transform: tf), Enumerable.Range(0, 50).ToArray());
     var loader = new DataLoader(ds, batchSize: 50, sampler: new DistributedSampler(ds, seed: 7));
     var trainer = new Trainer(net, new CrossEntropyLoss(), new Adam(net.Parameters()), options: new TrainerOptions
     {
