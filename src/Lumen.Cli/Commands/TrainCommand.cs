@@ -51,6 +51,7 @@ public static class TrainCommand
 
     private static int Run(ParsedArgs a, CliContext ctx)
     {
+        ctx = DistributedSetup.ForRank(ctx);   // under mpirun only rank 0 prints
         string mode = a.String("mode") ?? (a.Has("resume") ? "restart_train_eval" : "train_eval");
         if (!Modes.Contains(mode)) throw new CliException($"--mode: unknown mode '{mode}' (known: {string.Join(", ", Modes)})");
         bool fromRun = mode != "train_eval";
