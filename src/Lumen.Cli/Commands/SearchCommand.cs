@@ -43,7 +43,8 @@ public static class SearchCommand
         var trials = plan.TrialParams();
         var names = plan.ParameterNames;
         Directory.CreateDirectory(outDir);
-        CheckSameSearch(outDir, plan, trials);
+        if (!DistributedSetup.IsSecondaryRank) CheckSameSearch(outDir, plan, trials);
+        DistributedSetup.Barrier();   // under mpirun the other ranks start their trials once rank 0 has recorded the plan
 
         int threads = plan.Parallel > 1 ? Math.Max(1, Environment.ProcessorCount / plan.Parallel) : 0;
         ctx.Out.WriteLine($"lumen search: {plan.Method} search, {trials.Count} trials over {string.Join(", ", names)}; objective {plan.Monitor} " +

@@ -82,7 +82,8 @@ public static class TrainCommand
                 throw new CliException($"'{outDir}' already holds a run", $"continue it with 'lumen train --out {outDir} --resume', or choose another --out");
             c.Classes = setup.Data.Classes.ToArray();
             c.InputShape = setup.Data.InputShape;
-            Lumen.Serialization.AtomicFile.Write(Path.Combine(outDir!, RunFiles.Config), s => s.Write(System.Text.Encoding.UTF8.GetBytes(c.ToJson())));
+            if (!DistributedSetup.IsSecondaryRank)   // under mpirun rank 0 writes the run's files
+                Lumen.Serialization.AtomicFile.Write(Path.Combine(outDir!, RunFiles.Config), s => s.Write(System.Text.Encoding.UTF8.GetBytes(c.ToJson())));
         }
         var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
         var trainLoader = setup.TrainLoader();

@@ -37,6 +37,12 @@ internal static class DistributedSetup
         public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref _localOnly); }
     }
 
+    /// <summary>Waits for every rank (nothing without mpirun).</summary>
+    public static void Barrier()
+    {
+        if (ProcessGroup.LaunchedByMpirun) ProcessGroup.World.Barrier();
+    }
+
     /// <summary>Whether trial <paramref name="trial"/> (0-based) runs on this rank (every trial does without mpirun).</summary>
     public static bool IsMine(int trial) => !ProcessGroup.LaunchedByMpirun || trial % ProcessGroup.World.WorldSize == ProcessGroup.World.Rank;
 
