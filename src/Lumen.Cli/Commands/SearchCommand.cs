@@ -117,9 +117,10 @@ public static class SearchCommand
     {
         string name = TrialName(i), dir = Path.Combine(outDir, name);
         Directory.CreateDirectory(dir);
+        // A fresh trial's folder already holds the search's train.log: --force lets the run in beside it.
         var args = File.Exists(Path.Combine(dir, RunFiles.Last))
             ? new List<string> { "train", "--resume" }
-            : plan.TrainArgs(trial);
+            : plan.TrainArgs(trial).Append("--force").ToList();
         args.AddRange(new[] { "--out", dir });
         if (threads > 0 && !plan.BaseThreads) args.AddRange(new[] { "--threads", threads.ToString(CultureInfo.InvariantCulture) });
 
@@ -236,5 +237,5 @@ public static class SearchCommand
 
     /// <summary>Writes a text file (UTF-8, no BOM) atomically, through <see cref="Lumen.Serialization.AtomicFile"/>.</summary>
     private static void AtomicText(string path, string text) =>
-        Lumen.Serialization.AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+        Lumen.Serialization.AtomicFile.WriteAllText(path, text);
 }

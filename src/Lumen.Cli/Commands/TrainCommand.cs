@@ -31,7 +31,8 @@ public static class TrainCommand
             new("seed", "N", "random seed (default 0)"),
             new("shuffle", null, "shuffle the training data every epoch (seed 004 does not)"),
             new("threads", "N", "compute threads (default: all cores)"),
-            new("out", "DIR", "run directory (default runs/<timestamp>)"),
+            new("out", "DIR", "run directory (default runs/<timestamp>): a new or empty folder, or a run stopped before its first checkpoint"),
+            new("force", null, "write the run into an --out folder that holds other files (never replacing a file of a run's name)"),
             new("resume", null, "continue the run in --out from its last checkpoint (its saved settings are used)"),
             new("mode", "MODE", "train_eval (default), restart_train_eval, predict_on_valid, predict_on_test"),
             new("patience", "N", "early stopping: stop after N epochs without improvement (default off)"),
@@ -61,8 +62,8 @@ public static class TrainCommand
         {
             if (outDir == null) throw new CliException($"{(a.Has("resume") ? "--resume" : "--mode " + mode)} needs the run directory: --out DIR");
             c = RunConfig.Load(outDir);
-            if (a.Int("epochs", min: 1) is int e) c.Epochs = e;
-            if (a.Int("threads", min: 1) is int th) c.Threads = th;
+            if (a.Int("epochs", min: 1) is int e) { c.Epochs = e; c.Overridden.Add("epochs"); }
+            if (a.Threads() is int th) { c.Threads = th; c.Overridden.Add("threads"); }
         }
         else
         {
@@ -74,16 +75,16 @@ public static class TrainCommand
         // The weights file is read when training starts from scratch: a resumed run's checkpoint (or the best weights of
         // predict_on_*) overwrite the model, and a run killed before its first checkpoint starts over, reading it again.
         bool loadWeights = mode == "train_eval" || (mode == "restart_train_eval" && !File.Exists(Path.Combine(outDir!, RunFiles.Last)));
+        // --out: a new or empty folder, or a run of ours stopped before its first checkpoint (docs/cli.md, "--out").
+        if (!fromRun) RunDirectory.PrepareNew(outDir!, a.Has("force"));
         var setup = RunSetup.Create(c, loadWeights);
         Directory.CreateDirectory(outDir!);
         if (!fromRun)
         {
-            if (File.Exists(Path.Combine(outDir!, RunFiles.Last)))
-                throw new CliException($"'{outDir}' already holds a run", $"continue it with 'lumen train --out {outDir} --resume', or choose another --out");
             c.Classes = setup.Data.Classes.ToArray();
             c.InputShape = setup.Data.InputShape;
             if (!DistributedSetup.IsSecondaryRank)   // under mpirun rank 0 writes the run's files
-                Lumen.Serialization.AtomicFile.Write(Path.Combine(outDir!, RunFiles.Config), s => s.Write(System.Text.Encoding.UTF8.GetBytes(c.ToJson())));
+                Lumen.Serialization.AtomicFile.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
         }
         var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
         var trainLoader = setup.TrainLoader();
@@ -126,14 +127,14 @@ public static class TrainCommand
             c.Model = m;
             if (ModelZoo.IsSpecFile(m))
             {
-                if (!File.Exists(m)) throw new CliException($"model spec file '{m}' not found");
+                if (!File.Exists(m)) throw new CliException($"{a.Label("model")}: model spec file '{m}' not found");
                 c.ModelSpec = File.ReadAllText(m);
             }
         }
         c.ModelArgs = ModelArgs.Parse(a.String("model-args"));
         if (a.String("weights") is { } w)
         {
-            if (!File.Exists(w)) throw new CliException($"--weights: file '{w}' not found");
+            if (!File.Exists(w)) throw new CliException($"{a.Label("weights")}: file '{w}' not found");
             c.Weights = Path.GetFullPath(w);
         }
         c.Freeze = a.Has("freeze");
@@ -148,7 +149,7 @@ public static class TrainCommand
         c.BatchSize = a.Int("batch-size", min: 1) ?? c.BatchSize;
         c.Seed = a.Long("seed") ?? c.Seed;
         c.Shuffle = a.Has("shuffle");
-        c.Threads = a.Int("threads", min: 1);
+        c.Threads = a.Threads();
         c.Patience = a.Int("patience", min: 1) ?? 0;
         c.Monitor = a.String("monitor");
         c.TrainSubset = a.Int("train-subset", min: 1) ?? 0;
@@ -157,7 +158,7 @@ public static class TrainCommand
         c.CheckpointEvery = a.Int("checkpoint-every", min: 0) ?? c.CheckpointEvery;
         c.ClipGrad = a.Double("clip-grad", min: 0);
         if (!OptimSetup.OptimizerNames.Contains(c.Optimizer))
-            throw new CliException($"unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimSetup.OptimizerNames)})");
+            throw new CliException($"{a.Label("optimizer")}: unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimSetup.OptimizerNames)})");
         return c;
     }
 }

@@ -23,7 +23,15 @@ public sealed class RunSetup
     /// <param name="c">The run's settings.</param>
     /// <param name="loadWeights">Load <see cref="RunConfig.Weights"/> (training from the start); false (the default) when a checkpoint
     /// or the best weights will overwrite the model anyway (resume, eval, predict), so the file need not exist any more.</param>
+    /// <exception cref="CliException">a setting that does not work; when <paramref name="c"/> was read from a run's
+    /// <c>config.json</c>, the message names that file and the field.</exception>
     public static RunSetup Create(RunConfig c, bool loadWeights = false)
+    {
+        try { return Build(c, loadWeights); }
+        catch (CliException e) { throw c.Attribute(e); }
+    }
+
+    private static RunSetup Build(RunConfig c, bool loadWeights)
     {
         if (c.Threads is int t) Torch.SetNumThreads(t);
         Torch.ManualSeed(c.Seed);
@@ -32,9 +40,7 @@ public sealed class RunSetup
         Torch.ManualSeed(c.Seed);
         if (c.Weights != null && c.ModelArgs is { Count: > 0 })
             throw new CliException("--weights cannot be combined with --model-args (the weights file fixes the model's shape)");
-        var model = c.Weights != null && loadWeights
-            ? ModelZoo.CreatePretrained(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.Weights)
-            : ModelZoo.Create(c.Model, data.InputShape, data.Classes.Count, c.ModelSpec, c.ModelArgs);
+        var model = CreateModel(c, data.InputShape, data.Classes.Count, loadWeights);
         if (c.Freeze) ModelZoo.FreezeAllButHead(model);
         // Only trainable parameters go to the optimizer (with --freeze: the head's).
         var optimizer = OptimSetup.Optimizer(c, model.Parameters().Where(p => p.RequiresGrad));
@@ -43,6 +49,24 @@ public sealed class RunSetup
             throw new CliException($"--monitor: unknown metric '{monitor}' (known: {string.Join(", ", EpochResult.MetricNames)})");
         var scheduler = OptimSetup.Scheduler(c, optimizer, monitor);
         return new RunSetup { Config = c, Data = data, Model = model, Loss = new CrossEntropyLoss(), Optimizer = optimizer, Scheduler = scheduler, Monitor = monitor };
+    }
+
+    /// <summary>The run's model for inputs of <paramref name="inputShape"/> and <paramref name="classes"/> outputs (with the
+    /// <c>--weights</c> file loaded when <paramref name="loadWeights"/>); a model error is reported as <c>--model</c>'s
+    /// (or, for a loaded config, the file's <c>model</c> field's).</summary>
+    /// <exception cref="CliException">the model cannot be built.</exception>
+    public static Module CreateModel(RunConfig c, int[] inputShape, int classes, bool loadWeights = false)
+    {
+        try
+        {
+            return c.Weights != null && loadWeights
+                ? ModelZoo.CreatePretrained(c.Model, inputShape, classes, c.ModelSpec, c.Weights)
+                : ModelZoo.Create(c.Model, inputShape, classes, c.ModelSpec, c.ModelArgs);
+        }
+        catch (CliException e)
+        {
+            throw c.Attribute(CliException.LeadingOption(e.Message) == null ? new CliException("--model: " + e.Message, e.Hint, e) : e);
+        }
     }
 
     /// <summary>The trainer over this setup, writing into <paramref name="runDir"/>.</summary>

@@ -125,11 +125,17 @@ public sealed class Trainer
         foreach (var name in new[] { RunFiles.Best, RunFiles.Final })
         {
             var p = Path.Combine(dir, name);
-            if (File.Exists(p)) { Model.LoadStateDict(SafeTensors.Load(p)); return p; }
+            if (File.Exists(p)) { LoadWeights(p, SafeTensors.Load(p)); return p; }
         }
         var last = Path.Combine(dir, RunFiles.Last);
-        if (File.Exists(last)) { Model.LoadStateDict(TrainingCheckpoint.Load(last).Model); return last; }
+        if (File.Exists(last)) { LoadWeights(last, TrainingCheckpoint.Load(last).Model); return last; }
         throw new FileNotFoundException($"{dir} holds no weights ({RunFiles.Best}, {RunFiles.Final} or {RunFiles.Last}).");
+    }
+
+    private void LoadWeights(string path, OrderedDictionary<string, Tensor> sd)
+    {
+        try { Model.LoadStateDict(sd); }
+        catch (StateDictException e) { throw new CheckpointFormatException(path, $"does not fit the run's model: {e.Message}", e); }
     }
 
     // ------------------------------------------------------------------ resume
@@ -143,8 +149,9 @@ public sealed class Trainer
         var path = Path.Combine(dir, RunFiles.Last);
         if (!Directory.Exists(dir)) return false;
         // A process killed while writing a file leaves its temporary file behind; the target file is intact.
-        foreach (var tmp in Directory.EnumerateFiles(dir, ".*.tmp")) File.Delete(tmp);
+        AtomicFile.DeleteTemporaryFiles(dir);
         if (!File.Exists(path)) return false;
+        // Everything is checked before anything changes: a damaged checkpoint leaves the trainer as it was.
         var ck = TrainingCheckpoint.Load(path);
         if (_dist != null)
         {
@@ -157,22 +164,61 @@ public sealed class Trainer
                 Trainer = ck.Trainer, Callbacks = ck.Callbacks,
             };
         }
-        Model.LoadStateDict(ck.Model);
-        if (ck.Optimizer != null) Optimizer.LoadStateDict(ck.Optimizer);
-        if (ck.Scheduler != null) Scheduler?.LoadStateDict(ck.Scheduler);
-        foreach (var cb in Callbacks.OfType<IStatefulCallback>())
-            if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) cb.LoadStateDict(s);
         var t = ck.Trainer;
+        var history = ResumedHistory(path, ck);
+        double best = Field<double>(path, t, "best");
+        int bestEpoch = Field<int>(path, t, "best_epoch");
+        if (bestEpoch < 0 || bestEpoch > history.Count)
+            throw new CheckpointFormatException(path, $"trainer.best_epoch is {bestEpoch}: expected 0 to {history.Count} (the epochs done).");
+        bool stop = t.TryGetValue("stop", out var st) && st != null ? st as bool? ?? throw new CheckpointFormatException(path, "trainer.stop is not a bool.") : false;
+        if (ck.Batch > 0) TrainSums.Load(path, t);
+        CheckpointFit.ModelStateDict(path, "model", ck.Model, Model);
+        if (ck.Optimizer != null) CheckpointFit.Optimizer(path, ck.Optimizer, Optimizer);
+        if (ck.Scheduler != null && Scheduler != null) CheckpointFit.StateDict(path, "scheduler", ck.Scheduler, Scheduler.StateDict(), Model);
+        foreach (var cb in Callbacks.OfType<IStatefulCallback>())
+            if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) CheckpointFit.StateDict(path, "callbacks." + cb.StateKey, s, cb.StateDict(), Model);
+
+        try
+        {
+            Model.LoadStateDict(ck.Model);
+            if (ck.Optimizer != null) Optimizer.LoadStateDict(ck.Optimizer);
+            if (ck.Scheduler != null) Scheduler?.LoadStateDict(ck.Scheduler);
+            foreach (var cb in Callbacks.OfType<IStatefulCallback>())
+                if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) cb.LoadStateDict(s);
+        }
+        catch (Exception e) when (e is StateDictException or ArgumentException or InvalidCastException or KeyNotFoundException or FormatException)
+        {
+            throw new CheckpointFormatException(path, $"does not fit this trainer: {e.Message}", e);
+        }
         _history.Clear();
-        _history.AddRange(MetricsLog.FromJson((string)t["history"]!));
-        _best = Convert.ToDouble(t["best"], CultureInfo.InvariantCulture);
-        _bestEpoch = Convert.ToInt32(t["best_epoch"], CultureInfo.InvariantCulture);
-        StopTraining = t["stop"] is true;
+        _history.AddRange(history);
+        _best = best;
+        _bestEpoch = bestEpoch;
+        StopTraining = stop;
         _nextEpoch = ck.Epoch;
         _lastValid = null;
         _pending = ck;
         return true;
     }
+
+    /// <summary>The checkpoint's epoch history: one record per epoch done, numbered 1, 2, ….</summary>
+    private static List<EpochResult> ResumedHistory(string path, TrainingCheckpoint ck)
+    {
+        List<EpochResult> history;
+        try { history = MetricsLog.FromJson(Field<string>(path, ck.Trainer, "history")); }
+        catch (System.Text.Json.JsonException e) { throw new CheckpointFormatException(path, $"trainer.history is not a valid epoch history: {e.Message}", e); }
+        if (history.Count != ck.Epoch)
+            throw new CheckpointFormatException(path, $"epoch {ck.Epoch} does not match the history, which holds {history.Count} epochs.");
+        for (int i = 0; i < history.Count; i++)
+            if (history[i] is not { Train: not null } h || h.Epoch != i + 1)
+                throw new CheckpointFormatException(path, $"trainer.history[{i}] is not the record of epoch {i + 1}.");
+        return history;
+    }
+
+    /// <summary>A typed value of the trainer's state, or a checkpoint error naming it.</summary>
+    private static T Field<T>(string path, IReadOnlyDictionary<string, object?> state, string key) =>
+        state.TryGetValue(key, out var v) && v is T x ? x
+            : throw new CheckpointFormatException(path, $"trainer.{key} is {(v == null ? "missing" : "a " + v.GetType().Name)}: expected a {typeof(T).Name}.");
 
     // ------------------------------------------------------------------ fit
 
@@ -217,7 +263,7 @@ public sealed class Trainer
                 global.SetState(globalStart);
                 if (loaderGen != null && loaderStart != null) loaderGen.SetState(loaderStart);
                 skip = pending.Batch;
-                sums = TrainSums.Load(pending.Trainer);
+                sums = TrainSums.Load(RunFiles.Last, pending.Trainer);
                 // A distributed checkpoint holds the sums over all ranks: rank 0 carries them on, the others restart at 0.
                 if (!IsMainRank) sums = sums with { LossSum = 0, Correct = 0, Count = 0 };
             }
@@ -562,9 +608,17 @@ public sealed class Trainer
             d["loss_sum"] = LossSum; d["correct"] = Correct; d["count"] = Count; d["seconds"] = Seconds; d["lr"] = Lr;
         }
 
-        public static TrainSums Load(IReadOnlyDictionary<string, object?> d) => new()
+        /// <exception cref="CheckpointFormatException">a sum is missing, of another type, or negative.</exception>
+        public static TrainSums Load(string path, IReadOnlyDictionary<string, object?> d)
         {
-            LossSum = (double)d["loss_sum"]!, Correct = (long)d["correct"]!, Count = (int)d["count"]!, Seconds = (double)d["seconds"]!, Lr = (double)d["lr"]!,
-        };
+            var s = new TrainSums
+            {
+                LossSum = Field<double>(path, d, "loss_sum"), Correct = Field<long>(path, d, "correct"), Count = Field<int>(path, d, "count"),
+                Seconds = Field<double>(path, d, "seconds"), Lr = Field<double>(path, d, "lr"),
+            };
+            if (s.Count < 0 || s.Correct < 0 || s.Correct > s.Count || !(s.Seconds >= 0))
+                throw new CheckpointFormatException(path, $"the running sums are impossible (count {s.Count}, correct {s.Correct}, seconds {s.Seconds}).");
+            return s;
+        }
     }
 }
