@@ -53,6 +53,7 @@ public static class TrainCommand
 
     private static int Run(ParsedArgs a, CliContext ctx)
     {
+        ctx = DistributedSetup.ForRank(ctx);   // under mpirun only rank 0 prints
         string mode = a.String("mode") ?? (a.Has("resume") ? "restart_train_eval" : "train_eval");
         if (!Modes.Contains(mode)) throw new CliException($"--mode: unknown mode '{mode}' (known: {string.Join(", ", Modes)})");
         bool fromRun = mode != "train_eval";
@@ -83,7 +84,8 @@ public static class TrainCommand
         {
             c.Classes = setup.Data.Classes.ToArray();
             c.InputShape = setup.Data.InputShape;
-            Lumen.Serialization.AtomicFile.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
+            if (!DistributedSetup.IsSecondaryRank)   // under mpirun rank 0 writes the run's files
+                Lumen.Serialization.AtomicFile.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
         }
         var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
         var trainLoader = setup.TrainLoader();

@@ -92,6 +92,7 @@ public sealed class RunSetup
             NormalizeMean = Data.Mean,
             NormalizeStd = Data.Std,
             Crash = crash,
+            ProcessGroup = DistributedSetup.Group,   // under mpirun: data-parallel
         });
         if (Config.Patience > 0) trainer.Callbacks.Add(new EarlyStopping(Monitor, Config.Patience));
         return trainer;
@@ -99,8 +100,10 @@ public sealed class RunSetup
 
     /// <summary>The training loader: seed 004 does not shuffle; with shuffling the loader draws from its own generator,
     /// seeded with the run's seed.</summary>
-    public DataLoader TrainLoader() =>
-        new(Data.Train, batchSize: Config.BatchSize, shuffle: Config.Shuffle, generator: Config.Shuffle ? new Generator(Config.Seed) : null);
+    public DataLoader TrainLoader() => DistributedSetup.Group is { } g
+        ? new(Data.Train, batchSize: Config.BatchSize,
+              sampler: new Lumen.Distributed.DistributedSampler(Data.Train, g.WorldSize, g.Rank, shuffle: Config.Shuffle, seed: Config.Seed))
+        : new(Data.Train, batchSize: Config.BatchSize, shuffle: Config.Shuffle, generator: Config.Shuffle ? new Generator(Config.Seed) : null);
 
     public DataLoader? ValidLoader() => Data.Valid == null ? null : new(Data.Valid, batchSize: Config.BatchSize);
 

@@ -41,6 +41,7 @@ public sealed class Trainer
     private int _checkpointsWritten;
     private int _batchesThisProcess;
     private PhaseResult? _lastValid;
+    private readonly DistributedTraining? _dist;   // set in a data-parallel run (more than one rank)
 
     /// <param name="model">the network; its outputs go to <paramref name="lossFunction"/> with the batch targets.</param>
     /// <param name="lossFunction">e.g. CrossEntropyLoss (multi-class), BCEWithLogitsLoss (multi-label), MSELoss (regression).</param>
@@ -58,8 +59,12 @@ public sealed class Trainer
         Options = options ?? new TrainerOptions();
         if (Options.Epochs < 0) throw new ArgumentException($"Trainer: epochs must be non-negative, got {Options.Epochs}.");
         if (Options.CheckpointEveryBatches < 0) throw new ArgumentException($"Trainer: CheckpointEveryBatches must be non-negative, got {Options.CheckpointEveryBatches}.");
-        _progress = new ProgressPrinter(Options.Output, Options.Interactive);
+        if (Options.ProcessGroup is { WorldSize: > 1 } group) _dist = new DistributedTraining(model, group);
+        _progress = new ProgressPrinter(IsMainRank ? Options.Output : null, Options.Interactive);
     }
+
+    /// <summary>True unless this is a rank other than 0 of a data-parallel run: only rank 0 prints and writes files.</summary>
+    public bool IsMainRank => _dist == null || _dist.Group.IsMain;
 
     public Module Model { get; }
     public Loss LossFunction { get; }
@@ -148,6 +153,17 @@ public sealed class Trainer
         if (!File.Exists(path)) return false;
         // Everything is checked before anything changes: a damaged checkpoint leaves the trainer as it was.
         var ck = TrainingCheckpoint.Load(path);
+        if (_dist != null)
+        {
+            // Each rank continues its own random streams, which rank 0 gathered into the checkpoint.
+            var (g, l, gs, ls) = _dist.RankStates(ck.Trainer, path);
+            ck = new TrainingCheckpoint
+            {
+                Model = ck.Model, Optimizer = ck.Optimizer, Scheduler = ck.Scheduler, Epoch = ck.Epoch, Batch = ck.Batch,
+                GlobalRng = g, LoaderRng = l, GlobalRngAtEpochStart = gs, LoaderRngAtEpochStart = ls,
+                Trainer = ck.Trainer, Callbacks = ck.Callbacks,
+            };
+        }
         var t = ck.Trainer;
         var history = ResumedHistory(path, ck);
         double best = Field<double>(path, t, "best");
@@ -221,6 +237,7 @@ public sealed class Trainer
         if (_bestEpoch == 0) _best = _mode == MonitorMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
         var dir = Options.RunDir;
         if (dir != null) Directory.CreateDirectory(dir);
+        var writeDir = IsMainRank ? dir : null;   // where this process writes logs, weights and the report
 
         var global = Generator.Default;
         var loaderGen = train.Generator;
@@ -247,6 +264,8 @@ public sealed class Trainer
                 if (loaderGen != null && loaderStart != null) loaderGen.SetState(loaderStart);
                 skip = pending.Batch;
                 sums = TrainSums.Load(RunFiles.Last, pending.Trainer);
+                // A distributed checkpoint holds the sums over all ranks: rank 0 carries them on, the others restart at 0.
+                if (!IsMainRank) sums = sums with { LossSum = 0, Correct = 0, Count = 0 };
             }
             else
             {
@@ -256,6 +275,7 @@ public sealed class Trainer
             }
 
             Model.Train();
+            DistributedTraining.SetEpoch(train, epoch);
             var clock = Stopwatch.StartNew();
             using var batches = train.Start();
             for (int i = 0; i < skip; i++)
@@ -285,6 +305,7 @@ public sealed class Trainer
             }
             sums.Seconds += clock.Elapsed.TotalSeconds;
             if (sums.Count == 0) throw new InvalidOperationException("Trainer: the training data yielded no batches.");
+            if (_dist != null) (sums.LossSum, sums.Correct, sums.Count) = _dist.Sum(sums.LossSum, sums.Correct, sums.Count);
 
             var trainResult = new PhaseResult("train", sums.LossSum / sums.Count, sums.Accuracy(Options.Task), sums.Count, sums.Seconds);
             var evalClock = Stopwatch.StartNew();
@@ -300,14 +321,14 @@ public sealed class Trainer
             {
                 _best = value;
                 _bestEpoch = result.Epoch;
-                if (dir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(dir, RunFiles.Best));
+                if (writeDir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(writeDir, RunFiles.Best));
             }
             Print(EpochLine(result, improved));
             foreach (var cb in Callbacks) cb.OnEpochEnd(new EpochEnd(this, result));
             _nextEpoch = epoch + 1;
             if (dir != null)
             {
-                MetricsLog.Write(dir, _history);
+                if (writeDir != null) MetricsLog.Write(writeDir, _history);
                 SaveLast(dir, epoch + 1, 0, null, null, null, loaderGen);
             }
         }
@@ -317,13 +338,13 @@ public sealed class Trainer
         var snapshot = Model.StateDict().Select(kv => kv.Value.ToArray<float>()).ToList();
         foreach (var cb in Callbacks) cb.OnTrainEnd(this);
         bool weightsChanged = !Model.StateDict().Select(kv => kv.Value.ToArray<float>()).Zip(snapshot).All(p => p.First.AsSpan().SequenceEqual(p.Second));
-        if (dir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(dir, RunFiles.Final));
+        if (writeDir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(writeDir, RunFiles.Final));
 
         var finalValid = valid == null ? null : (_lastValid is { Metrics: not null } && !weightsChanged && before > 0 ? _lastValid : Evaluate(valid, Options.ValidName));
         var finalTest = test == null ? null : Evaluate(test, "test");
         if (finalValid != null) Print(FinalLine(finalValid));
         if (finalTest != null) Print(FinalLine(finalTest));
-        if (dir != null && Options.WriteReport) WriteReport(dir, finalValid, finalTest, test ?? valid);
+        if (writeDir != null && Options.WriteReport) WriteReport(writeDir, finalValid, finalTest, test ?? valid);
         return new FitResult(_history.ToList(), BestEpoch, finalValid, finalTest);
     }
 
@@ -339,7 +360,7 @@ public sealed class Trainer
         // the next step reuses the same memory instead of waiting for the GC; what is kept is copied out (loss, counts).
         using var scope = Torch.NewDisposeScope();
         Optimizer.ZeroGrad();
-        var output = Model.Call(x);
+        var output = (_dist?.Parallel ?? Model).Call(x);   // DDP averages the gradients over the ranks during Backward
         var loss = LossFunction.Call(output, y);
         loss.Backward();
         if (Options.ClipGradNorm is double maxNorm) NN.Utils.ClipGradNorm_(Model.Parameters(), maxNorm);
@@ -397,7 +418,15 @@ public sealed class Trainer
             ["stop"] = StopTraining,
             ["monitor"] = _monitor,
         };
+        if (_dist != null && sums != null)
+        {
+            var (l, k, n) = _dist.Sum(sums.LossSum, sums.Correct, sums.Count);
+            sums = sums with { LossSum = l, Correct = k, Count = n };
+        }
         sums?.Save(state);
+        // Every rank hands rank 0 its generator states (a collective: all ranks reach this point), then only rank 0 writes.
+        _dist?.AddRankStates(state, Generator.Default.GetState(), loaderGen?.GetState(), globalStart, loaderStart);
+        if (!IsMainRank) return;
         var callbacks = new Dictionary<string, Dictionary<string, object?>>();
         foreach (var cb in Callbacks.OfType<IStatefulCallback>()) callbacks[cb.StateKey] = cb.StateDict();
         var ck = new TrainingCheckpoint
