@@ -234,7 +234,7 @@ internal static class ConvLayerBench
                 tdx = t.GetProperty("input_grad_ms").GetDouble();
                 tdw = t.GetProperty("weight_grad_ms").GetDouble();
             }
-            string model = l.Name[..l.Name.IndexOf('.')];
+            string model = l.Name[..l.Name.IndexOfAny(new[] { '.', ' ' })];   // "r18.l1 …" → r18, "pw 1x1 …" → pw
             if (!totals.TryGetValue(model, out var tot)) totals[model] = tot = new double[6];
             tot[0] += l.Count * tf; tot[1] += l.Count * tdx; tot[2] += l.Count * tdw;
             tot[3] += l.Count * f; tot[4] += l.Count * dx; tot[5] += l.Count * dw;

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Lumen.Kernels;
 using Lumen.NN;
 using Xunit;
@@ -62,6 +63,11 @@ public class ConvReferenceTests
         long limit = 2L * cfg.Kernel.Aggregate(cfg.C / cfg.Groups, (a, b) => a * b) * cfg.Out().Aggregate(1, (a, b) => a * b) + 1;
         foreach (var strategy in new[] { ConvStrategy.PerSample, ConvStrategy.Batched })
             Check(cfg, new ConvPlanOptions(Strategy: strategy, ColumnLimit: limit));
+        // The direct kernels forced on (any K) at each vector width this CPU runs them at, on every pass whose
+        // geometry they can compute (the others take im2col + SGEMM); ConvDirectTests reports the widths it lacks.
+        foreach (var (width, runs) in new[] { (VectorWidth.V128, ConvPlanner.Fma128), (VectorWidth.V256, Vector256.IsHardwareAccelerated),
+                                              (VectorWidth.V512, Vector512.IsHardwareAccelerated) })
+            if (runs) Check(cfg, new ConvPlanOptions(Direct: DirectMode.Force, MaxWidth: width));
     }
 
     private static void Check(NaiveConv.Config cfg, ConvPlanOptions plan)
@@ -93,7 +99,7 @@ public class ConvReferenceTests
         }
         y.Backward(Torch.Tensor(gy, yShape));
 
-        string what = $"{cfg} [{plan.Strategy}]";
+        string what = $"{cfg} [{plan}]";
         TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, 1e-5, what + " output");
         TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, 1e-5, what + " input grad");
         TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, 1e-5, what + " weight grad");
