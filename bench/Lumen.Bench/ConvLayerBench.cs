@@ -8,7 +8,7 @@ namespace Lumen.Bench;
 /// <summary>The <c>--conv-layers</c> mode: each convolution shape of ResNet-18 (batch 8, 224²) and VGG-16 (batch 4)
 /// timed pass by pass (forward, input gradient, weight gradient) on the kernels alone, Lumen then PyTorch
 /// (<c>bench/pytorch_conv_layers.py</c>, same shapes, same threads) in the same run. Options:
-/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c>, <c>--strategy batched</c>,
+/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c>, <c>--strategy batched</c>, <c>--width 128</c> (the direct kernels' widest vectors),
 /// <c>--direct-vs-gemm</c> (forward and input gradient through SGEMM vs the direct kernel forced on, alternately).</summary>
 internal static class ConvLayerBench
 {
@@ -42,6 +42,15 @@ internal static class ConvLayerBench
         new("mnist.l4 3x3 64-128 10", 100, 64, 128, 3, 1, 0, 10, 1),
         new("scnn.l2 3x3 32-64 16", 64, 32, 64, 3, 1, 1, 16, 1),
         new("scnn.l3 3x3 64-128 8", 64, 64, 128, 3, 1, 1, 8, 1),
+        // The seeds' thin layers (K ≤ 256: the direct kernels' rule; Lumen only): MnistCNN's first two (batch 100, 28²
+        // unpadded), DLwPT's Net (batch 64, 32² padded), LeNet-5 (batch 64), seed 001's ConvNet conv1 (batch 64, 32²).
+        new("mnist.l1 3x3 1-16 28", 100, 1, 16, 3, 1, 0, 28, 1),
+        new("mnist.l2 3x3 16-32 26", 100, 16, 32, 3, 1, 0, 26, 1),
+        new("net.conv1 3x3 3-16 32", 64, 3, 16, 3, 1, 1, 32, 1),
+        new("net.conv2 3x3 16-8 16", 64, 16, 8, 3, 1, 1, 16, 1),
+        new("lenet.c1 5x5 1-6 28", 64, 1, 6, 5, 1, 2, 28, 1),
+        new("lenet.c2 5x5 6-16 14", 64, 6, 16, 5, 1, 0, 14, 1),
+        new("convnet.c1 3x3 3-48 32", 64, 3, 48, 3, 1, 0, 32, 1),
         // Pointwise stride-1 probes for the thin direct rule (batch 8; Lumen only).
         new("pw 1x1 3-16 64", 8, 3, 16, 1, 1, 0, 64, 1),
         new("pw 1x1 8-32 56", 8, 8, 32, 1, 1, 0, 56, 1),
@@ -53,6 +62,9 @@ internal static class ConvLayerBench
         new("t3d.conv1 3x3x3 1-8 32", 8, 1, 8, 3, 1, 1, 32, 1, 3),
         new("t3d.conv2 3x3x3 8-16 16", 8, 8, 16, 3, 1, 1, 16, 1, 3),
     };
+
+    /// <summary>The planner overrides given on the command line (<c>--strategy</c>, <c>--width 128|256|512</c>).</summary>
+    private static ConvPlanOptions Plan;
 
     /// <summary>Report the fastest call instead of the median (<c>--best</c>; steadier on a shared machine).</summary>
     private static bool Best;
@@ -106,9 +118,9 @@ internal static class ConvLayerBench
     private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
     {
         var (g, x, w, y, gy, gx, gw) = Make(l);
-        double f = MedianMs(() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0), reps);
-        double dx = MedianMs(() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0), reps);
-        double dw = MedianMs(() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, null, 0, gw, 0), reps);
+        double f = MedianMs(() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0, Plan), reps);
+        double dx = MedianMs(() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: Plan), reps);
+        double dw = MedianMs(() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, null, 0, gw, 0, options: Plan), reps);
         return (f, dx, dw);
     }
 
@@ -146,31 +158,27 @@ internal static class ConvLayerBench
         {
             if (only != null && !l.Name.Contains(only)) continue;
             var (g, x, w, y, gy, gx, gw) = Make(l);
-            void Gemm(Action a) { ConvDirect.Disable = true; try { a(); } finally { ConvDirect.Disable = false; } }
             string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F1", CultureInfo.InvariantCulture);
             string X(double a, double b) => double.IsNaN(b) ? "-" : (a / b).ToString("F2", CultureInfo.InvariantCulture);
             double fg, fd = double.NaN, dg, dd = double.NaN, bg, bd = double.NaN;
-            string rule = (ConvDirect.ForwardApplies(g) ? "F" : "") + (ConvDirect.InputGradApplies(g) ? "D" : "");
-            ConvDirect.ForceForward = ConvDirect.ForceInputGrad = true;
-            try
+            string rule = (ConvPlanner.Plan(g, ConvPass.Forward, Plan).IsDirect ? "F" : "") + (ConvPlanner.Plan(g, ConvPass.InputGrad, Plan).IsDirect ? "D" : "");
+            var gemm = Plan with { Direct = DirectMode.Off };
+            var direct = Plan with { Direct = DirectMode.Force };
+            void Fwd(ConvPlanOptions o) => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0, o);
+            void Dx(ConvPlanOptions o) => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: o);
+            void DxDw(ConvPlanOptions o) => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, gx, 0, gw, 0, options: o);
+            if (ConvPlanner.Plan(g, ConvPass.Forward, direct).IsDirect) (fg, fd) = MedianPair(() => Fwd(gemm), () => Fwd(direct), reps);
+            else fg = MedianMs(() => Fwd(gemm), reps);
+            if (ConvPlanner.Plan(g, ConvPass.InputGrad, direct).IsDirect)
             {
-                void Fwd() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0);
-                void Dx() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0);
-                void DxDw() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, gx, 0, gw, 0);
-                if (ConvDirect.ForwardApplies(g)) (fg, fd) = MedianPair(() => Gemm(Fwd), Fwd, reps);
-                else fg = MedianMs(() => Gemm(Fwd), reps);
-                if (ConvDirect.InputGradApplies(g))
-                {
-                    (dg, dd) = MedianPair(() => Gemm(Dx), Dx, reps);
-                    (bg, bd) = MedianPair(() => Gemm(DxDw), DxDw, reps);
-                }
-                else
-                {
-                    dg = MedianMs(() => Gemm(Dx), reps);
-                    bg = MedianMs(() => Gemm(DxDw), reps);
-                }
+                (dg, dd) = MedianPair(() => Dx(gemm), () => Dx(direct), reps);
+                (bg, bd) = MedianPair(() => DxDw(gemm), () => DxDw(direct), reps);
             }
-            finally { ConvDirect.ForceForward = ConvDirect.ForceInputGrad = false; }
+            else
+            {
+                dg = MedianMs(() => Dx(gemm), reps);
+                bg = MedianMs(() => DxDw(gemm), reps);
+            }
             Console.WriteLine($"{l.Name,-28} {g.K,5} {g.OC * g.KK,5} {rule,4} {F(fg),9} {F(fd),7} {X(fg, fd),5}   {F(dg),9} {F(dd),7} {X(dg, dd),5}   {F(bg),9} {F(bd),7} {X(bg, bd),5}");
         }
         return 0;
@@ -185,7 +193,9 @@ internal static class ConvLayerBench
         Best = args.Contains("--best");
         Cpu = args.Contains("--cpu");
         int si = Array.IndexOf(args, "--strategy");
-        if (si >= 0) ConvKernels.Strategy = Enum.Parse<ConvStrategy>(args[si + 1], ignoreCase: true);
+        if (si >= 0) Plan = Plan with { Strategy = Enum.Parse<ConvStrategy>(args[si + 1], ignoreCase: true) };
+        int wi = Array.IndexOf(args, "--width");
+        if (wi >= 0) Plan = Plan with { MaxWidth = (VectorWidth)int.Parse(args[wi + 1], CultureInfo.InvariantCulture) };
         bool noTorch = args.Contains("--no-torch");
         if (args.Contains("--direct-vs-gemm")) return DirectVsGemm(only, threads, reps);
 
@@ -224,7 +234,7 @@ internal static class ConvLayerBench
                 tdx = t.GetProperty("input_grad_ms").GetDouble();
                 tdw = t.GetProperty("weight_grad_ms").GetDouble();
             }
-            string model = l.Name[..l.Name.IndexOf('.')];
+            string model = l.Name[..l.Name.IndexOfAny(new[] { '.', ' ' })];   // "r18.l1 …" → r18, "pw 1x1 …" → pw
             if (!totals.TryGetValue(model, out var tot)) totals[model] = tot = new double[6];
             tot[0] += l.Count * tf; tot[1] += l.Count * tdx; tot[2] += l.Count * tdw;
             tot[3] += l.Count * f; tot[4] += l.Count * dx; tot[5] += l.Count * dw;

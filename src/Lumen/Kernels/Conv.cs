@@ -86,7 +86,7 @@ internal readonly struct ConvGeometry
                              OD == D && OH == H && OW == W;
 }
 
-/// <summary>How the convolution kernels spread work over threads.</summary>
+/// <summary>How the im2col + SGEMM kernels spread work over threads (<see cref="ConvPlanOptions.Strategy"/>).</summary>
 internal enum ConvStrategy
 {
     /// <summary>The measured default: per sample, batched when a sample has few output positions.</summary>
@@ -115,6 +115,8 @@ internal enum ConvStrategy
 /// batched paths (which run on the calling thread) keep one per thread. The forward product never stores its column matrix:
 /// SGEMM asks <see cref="Im2ColSource"/> for packed panels and gets them unrolled straight from the input.
 /// Transposed convolution is the same three products with roles exchanged (see <c>F.ConvTranspose*</c>).
+/// Which algorithm runs (these, or the direct kernels of <see cref="ConvDirect"/>) is <see cref="ConvPlanner"/>'s choice;
+/// overrides come in as an explicit <see cref="ConvPlanOptions"/>.
 /// </summary>
 internal static partial class ConvKernels
 {
@@ -130,14 +132,16 @@ internal static partial class ConvKernels
     /// <summary>y = conv(x, w) + bias. x: (N, C, D, H, W) at <paramref name="xOff"/>; w: (OC, Cg, KD, KH, KW);
     /// bias: OC values or null; y: (N, OC, OD, OH, OW), fully written.</summary>
     public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                               float[] y, int yOff)
+                               float[] y, int yOff, in ConvPlanOptions options = default)
     {
-        if (Strategy == ConvStrategy.Auto && ConvDirect.ForwardApplies(g)) { ConvDirect.Forward(g, x, xOff, w, wOff, bias, biasOff, y, yOff); return; }
-        if (UseBatched(g)) ForwardBatched(g, x, xOff, w, wOff, bias, biasOff, y, yOff);
-        else ForwardPerSample(g, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        var plan = ConvPlanner.Plan(g, ConvPass.Forward, options);
+        if (plan.IsDirect) ConvDirect.Forward(g, plan.Width, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        else if (plan.IsBatched)
+            ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options), x, xOff, w, wOff, bias, biasOff, y, yOff);
+        else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x, xOff, w, wOff, bias, biasOff, y, yOff);
     }
 
-    private static void ForwardPerSample(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
+    private static void ForwardPerSample(in ConvGeometry g, bool fused, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
                                          float[] y, int yOff)
     {
         var geo = g;
@@ -146,7 +150,6 @@ internal static partial class ConvKernels
         RunDynamic(n, s =>
         {
             int K = geo.K, P = geo.P, S = geo.S;
-            bool fused = !geo.Pointwise && FuseIm2Col(geo.OCg, P, K);
             // Rented per sample from the shared pool rather than kept per thread: the thread pool brings in new workers
             // now and then, and a thread-static buffer would be allocated again for each of them.
             float[]? cols = geo.Pointwise || fused ? null : ConvBufferPool.Rent((long)K * P);
@@ -181,22 +184,23 @@ internal static partial class ConvKernels
     /// <paramref name="x"/> is read only for dw. The direct weight gradient sums the bias gradient from the same dy
     /// rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.</summary>
     public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? db = null, int dbOff = 0)
+                                float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? db = null, int dbOff = 0,
+                                in ConvPlanOptions options = default)
     {
-        bool auto = Strategy == ConvStrategy.Auto;
-        if (auto && dx != null && ConvDirect.InputGradApplies(g))
+        var (pdx, pdw) = ConvPlanner.Backward(g, dx != null, dw != null, options);
+        if (pdx.IsDirect)
         {
-            ConvDirect.InputGrad(g, w, wOff, dy, dyOff, dx, dxOff);
+            ConvDirect.InputGrad(g, pdx.Width, w, wOff, dy, dyOff, dx!, dxOff);
             dx = null;   // done: the weight and bias gradients below
         }
-        if (auto && dx == null && dw != null && ConvDirect.WeightGradApplies(g))
+        if (pdw.IsDirect)
         {
-            ConvDirect.WeightGrad(g, x!, xOff, dy, dyOff, dw, dwOff, db, dbOff);   // the bias gradient alongside
+            ConvDirect.WeightGrad(g, pdw.Width, x!, xOff, dy, dyOff, dw!, dwOff, db, dbOff);   // the bias gradient alongside
             return;
         }
         if (dx != null || dw != null)
         {
-            if (UseBatched(g)) BackwardBatched(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
+            if ((dx != null ? pdx : pdw).IsBatched) BackwardBatched(g, ConvPlanner.ChunkSamples(g, options), x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
             else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
         }
         if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
@@ -282,44 +286,16 @@ internal static partial class ConvKernels
 
     // ------------------------------------------------------------------ batched: one SGEMM over many samples
 
-    /// <summary>Forces a strategy for calls made from the current thread (tests and benchmarks); Auto by default.</summary>
-    [ThreadStatic] internal static ConvStrategy Strategy;
-
-    /// <summary>Overrides, for the current thread, the bound in floats of the batched path's column matrix (tests use a
-    /// small one to exercise chunking).</summary>
-    [ThreadStatic] internal static long? ColumnLimitOverride;
-
-    /// <summary>Default bound, in floats, of the column matrix the batched path builds for a chunk of samples (16 MB).</summary>
-    internal const long BatchedColumnLimit = 1 << 22;
-
-    /// <summary>Per sample unless forced, or unless a sample has fewer than <see cref="BatchedBelowPositions"/> output
-    /// positions. Per sample wins where P is large: each sample's K×P columns stay in L2 (the batched column matrix
-    /// of a chunk does not), e.g. MNIST conv2 forward+backward 20 ms vs 37 ms. Where P is small, one SGEMM per sample
-    /// repacks the whole weight matrix (OCg×K) to do only P multiply-adds per packed value, and P columns fill the
-    /// 32-wide micro-tiles badly (P = 49: two tiles, a quarter empty); side by side the samples give one wide SGEMM.
-    /// ResNet-18's 7×7 layers (P = 49, 512 channels, batch 8), one thread: forward 20.8 → 12.0 ms, input gradient
-    /// 34.3 → 14.7 ms, weight gradient 23.5 → 11.2 ms.</summary>
-    private static bool UseBatched(in ConvGeometry g) =>
-        Strategy == ConvStrategy.Batched || (Strategy == ConvStrategy.Auto && g.N > 1 && g.P < BatchedBelowPositions);
-
-    /// <summary>Output positions per sample below which <see cref="ConvStrategy.Auto"/> batches the samples.</summary>
-    internal const int BatchedBelowPositions = 256;
-
-    /// <summary>Samples per chunk of the batched path: as many as keep the K×(n·P) column matrix under the limit.</summary>
-    private static int ChunkSamples(in ConvGeometry g) =>
-        (int)Math.Clamp((ColumnLimitOverride ?? BatchedColumnLimit) / Math.Max(1L * g.K * g.P, 1), 1, Math.Max(g.N, 1));
-
     [ThreadStatic] private static float[]? _ybuf;
 
     /// <summary>Forward with the samples of a chunk side by side: cols (K × n·P) holds every sample's columns, one SGEMM
     /// per group gives (OCg × n·P), which is then copied into y's (n, OC, P) layout with the bias.</summary>
-    private static void ForwardBatched(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
+    private static void ForwardBatched(in ConvGeometry g, bool fused, int nb, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
                                        float[] y, int yOff)
     {
         var geo = g;
-        int K = g.K, P = g.P, S = g.S, nb = ChunkSamples(g);
+        int K = g.K, P = g.P, S = g.S;
         if (g.N == 0 || P == 0) return;
-        bool fused = FuseIm2Col(g.OCg, nb * P, K);
         var cols = fused ? null : Buffer(ref _cols, (long)K * nb * P);
         var yb = Buffer(ref _ybuf, (long)g.OCg * nb * P);
         for (int n0 = 0; n0 < g.N; n0 += nb)
@@ -359,11 +335,11 @@ internal static partial class ConvKernels
     /// <summary>Backward over chunks of samples side by side: dy is gathered into (OCg × n·P), the weight gradient is one
     /// SGEMM against the chunk's columns (accumulated chunk after chunk, always in the same order), and the column
     /// gradient one SGEMM whose columns col2im adds back per sample.</summary>
-    private static void BackwardBatched(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
+    private static void BackwardBatched(in ConvGeometry g, int nb, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
                                         float[]? dx, int dxOff, float[]? dw, int dwOff)
     {
         var geo = g;
-        int K = g.K, P = g.P, S = g.S, nb = ChunkSamples(g);
+        int K = g.K, P = g.P, S = g.S;
         if (dx != null) dx.AsSpan(dxOff, g.N * g.C * S).Clear();
         if (dw != null) dw.AsSpan(dwOff, g.OC * K).Clear();
         if (g.N == 0 || P == 0) return;
@@ -404,15 +380,6 @@ internal static partial class ConvKernels
             }
         }
     }
-
-    /// <summary>Whether the forward product unrolls its columns straight into SGEMM's packed panels
-    /// (<see cref="Im2ColSource"/>) instead of into a K×P column matrix that SGEMM then packs: the packed path only
-    /// (SGEMM takes it above 32³ multiply-adds with m, n &gt; 1), and not when forced off by tests.</summary>
-    private static bool FuseIm2Col(int m, int n, int k) =>
-        !DisableFusedIm2Col && m > 1 && n > 1 && (long)m * n * k > 32 * 32 * 32;
-
-    /// <summary>Turns the fused im2col off for calls made from the current thread (tests compare both ways).</summary>
-    [ThreadStatic] internal static bool DisableFusedIm2Col;
 
     /// <summary>The column matrix of one group over <c>samples</c> consecutive samples (K rows, samples·P columns, the
     /// samples side by side), produced panel by panel for <see cref="Gemm.SgemmPackedB"/>: each row segment is unrolled

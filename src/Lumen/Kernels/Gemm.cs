@@ -41,7 +41,7 @@ internal static unsafe class Gemm
     internal const int NC = 2048;
 
     /// <summary>Problems with fewer multiply-adds than this (or with m or n equal to 1) skip packing.</summary>
-    private const long SimpleLimit = 32 * 32 * 32;
+    internal const long SimpleLimit = 32 * 32 * 32;
 
     /// <summary>Below this many multiply-adds per thread, more threads cost more than they save.</summary>
     private const long MinWorkPerThread = 1 << 18;
@@ -360,13 +360,6 @@ internal static unsafe class Gemm
 
     private static int RoundUp(int x, int m) => (x + m - 1) / m * m;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(GemmPath path, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta)
-    {
-        if (path == GemmPath.Avx512) Kernel8x32Avx512(kc, ap, bp, c, ldc, alpha, beta);
-        else if (path == GemmPath.Avx2) Kernel6x16Avx2(kc, ap, bp, c, ldc, alpha, beta);
-        else KernelVector(kc, ap, bp, c, ldc, alpha, beta);
-    }
 
     /// <summary>Packs op(A)[ic:ic+mc, pc:pc+kc] as MR-row micro-panels: panel r holds, for each p, its MR values
     /// A[r·MR .. r·MR+MR−1, p] side by side (rows past mc are zero).</summary>
@@ -485,117 +478,80 @@ internal static unsafe class Gemm
     // ------------------------------------------------------------------ micro-kernels
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512(float* c, Vector512<float> acc, Vector512<float> alpha, float beta)
+    private static void Kernel(GemmPath path, int kc, float* ap, float* bp, float* c, int ldc, float alpha, float beta)
     {
-        var r = acc * alpha;
-        if (beta == 0f) { }
-        else if (beta == 1f) r += Vector512.Load(c);
-        else r += Vector512.Load(c) * Vector512.Create(beta);
-        r.Store(c);
+        if (path == GemmPath.Avx512) Micro<Vector512<float>, V512, Eight>(kc, ap, bp, c, ldc, alpha, beta);
+        else if (path == GemmPath.Avx2) Micro<Vector256<float>, V256, Six>(kc, ap, bp, c, ldc, alpha, beta);
+        else if (Vector<float>.Count == 16) Micro<Vector512<float>, V512, Four>(kc, ap, bp, c, ldc, alpha, beta);
+        else if (Vector<float>.Count == 8) Micro<Vector256<float>, V256, Four>(kc, ap, bp, c, ldc, alpha, beta);
+        else Micro<Vector128<float>, V128, Four>(kc, ap, bp, c, ldc, alpha, beta);
     }
 
-    /// <summary>8×32 tile: per k step two 16-wide loads of B, eight broadcasts of A, sixteen FMAs into zmm accumulators.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x32Avx512(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-    {
-        Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        Vector512<float> c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
-        for (int p = 0; p < kc; p++)
-        {
-            var b0 = Vector512.Load(b);
-            var b1 = Vector512.Load(b + 16);
-            Vector512<float> x;
-            x = Vector512.Create(a[0]); c00 = Avx512F.FusedMultiplyAdd(x, b0, c00); c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
-            x = Vector512.Create(a[1]); c10 = Avx512F.FusedMultiplyAdd(x, b0, c10); c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
-            x = Vector512.Create(a[2]); c20 = Avx512F.FusedMultiplyAdd(x, b0, c20); c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
-            x = Vector512.Create(a[3]); c30 = Avx512F.FusedMultiplyAdd(x, b0, c30); c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
-            x = Vector512.Create(a[4]); c40 = Avx512F.FusedMultiplyAdd(x, b0, c40); c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
-            x = Vector512.Create(a[5]); c50 = Avx512F.FusedMultiplyAdd(x, b0, c50); c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
-            x = Vector512.Create(a[6]); c60 = Avx512F.FusedMultiplyAdd(x, b0, c60); c61 = Avx512F.FusedMultiplyAdd(x, b1, c61);
-            x = Vector512.Create(a[7]); c70 = Avx512F.FusedMultiplyAdd(x, b0, c70); c71 = Avx512F.FusedMultiplyAdd(x, b1, c71);
-            a += 8; b += 32;
-        }
-        var va = Vector512.Create(alpha);
-        Store512(c, c00, va, beta); Store512(c + 16, c01, va, beta); c += ldc;
-        Store512(c, c10, va, beta); Store512(c + 16, c11, va, beta); c += ldc;
-        Store512(c, c20, va, beta); Store512(c + 16, c21, va, beta); c += ldc;
-        Store512(c, c30, va, beta); Store512(c + 16, c31, va, beta); c += ldc;
-        Store512(c, c40, va, beta); Store512(c + 16, c41, va, beta); c += ldc;
-        Store512(c, c50, va, beta); Store512(c + 16, c51, va, beta); c += ldc;
-        Store512(c, c60, va, beta); Store512(c + 16, c61, va, beta); c += ldc;
-        Store512(c, c70, va, beta); Store512(c + 16, c71, va, beta);
-    }
+    /// <summary>A compile-time row count for <see cref="Micro{TV, V, TM}"/>.</summary>
+    private interface IRows { static abstract int N { get; } }
+    private struct Four : IRows { public static int N => 4; }
+    private struct Six : IRows { public static int N => 6; }
+    private struct Eight : IRows { public static int N => 8; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store256(float* c, Vector256<float> acc, Vector256<float> alpha, float beta)
+    private static void Store<TV, V>(float* c, TV acc, TV alpha, float beta) where TV : struct where V : struct, IVec<TV>
     {
-        var r = acc * alpha;
+        var r = V.Multiply(acc, alpha);
         if (beta == 0f) { }
-        else if (beta == 1f) r += Vector256.Load(c);
-        else r += Vector256.Load(c) * Vector256.Create(beta);
-        r.Store(c);
+        else if (beta == 1f) r = V.Add(r, V.Load(c));
+        else r = V.Add(r, V.Multiply(V.Load(c), V.Broadcast(beta)));
+        V.Store(r, c);
     }
 
-    /// <summary>6×16 tile: two 8-wide loads of B, six broadcasts of A, twelve FMAs into ymm accumulators (15 of 16 registers).</summary>
+    /// <summary>The micro-kernel, written once over the vector width: an MR×(2·W) tile (MR = TM rows, W floats per
+    /// vector); per k step two W-wide loads of B, MR broadcasts of A, 2·MR FMAs into register accumulators. Instantiated
+    /// as 8×32 on 512-bit vectors (16 of 32 zmm registers), 6×16 on 256-bit ones (12 accumulators + 3 of 16 ymm), and
+    /// 4×(2·W) for the portable path on Vector&lt;float&gt;'s width (NEON on ARM64, SSE without AVX2).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16Avx2(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+    private static void Micro<TV, V, TM>(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
+        where TV : struct where V : struct, IVec<TV> where TM : struct, IRows
     {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        int w = V.Count, mr = TM.N;
+        TV c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
+        TV c40 = default, c41 = default, c50 = default, c51 = default, c60 = default, c61 = default, c70 = default, c71 = default;
         for (int p = 0; p < kc; p++)
         {
-            var b0 = Vector256.Load(b);
-            var b1 = Vector256.Load(b + 8);
-            Vector256<float> x;
-            x = Vector256.Create(a[0]); c00 = Fma.MultiplyAdd(x, b0, c00); c01 = Fma.MultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a[1]); c10 = Fma.MultiplyAdd(x, b0, c10); c11 = Fma.MultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a[2]); c20 = Fma.MultiplyAdd(x, b0, c20); c21 = Fma.MultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a[3]); c30 = Fma.MultiplyAdd(x, b0, c30); c31 = Fma.MultiplyAdd(x, b1, c31);
-            x = Vector256.Create(a[4]); c40 = Fma.MultiplyAdd(x, b0, c40); c41 = Fma.MultiplyAdd(x, b1, c41);
-            x = Vector256.Create(a[5]); c50 = Fma.MultiplyAdd(x, b0, c50); c51 = Fma.MultiplyAdd(x, b1, c51);
-            a += 6; b += 16;
+            var b0 = V.Load(b);
+            var b1 = V.Load(b + w);
+            TV x;
+            x = V.Broadcast(a[0]); c00 = V.Fma(x, b0, c00); c01 = V.Fma(x, b1, c01);
+            x = V.Broadcast(a[1]); c10 = V.Fma(x, b0, c10); c11 = V.Fma(x, b1, c11);
+            x = V.Broadcast(a[2]); c20 = V.Fma(x, b0, c20); c21 = V.Fma(x, b1, c21);
+            x = V.Broadcast(a[3]); c30 = V.Fma(x, b0, c30); c31 = V.Fma(x, b1, c31);
+            if (TM.N > 4)
+            {
+                x = V.Broadcast(a[4]); c40 = V.Fma(x, b0, c40); c41 = V.Fma(x, b1, c41);
+                x = V.Broadcast(a[5]); c50 = V.Fma(x, b0, c50); c51 = V.Fma(x, b1, c51);
+            }
+            if (TM.N > 6)
+            {
+                x = V.Broadcast(a[6]); c60 = V.Fma(x, b0, c60); c61 = V.Fma(x, b1, c61);
+                x = V.Broadcast(a[7]); c70 = V.Fma(x, b0, c70); c71 = V.Fma(x, b1, c71);
+            }
+            a += mr; b += 2 * w;
         }
-        var va = Vector256.Create(alpha);
-        Store256(c, c00, va, beta); Store256(c + 8, c01, va, beta); c += ldc;
-        Store256(c, c10, va, beta); Store256(c + 8, c11, va, beta); c += ldc;
-        Store256(c, c20, va, beta); Store256(c + 8, c21, va, beta); c += ldc;
-        Store256(c, c30, va, beta); Store256(c + 8, c31, va, beta); c += ldc;
-        Store256(c, c40, va, beta); Store256(c + 8, c41, va, beta); c += ldc;
-        Store256(c, c50, va, beta); Store256(c + 8, c51, va, beta);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreVec(float* c, Vector<float> acc, Vector<float> alpha, float beta)
-    {
-        var r = acc * alpha;
-        if (beta == 0f) { }
-        else if (beta == 1f) r += Vector.Load(c);
-        else r += Vector.Load(c) * new Vector<float>(beta);
-        r.Store(c);
-    }
-
-    /// <summary>Portable 4×(2·W) tile on Vector&lt;float&gt; (W lanes): NEON on ARM64, SSE/AVX elsewhere.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void KernelVector(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
-    {
-        int w = Vector<float>.Count, nr = 2 * w;
-        Vector<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default, c30 = default, c31 = default;
-        for (int p = 0; p < kc; p++)
+        var va = V.Broadcast(alpha);
+        Store<TV, V>(c, c00, va, beta); Store<TV, V>(c + w, c01, va, beta); c += ldc;
+        Store<TV, V>(c, c10, va, beta); Store<TV, V>(c + w, c11, va, beta); c += ldc;
+        Store<TV, V>(c, c20, va, beta); Store<TV, V>(c + w, c21, va, beta); c += ldc;
+        Store<TV, V>(c, c30, va, beta); Store<TV, V>(c + w, c31, va, beta);
+        if (TM.N > 4)
         {
-            var b0 = Vector.Load(b);
-            var b1 = Vector.Load(b + w);
-            Vector<float> x;
-            x = new Vector<float>(a[0]); c00 = Vector.FusedMultiplyAdd(x, b0, c00); c01 = Vector.FusedMultiplyAdd(x, b1, c01);
-            x = new Vector<float>(a[1]); c10 = Vector.FusedMultiplyAdd(x, b0, c10); c11 = Vector.FusedMultiplyAdd(x, b1, c11);
-            x = new Vector<float>(a[2]); c20 = Vector.FusedMultiplyAdd(x, b0, c20); c21 = Vector.FusedMultiplyAdd(x, b1, c21);
-            x = new Vector<float>(a[3]); c30 = Vector.FusedMultiplyAdd(x, b0, c30); c31 = Vector.FusedMultiplyAdd(x, b1, c31);
-            a += 4; b += nr;
+            c += ldc;
+            Store<TV, V>(c, c40, va, beta); Store<TV, V>(c + w, c41, va, beta); c += ldc;
+            Store<TV, V>(c, c50, va, beta); Store<TV, V>(c + w, c51, va, beta);
         }
-        var va = new Vector<float>(alpha);
-        StoreVec(c, c00, va, beta); StoreVec(c + w, c01, va, beta); c += ldc;
-        StoreVec(c, c10, va, beta); StoreVec(c + w, c11, va, beta); c += ldc;
-        StoreVec(c, c20, va, beta); StoreVec(c + w, c21, va, beta); c += ldc;
-        StoreVec(c, c30, va, beta); StoreVec(c + w, c31, va, beta);
+        if (TM.N > 6)
+        {
+            c += ldc;
+            Store<TV, V>(c, c60, va, beta); Store<TV, V>(c + w, c61, va, beta); c += ldc;
+            Store<TV, V>(c, c70, va, beta); Store<TV, V>(c + w, c71, va, beta);
+        }
     }
 }
 

@@ -135,7 +135,7 @@ public class ElementwiseFixtureTests
         throw new KeyNotFoundException($"elementwise.json case '{name}' has no Lumen twin in {nameof(ElementwiseFixtureTests)}.Ops.");
     }
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(CaseNames))]
     public void Forward_output_grad_fn_and_input_gradients_match_PyTorch(string name)
     {
@@ -156,7 +156,7 @@ public class ElementwiseFixtureTests
         var gradFn = c.Raw("grad_fn");
         Assert.Equal(gradFn.ValueKind == JsonValueKind.Null ? null : gradFn.GetString(), output.GradFn?.Name);
 
-        if (!c.Has("g")) return;
+        Skip.IfNot(c.Has("g"), $"{name}: forward and grad_fn checked; the fixture has no gradient (PyTorch does not differentiate this op)");
         output.Backward(c.Tensor("g"));
         for (int i = 0; i < keys.Length; i++)
         {

@@ -166,7 +166,7 @@ public static partial class F
     private static string Sizes(IEnumerable<int> v) => "(" + string.Join(" x ", v) + ")";
 
     internal static Tensor Convolution(Tensor input, Tensor weight, Tensor? bias, IntTuple stride, ConvPadding padding,
-                                       IntTuple dilation, int groups, int dims, string op)
+                                       IntTuple dilation, int groups, int dims, string op, ConvPlanOptions plan = default)
     {
         bool unbatched = Batchify(ref input, weight, dims, op);
         var st = stride.Expand(dims, 1, "stride", op);
@@ -204,7 +204,7 @@ public static partial class F
         var w = weight.Contiguous();
         var b = bias?.Contiguous();
         var y = Tensor.Empty(new[] { n, oc }.Concat(outSize).ToArray(), DType.Float32, zero: false);
-        ConvKernels.Forward(geo, x.F32, x._offset, w.F32, w._offset, b?.F32, b?._offset ?? 0, y.F32, 0);
+        ConvKernels.Forward(geo, x.F32, x._offset, w.F32, w._offset, b?.F32, b?._offset ?? 0, y.F32, 0, plan);
 
         var xShape = input.Shape.ToArray();
         var result = Graph.Record(y, "ConvolutionBackward0", new[] { input, weight, bias }, g =>
@@ -215,14 +215,15 @@ public static partial class F
             Tensor? gb = bias is { RequiresGrad: true } ? Tensor.Empty(new[] { oc }, DType.Float32, zero: false) : null;
             if (gx != null || gw != null || gb != null)
                 ConvKernels.Backward(geo, gw != null ? x.F32 : null, x._offset, w.F32, w._offset, gy.F32, gy._offset,
-                                     gx?.F32, 0, gw?.F32, 0, gb?.F32, 0);
+                                     gx?.F32, 0, gw?.F32, 0, gb?.F32, 0, plan);
             return new[] { gx, gw, gb };
         }, x, w);
         return unbatched ? result.Squeeze(0) : result;
     }
 
     internal static Tensor ConvolutionTranspose(Tensor input, Tensor weight, Tensor? bias, IntTuple stride, IntTuple padding,
-                                                IntTuple outputPadding, int groups, IntTuple dilation, int dims, string op)
+                                                IntTuple outputPadding, int groups, IntTuple dilation, int dims, string op,
+                                                ConvPlanOptions plan = default)
     {
         bool unbatched = Batchify(ref input, weight, dims, op);
         var st = stride.Expand(dims, 1, "stride", op);
@@ -270,7 +271,7 @@ public static partial class F
         var b = bias?.Contiguous();
         var yShape = new[] { n, cout }.Concat(outSize).ToArray();
         var y = Tensor.Empty(yShape, DType.Float32, zero: false);
-        ConvKernels.Backward(geo, null, 0, w.F32, w._offset, x.F32, x._offset, y.F32, 0, null, 0);
+        ConvKernels.Backward(geo, null, 0, w.F32, w._offset, x.F32, x._offset, y.F32, 0, null, 0, options: plan);
         if (b != null) ConvKernels.AddBias(n, cout, geo.S, b.F32, b._offset, y.F32, 0);
 
         var xShape = input.Shape.ToArray();
@@ -281,12 +282,12 @@ public static partial class F
             if (input.RequiresGrad)
             {
                 gx = Tensor.Empty(xShape, DType.Float32, zero: false);
-                ConvKernels.Forward(geo, gy.F32, gy._offset, w.F32, w._offset, null, 0, gx.F32, 0);
+                ConvKernels.Forward(geo, gy.F32, gy._offset, w.F32, w._offset, null, 0, gx.F32, 0, plan);
             }
             if (weight.RequiresGrad)
             {
                 gw = Tensor.Empty(w._shape, DType.Float32, zero: false);
-                ConvKernels.Backward(geo, gy.F32, gy._offset, w.F32, w._offset, x.F32, x._offset, null, 0, gw.F32, 0);
+                ConvKernels.Backward(geo, gy.F32, gy._offset, w.F32, w._offset, x.F32, x._offset, null, 0, gw.F32, 0, options: plan);
             }
             if (bias is { RequiresGrad: true })
             {

@@ -1,17 +1,37 @@
+using System.Runtime.Intrinsics;
 using Lumen.Kernels;
 using Xunit;
 
 namespace Lumen.Tests.NN.Conv;
 
-/// <summary>The direct convolution kernels (thin stride-1 layers such as a 3-d CNN's first one) against the definition:
-/// forward with bias and the weight gradient, on shapes that take the direct path — output rows of 8 and of 11 (an
-/// overlapping last chunk), output channels in blocks of four and a remainder, 1-d/2-d/3-d, several samples. Where
-/// 256-bit vectors are not accelerated (ARM64, or <c>DOTNET_EnableAVX2=0</c>) no geometry takes the direct kernels and
-/// the same checks run through im2col + SGEMM.</summary>
+/// <summary>The direct convolution kernels (thin stride-1 layers such as a 3-d CNN's first one, and the forward's wide
+/// rule) against the definition at every vector width — 128, 256 and 512 bits, each forced with
+/// <see cref="ConvPlanOptions.MaxWidth"/>; a width this CPU does not accelerate is reported as skipped — on shapes that
+/// take the direct path: output rows of 8 and of 11 (an overlapping last chunk), output channels in blocks of eight,
+/// four and a remainder, 1-d/2-d/3-d, several samples; and the planner's rules choosing them.</summary>
 public class ConvDirectTests
 {
-    /// <summary>Whether this machine runs the direct kernels at all.</summary>
-    internal static readonly bool Direct = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
+    /// <summary>Whether this machine runs the direct kernels at all (some vector width is accelerated).</summary>
+    internal static readonly bool Direct = ConvPlanner.Width(Square(2, 1, 1, 1, 32, 3, 1, 1)) != VectorWidth.None;
+
+    private static readonly VectorWidth[] Widths = { VectorWidth.V128, VectorWidth.V256, VectorWidth.V512 };
+
+    private static bool Accelerated(VectorWidth w) => w switch
+    {
+        VectorWidth.V128 => ConvPlanner.Fma128,
+        VectorWidth.V256 => Vector256.IsHardwareAccelerated,
+        _ => Vector512.IsHardwareAccelerated,
+    };
+
+    /// <summary>Reports the test as skipped where the CPU cannot run <paramref name="w"/>-bit kernels.</summary>
+    internal static void SkipUnlessAccelerated(VectorWidth w) =>
+        Skip.IfNot(Accelerated(w), $"{(int)w}-bit vectors are not accelerated{(w == VectorWidth.V128 ? " with a hardware FMA" : "")} on this CPU " +
+                                   $"({System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}): that width's kernels cannot run here");
+
+    /// <summary>The direct kernels forced on (any K) with vectors of at most <paramref name="w"/> bits.</summary>
+    private static ConvPlanOptions At(VectorWidth w) => new(Direct: DirectMode.Force, MaxWidth: w);
+
+    private static readonly ConvPlanOptions Gemm = new(Direct: DirectMode.Off);
 
     public static IEnumerable<object[]> Configs()
     {
@@ -22,32 +42,6 @@ public class ConvDirectTests
         yield return new object[] { C(3, 2, 2, 6, new[] { 5, 4, 8 }, new[] { 3, 2, 3 }, new[] { 1, 0, 1 }) };
         yield return new object[] { C(2, 9, 3, 5, new[] { 9, 21 }, new[] { 3, 5 }, new[] { 1, 2 }) };
         yield return new object[] { C(1, 4, 4, 7, new[] { 30 }, new[] { 5 }, new[] { 0 }) };
-    }
-
-    [Theory]
-    [MemberData(nameof(Configs))]
-    public void Direct_forward_and_weight_gradient_match_the_definition(NaiveConv.Config cfg)
-    {
-        var r = new Random(cfg.N * 31 + cfg.C * 7 + cfg.OC);
-        var o = cfg.Out();
-        var geo = cfg.Geometry();
-        Assert.True(ConvDirect.Applies(geo) == Direct, $"{cfg} should take the direct path exactly where 256-bit vectors are accelerated");
-        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
-        var b = NaiveConv.RandomData(r, cfg.OC);
-        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
-        var gy = NaiveConv.RandomData(r, yLen);
-        var expected = NaiveConv.Run(cfg, x, w, b, gy);
-
-        var y = new float[yLen];
-        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
-        for (int i = 0; i < yLen; i++)
-            Assert.True(Math.Abs(y[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {y[i]}, expected {expected.Y[i]}");
-
-        var gw = new float[w.Length];
-        ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gw, 0);
-        for (int i = 0; i < gw.Length; i++)
-            Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
     }
 
     public static IEnumerable<object[]> WideConfigs()
@@ -64,51 +58,37 @@ public class ConvDirectTests
         yield return new object[] { C(1, 4, 4, 7, new[] { 37 }, new[] { 5 }, new[] { 0 }, true) };
     }
 
-    [Theory]
-    [MemberData(nameof(WideConfigs))]
-    public void Vector512_forward_gives_the_same_bits_as_the_Vector256_forward(NaiveConv.Config cfg)
+    /// <summary>Every thin and wide configuration at every width; 512 bits only on rows of at least 16 (narrower rows
+    /// take the 256-bit kernel).</summary>
+    public static IEnumerable<object[]> AllConfigsAllWidths() =>
+        Configs().Concat(WideConfigs()).SelectMany(c => Widths
+            .Where(w => w != VectorWidth.V512 || ((NaiveConv.Config)c[0]).Geometry().OW >= 16)
+            .Select(w => new[] { c[0], (object)(int)w }));
+
+    [SkippableTheory]
+    [MemberData(nameof(AllConfigsAllWidths))]
+    public void Direct_forward_input_weight_and_bias_gradients_match_the_definition(NaiveConv.Config cfg, int bits)
     {
-        var r = new Random(cfg.N * 131 + cfg.C * 17 + cfg.OC);
+        var width = (VectorWidth)bits;
+        SkipUnlessAccelerated(width);
+        var r = new Random(cfg.N * 57 + cfg.C * 5 + cfg.OC + (int)width);
         var o = cfg.Out();
         var geo = cfg.Geometry();
-        Assert.True(ConvDirect.Applies(geo) == Direct, $"{cfg} should take the direct path exactly where 256-bit vectors are accelerated");
+        var at = new ConvPlanOptions(MaxWidth: width);
+        Assert.Equal(new ConvPlan(ConvAlgorithm.Direct, width), ConvPlanner.Plan(geo, ConvPass.Forward, at));
+        Assert.Equal(new ConvPlan(ConvAlgorithm.Direct, width), ConvPlanner.Plan(geo, ConvPass.WeightGrad, at));
+        Assert.True(ConvPlanner.Plan(geo, ConvPass.InputGrad, at).IsDirect, $"{cfg}: the input gradient should take the direct path");
         var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
         var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
-        var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
-        int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
-
-        var wide = new float[yLen];
-        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, wide, 0);
-        var narrow = new float[yLen];
-        ConvDirect.No512 = true;
-        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, narrow, 0); }
-        finally { ConvDirect.No512 = false; }
-
-        var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]);
-        for (int i = 0; i < yLen; i++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(wide[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
-                $"{cfg}: y[{i}] = {wide[i]:R} (Vector512) vs {narrow[i]:R} (Vector256)");
-            Assert.True(Math.Abs(wide[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {wide[i]}, expected {expected.Y[i]}");
-        }
-    }
-
-    public static IEnumerable<object[]> AllConfigsBothWidths() =>
-        Configs().Concat(WideConfigs()).SelectMany(c => new[] { new[] { c[0], (object)false }, new[] { c[0], (object)true } });
-
-    [Theory]
-    [MemberData(nameof(AllConfigsBothWidths))]
-    public void Direct_input_weight_and_bias_gradients_match_the_definition(NaiveConv.Config cfg, bool narrow)
-    {
-        var r = new Random(cfg.N * 57 + cfg.C * 5 + cfg.OC + (narrow ? 1 : 0));
-        var o = cfg.Out();
-        var geo = cfg.Geometry();
-        Assert.True(ConvDirect.InputGradApplies(geo) == Direct, $"{cfg}: the input gradient should take the direct path exactly where 256-bit vectors are accelerated");
-        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
-        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = NaiveConv.RandomData(r, cfg.OC);
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
         var gy = NaiveConv.RandomData(r, yLen);
-        var expected = NaiveConv.Run(cfg, x, w, new float[cfg.OC], gy);
+        var expected = NaiveConv.Run(cfg, x, w, b, gy);
+
+        var y = new float[yLen];
+        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0, at);
+        for (int i = 0; i < yLen; i++)
+            Assert.True(Math.Abs(y[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg} {width}: y[{i}] = {y[i]}, expected {expected.Y[i]}");
 
         var gx = new float[x.Length];
         var gw = new float[w.Length];
@@ -117,27 +97,58 @@ public class ConvDirectTests
         var gbAlone = new float[cfg.OC];
         var gxOnly = new float[x.Length];
         var gbWithGxOnly = new float[cfg.OC];
-        ConvDirect.No512 = narrow;
-        try
-        {
-            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 3);
-            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gwAlone, 0, gbAlone, 0);
-            ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gxOnly, 0, null, 0, gbWithGxOnly, 0);
-        }
-        finally { ConvDirect.No512 = false; }
+        ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 3, at);
+        ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gwAlone, 0, gbAlone, 0, at);
+        ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gxOnly, 0, null, 0, gbWithGxOnly, 0, at);
         Assert.Equal(gx, gxOnly);
         for (int i = 0; i < cfg.OC; i++)
         {
             // The direct weight gradient sums the bias gradient itself; without dw it comes from BiasGrad.
-            Assert.True(Math.Abs(gb[3 + i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg}: gb[{i}] = {gb[3 + i]}, expected {expected.Gb[i]}");
+            Assert.True(Math.Abs(gb[3 + i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg} {width}: gb[{i}] = {gb[3 + i]}, expected {expected.Gb[i]}");
             Assert.Equal(gb[3 + i], gbAlone[i]);
-            Assert.True(Math.Abs(gbWithGxOnly[i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg}: gb[{i}] = {gbWithGxOnly[i]} (no dw), expected {expected.Gb[i]}");
+            Assert.True(Math.Abs(gbWithGxOnly[i] - expected.Gb[i]) <= 1e-4 * (1 + Math.Abs(expected.Gb[i])), $"{cfg} {width}: gb[{i}] = {gbWithGxOnly[i]} (no dw), expected {expected.Gb[i]}");
         }
         for (int i = 0; i < gx.Length; i++)
-            Assert.True(Math.Abs(gx[i] - expected.Gx[i]) <= 1e-4 * (1 + Math.Abs(expected.Gx[i])), $"{cfg}: gx[{i}] = {gx[i]}, expected {expected.Gx[i]}");
+            Assert.True(Math.Abs(gx[i] - expected.Gx[i]) <= 1e-4 * (1 + Math.Abs(expected.Gx[i])), $"{cfg} {width}: gx[{i}] = {gx[i]}, expected {expected.Gx[i]}");
         for (int i = 0; i < gw.Length; i++)
-            Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
+            Assert.True(Math.Abs(gw[i] - expected.Gw[i]) <= 1e-4 * (1 + Math.Abs(expected.Gw[i])), $"{cfg} {width}: gw[{i}] = {gw[i]}, expected {expected.Gw[i]}");
         Assert.Equal(gw, gwAlone);   // the same direct weight gradient whether or not dx is wanted
+    }
+
+    /// <summary>The 256- and 512-bit rows of <see cref="AllConfigsAllWidths"/>, each compared with 128 bits.</summary>
+    public static IEnumerable<object[]> WiderWidths() => AllConfigsAllWidths().Where(c => (int)c[1] != 128);
+
+    [SkippableTheory]
+    [MemberData(nameof(WiderWidths))]
+    public void Forward_and_input_gradient_give_the_same_bits_at_every_vector_width(NaiveConv.Config cfg, int bits)
+    {
+        var width = (VectorWidth)bits;
+        SkipUnlessAccelerated(width);
+        var r = new Random(cfg.N * 131 + cfg.C * 17 + cfg.OC);
+        var geo = cfg.Geometry();
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
+        var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
+        var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
+        int yLen = cfg.N * cfg.OC * cfg.Out().Aggregate(1, (a, b) => a * b);
+        var gy = NaiveConv.RandomData(r, yLen);
+        (float[] Y, float[] Gx) Run(VectorWidth at)
+        {
+            var o = new ConvPlanOptions(MaxWidth: at);
+            Assert.Equal(new ConvPlan(ConvAlgorithm.Direct, at), ConvPlanner.Plan(geo, ConvPass.Forward, o));
+            var y = new float[yLen];
+            var gx = new float[x.Length];
+            ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0, o);
+            ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: o);
+            return (y, gx);
+        }
+        var (wideY, wideGx) = Run(width);
+        var (narrowY, narrowGx) = Run(VectorWidth.V128);
+        for (int i = 0; i < yLen; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(wideY[i]) == BitConverter.SingleToInt32Bits(narrowY[i]),
+                $"{cfg}: y[{i}] = {wideY[i]:R} ({(int)width} bits) vs {narrowY[i]:R} (128 bits)");
+        for (int i = 0; i < x.Length; i++)
+            Assert.True(BitConverter.SingleToInt32Bits(wideGx[i]) == BitConverter.SingleToInt32Bits(narrowGx[i]),
+                $"{cfg}: gx[{i}] = {wideGx[i]:R} ({(int)width} bits) vs {narrowGx[i]:R} (128 bits)");
     }
 
     [Fact]
@@ -146,7 +157,7 @@ public class ConvDirectTests
         var r = new Random(4);
         var geo = new ConvGeometry(4, 8, 16, 1, new[] { 8, 8, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 },
                                    new[] { 1, 1, 1 }, new[] { 8, 8, 16 });
-        Assert.Equal(Direct, ConvDirect.Applies(geo) && ConvDirect.InputGradApplies(geo));
+        Assert.Equal(Direct, Wg(geo) && Dx(geo));
         var x = NaiveConv.RandomData(r, 4 * 8 * 1024); var w = NaiveConv.RandomData(r, 16 * 8 * 27); var b = NaiveConv.RandomData(r, 16);
         var y = new float[4 * 16 * 1024]; var gy = NaiveConv.RandomData(r, y.Length);
         var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[16];
@@ -167,48 +178,49 @@ public class ConvDirectTests
     }
 
     /// <summary>(batch, C, OC, square input, square kernel, stride, padding; dims 1 to 3) as a geometry.</summary>
-    private static ConvGeometry Square(int dims, int n, int c, int oc, int hw, int k, int s, int p)
+    internal static ConvGeometry Square(int dims, int n, int c, int oc, int hw, int k, int s, int p)
     {
         int o = (hw + 2 * p - k) / s + 1;
         int[] D(int v) => Enumerable.Repeat(v, dims).ToArray();
         return new ConvGeometry(n, c, oc, 1, D(hw), D(k), D(s), D(p), D(1), D(o));
     }
 
+    private static bool Fwd(in ConvGeometry g, in ConvPlanOptions o = default) => ConvPlanner.Plan(g, ConvPass.Forward, o).IsDirect;
+    private static bool Dx(in ConvGeometry g) => ConvPlanner.Plan(g, ConvPass.InputGrad).IsDirect;
+    private static bool Wg(in ConvGeometry g) => ConvPlanner.Plan(g, ConvPass.WeightGrad).IsDirect;
+
     [Fact]
     public void Forward_takes_the_direct_path_for_thin_layers_and_for_wide_2d_layers_with_small_weights()
     {
-        bool v256 = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
-        bool v512 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated;
+        bool v512 = Vector512.IsHardwareAccelerated;
         // K ≤ 256 (any vector width): thin layers, as before.
-        Assert.Equal(v256, ConvDirect.ForwardApplies(Square(2, 4, 3, 64, 224, 3, 1, 1)));     // VGG-16 conv1, K = 27
-        Assert.Equal(v256, ConvDirect.ForwardApplies(Square(3, 8, 8, 16, 16, 3, 1, 1)));      // Tiny3D conv2, K = 216
-        Assert.Equal(v256, ConvDirect.ForwardApplies(Square(2, 8, 16, 32, 14, 3, 1, 1)));     // K = 144, 14 wide
+        Assert.Equal(Direct, Fwd(Square(2, 4, 3, 64, 224, 3, 1, 1)));     // VGG-16 conv1, K = 27
+        Assert.Equal(Direct, Fwd(Square(3, 8, 8, 16, 16, 3, 1, 1)));      // Tiny3D conv2, K = 216
+        Assert.Equal(Direct, Fwd(Square(2, 8, 16, 32, 14, 3, 1, 1)));     // K = 144, 14 wide
         // K > 256: only with the Vector512 kernel, and OC·K ≤ 128·1152.
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 56, 3, 1, 1)));     // ResNet-18 layer1
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 8, 128, 128, 28, 3, 1, 1)));   // ResNet-18 layer2
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 4, 64, 64, 224, 3, 1, 1)));    // VGG-16 conv2
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 4, 128, 128, 112, 3, 1, 1)));  // VGG-16 conv4
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 64, 32, 64, 16, 3, 1, 1)));    // SimpleCNN layer2, 16 wide
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(2, 8, 256, 64, 56, 3, 1, 1)));    // K = 2304, OC·K = 128·1152
-        Assert.Equal(v512, ConvDirect.ForwardApplies(Square(3, 8, 16, 32, 16, 3, 1, 1)));     // 3-d, K = 432
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 4, 128, 256, 56, 3, 1, 1)));         // VGG-16 conv5: OC·K = 256·1152
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 4, 256, 256, 56, 3, 1, 1)));         // VGG-16 conv6
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 4, 512, 512, 28, 3, 1, 1)));         // VGG-16 conv9
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 256, 256, 14, 3, 1, 1)));         // ResNet-18 layer3: 14 wide
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 14, 3, 1, 1)));           // rows under 16
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 100, 32, 64, 12, 3, 1, 0)));         // MnistCNN layer3: 10 wide
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 20, 3, 1, 1)));           // 20 wide: 20 of 32 lanes new
-        Assert.False(ConvDirect.ForwardApplies(Square(1, 8, 128, 128, 512, 5, 1, 2)));        // 1-d
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 512, 128, 28, 1, 1, 0)));         // pointwise, K = 512
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 128, 56, 3, 2, 1)));          // stride 2
-        Assert.False(ConvDirect.ForwardApplies(Square(2, 2, 288, 8, 32, 3, 1, 1)));           // K = 2592 > 2304
+        Assert.Equal(v512, Fwd(Square(2, 8, 64, 64, 56, 3, 1, 1)));     // ResNet-18 layer1
+        Assert.Equal(v512, Fwd(Square(2, 8, 128, 128, 28, 3, 1, 1)));   // ResNet-18 layer2
+        Assert.Equal(v512, Fwd(Square(2, 4, 64, 64, 224, 3, 1, 1)));    // VGG-16 conv2
+        Assert.Equal(v512, Fwd(Square(2, 4, 128, 128, 112, 3, 1, 1)));  // VGG-16 conv4
+        Assert.Equal(v512, Fwd(Square(2, 64, 32, 64, 16, 3, 1, 1)));    // SimpleCNN layer2, 16 wide
+        Assert.Equal(v512, Fwd(Square(2, 8, 256, 64, 56, 3, 1, 1)));    // K = 2304, OC·K = 128·1152
+        Assert.Equal(v512, Fwd(Square(3, 8, 16, 32, 16, 3, 1, 1)));     // 3-d, K = 432
+        Assert.False(Fwd(Square(2, 4, 128, 256, 56, 3, 1, 1)));         // VGG-16 conv5: OC·K = 256·1152
+        Assert.False(Fwd(Square(2, 4, 256, 256, 56, 3, 1, 1)));         // VGG-16 conv6
+        Assert.False(Fwd(Square(2, 4, 512, 512, 28, 3, 1, 1)));         // VGG-16 conv9
+        Assert.False(Fwd(Square(2, 8, 256, 256, 14, 3, 1, 1)));         // ResNet-18 layer3: 14 wide
+        Assert.False(Fwd(Square(2, 8, 64, 64, 14, 3, 1, 1)));           // rows under 16
+        Assert.False(Fwd(Square(2, 100, 32, 64, 12, 3, 1, 0)));         // MnistCNN layer3: 10 wide
+        Assert.False(Fwd(Square(2, 8, 64, 64, 20, 3, 1, 1)));           // 20 wide: 20 of 32 lanes new
+        Assert.False(Fwd(Square(1, 8, 128, 128, 512, 5, 1, 2)));        // 1-d
+        Assert.False(Fwd(Square(2, 8, 512, 128, 28, 1, 1, 0)));         // pointwise, K = 512
+        Assert.False(Fwd(Square(2, 8, 64, 128, 56, 3, 2, 1)));          // stride 2
+        Assert.False(Fwd(Square(2, 2, 288, 8, 32, 3, 1, 1)));           // K = 2592 > 2304
         // The weight and input gradients keep their own limits (K ≤ 256, OC·KK ≤ 512).
-        Assert.False(ConvDirect.Applies(Square(2, 8, 64, 64, 56, 3, 1, 1)));
-        Assert.False(ConvDirect.InputGradApplies(Square(2, 8, 64, 64, 56, 3, 1, 1)));
-        // Forcing the Vector256 kernel turns the wide rule off.
-        ConvDirect.No512 = true;
-        try { Assert.False(ConvDirect.ForwardApplies(Square(2, 8, 64, 64, 56, 3, 1, 1))); }
-        finally { ConvDirect.No512 = false; }
+        Assert.False(Wg(Square(2, 8, 64, 64, 56, 3, 1, 1)));
+        Assert.False(Dx(Square(2, 8, 64, 64, 56, 3, 1, 1)));
+        // Capping the vectors at 256 bits turns the wide rule off.
+        Assert.False(Fwd(Square(2, 8, 64, 64, 56, 3, 1, 1), new ConvPlanOptions(MaxWidth: VectorWidth.V256)));
     }
 
     public static IEnumerable<object[]> WideKConfigs()
@@ -224,43 +236,45 @@ public class ConvDirectTests
         yield return new object[] { C(3, 2, 16, 8, new[] { 4, 5, 16 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, true) };
     }
 
-    [Theory]
-    [MemberData(nameof(WideKConfigs))]
-    public void Direct_forward_with_K_above_256_agrees_with_im2col_gemm(NaiveConv.Config cfg)
+    public static IEnumerable<object[]> WideKConfigsAllWidths() =>
+        WideKConfigs().SelectMany(c => Widths.Select(w => new[] { c[0], (object)(int)w }));
+
+    [SkippableTheory]
+    [MemberData(nameof(WideKConfigsAllWidths))]
+    public void Wide_forward_matches_SGEMM_and_the_definition_and_gives_the_same_bits_at_every_width(NaiveConv.Config cfg, int bits)
     {
+        var width = (VectorWidth)bits;
+        SkipUnlessAccelerated(width);
         var r = new Random(cfg.N * 71 + cfg.C * 3 + cfg.OC);
         var o = cfg.Out();
         var geo = cfg.Geometry();
-        Assert.True(geo.K > ConvDirect.MaxK);
-        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, ConvDirect.ForwardApplies(geo));
+        Assert.True(geo.K > ConvPlanner.MaxK);
+        // By the rules, only the 512-bit kernel takes K above MaxK.
+        Assert.Equal(Vector512.IsHardwareAccelerated, ConvPlanner.Plan(geo, ConvPass.Forward).IsDirect);
         var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In.Aggregate(1, (a, b) => a * b));
         var w = NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b));
         var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
         int yLen = cfg.N * cfg.OC * o.Aggregate(1, (a, b) => a * b);
 
-        var auto = new float[yLen];
-        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, auto, 0);          // the direct kernel where Vector512 is accelerated
-        var gemm = new float[yLen];
-        var narrow = new float[yLen];
-        ConvDirect.Disable = true;
-        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, gemm, 0); }
-        finally { ConvDirect.Disable = false; }
-        ConvDirect.ForceForward = ConvDirect.No512 = true;             // the Vector256 kernel on the same K
-        try { ConvKernels.Forward(geo, x, 0, w, 0, b, 0, narrow, 0); }
-        finally { ConvDirect.ForceForward = ConvDirect.No512 = false; }
-
+        float[] Forward(in ConvPlanOptions opt)
+        {
+            var y = new float[yLen];
+            ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0, opt);
+            return y;
+        }
+        Assert.Equal(new ConvPlan(ConvAlgorithm.Direct, width), ConvPlanner.Plan(geo, ConvPass.Forward, At(width)));
+        var direct = Forward(At(width));
+        var gemm = Forward(Gemm);
+        var narrow = Forward(At(VectorWidth.V128));
         var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]);
         // Sums of K products of values in [-1, 1]: the two summation orders differ by rounding only.
         double tol = 1e-5 * Math.Sqrt(geo.K);
         for (int i = 0; i < yLen; i++)
         {
-            Assert.True(Math.Abs(auto[i] - gemm[i]) <= tol * (1 + Math.Abs(gemm[i])), $"{cfg}: y[{i}] = {auto[i]} (auto), {gemm[i]} (GEMM)");
-            Assert.True(Math.Abs(auto[i] - expected.Y[i]) <= tol * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {auto[i]}, expected {expected.Y[i]}");
-            if (System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)   // same order of sums in both direct kernels
-                Assert.True(BitConverter.SingleToInt32Bits(auto[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
-                    $"{cfg}: y[{i}] = {auto[i]:R} (Vector512) vs {narrow[i]:R} (Vector256)");
-            else
-                Assert.True(Math.Abs(narrow[i] - expected.Y[i]) <= tol * (1 + Math.Abs(expected.Y[i])), $"{cfg}: y[{i}] = {narrow[i]} (Vector256), expected {expected.Y[i]}");
+            Assert.True(Math.Abs(direct[i] - gemm[i]) <= tol * (1 + Math.Abs(gemm[i])), $"{cfg} {width}: y[{i}] = {direct[i]} (direct), {gemm[i]} (GEMM)");
+            Assert.True(Math.Abs(direct[i] - expected.Y[i]) <= tol * (1 + Math.Abs(expected.Y[i])), $"{cfg} {width}: y[{i}] = {direct[i]}, expected {expected.Y[i]}");
+            Assert.True(BitConverter.SingleToInt32Bits(direct[i]) == BitConverter.SingleToInt32Bits(narrow[i]),
+                $"{cfg}: y[{i}] = {direct[i]:R} ({(int)width} bits) vs {narrow[i]:R} (128 bits)");
         }
     }
 
@@ -272,13 +286,13 @@ public class ConvDirectTests
             int o = (hw + 2 * p - k) / s + 1;
             return new ConvGeometry(2, c, oc, groups, new[] { hw, hw }, new[] { k, k }, new[] { s, s }, new[] { p, p }, new[] { 1, 1 }, new[] { o, o });
         }
-        Assert.Equal(Direct, ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 1)));    // OC·KK = 144
-        Assert.Equal(Direct, ConvDirect.InputGradApplies(G(64, 56, 16, 3, 1, 1)));   // 504 ≤ 512
-        Assert.False(ConvDirect.InputGradApplies(G(64, 64, 56, 3, 1, 1)));      // ResNet-18 layer1: 576 > 512
-        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 2, 1)));       // stride 2
-        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 1, 2)));    // groups
-        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 6, 3, 1, 1)));        // input rows shorter than 8
-        Assert.False(ConvDirect.InputGradApplies(G(8, 16, 16, 3, 1, 3)));       // padding not below the kernel size
+        Assert.Equal(Direct, Dx(G(8, 16, 16, 3, 1, 1)));    // OC·KK = 144
+        Assert.Equal(Direct, Dx(G(64, 56, 16, 3, 1, 1)));   // 504 ≤ 512
+        Assert.False(Dx(G(64, 64, 56, 3, 1, 1)));      // ResNet-18 layer1: 576 > 512
+        Assert.False(Dx(G(8, 16, 16, 3, 2, 1)));       // stride 2
+        Assert.False(Dx(G(8, 16, 16, 3, 1, 1, 2)));    // groups
+        Assert.Equal(Direct && !Vector256.IsHardwareAccelerated, Dx(G(8, 16, 6, 3, 1, 1)));   // input rows of 6: only where 128-bit vectors are the widest (rows of 4)
+        Assert.False(Dx(G(8, 16, 16, 3, 1, 3)));       // padding not below the kernel size
     }
 
     [Fact]
@@ -286,19 +300,18 @@ public class ConvDirectTests
     {
         static ConvGeometry Pw(int c, int oc, int hw) =>
             new(8, c, oc, 1, new[] { hw, hw }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, new[] { 1, 1 }, new[] { hw, hw });
-        bool v256 = System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated;
-        // Forward: direct up to 4 input channels (3 → 16 measured 1.1× faster), SGEMM from 8 (8 → 32: 2× faster there).
-        Assert.Equal(v256, ConvDirect.ForwardApplies(Pw(3, 16, 64)));
-        Assert.False(ConvDirect.ForwardApplies(Pw(8, 32, 56)));
-        Assert.False(ConvDirect.ForwardApplies(Pw(64, 256, 56)));
-        Assert.False(ConvDirect.ForwardApplies(Pw(256, 64, 56)));
+                // Forward: direct up to 4 input channels (3 → 16 measured 1.1× faster), SGEMM from 8 (8 → 32: 2× faster there).
+        Assert.Equal(Direct, Fwd(Pw(3, 16, 64)));
+        Assert.False(Fwd(Pw(8, 32, 56)));
+        Assert.False(Fwd(Pw(64, 256, 56)));
+        Assert.False(Fwd(Pw(256, 64, 56)));
         // Input and weight gradients: direct up to 8 input channels (8 → 32: 1.9× faster), SGEMM from 16.
-        Assert.Equal(v256, ConvDirect.InputGradApplies(Pw(8, 32, 56)) && ConvDirect.WeightGradApplies(Pw(8, 32, 56)));
-        Assert.False(ConvDirect.InputGradApplies(Pw(16, 64, 56)));
-        Assert.False(ConvDirect.WeightGradApplies(Pw(16, 64, 56)));
-        Assert.False(ConvDirect.WeightGradApplies(Pw(64, 256, 56)));
+        Assert.Equal(Direct, Dx(Pw(8, 32, 56)) && Wg(Pw(8, 32, 56)));
+        Assert.False(Dx(Pw(16, 64, 56)));
+        Assert.False(Wg(Pw(16, 64, 56)));
+        Assert.False(Wg(Pw(64, 256, 56)));
         // A 3×3 layer with the same channels is not affected.
-        Assert.Equal(v256, ConvDirect.WeightGradApplies(new ConvGeometry(8, 16, 64, 1, new[] { 56, 56 }, new[] { 3, 3 },
+        Assert.Equal(Direct, Wg(new ConvGeometry(8, 16, 64, 1, new[] { 56, 56 }, new[] { 3, 3 },
             new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 56, 56 })));
     }
 }
@@ -317,7 +330,7 @@ public class ConvDirectDeterminismTests
         float[] Rand(int n) { var a = new float[n]; for (int i = 0; i < n; i++) a[i] = (float)(r.NextDouble() * 2 - 1); return a; }
         var geo = new ConvGeometry(5, 3, 12, 1, new[] { 6, 9, 19 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 },
                                    new[] { 1, 1, 1 }, new[] { 6, 9, 19 });
-        Assert.Equal(Direct, ConvDirect.Applies(geo) && ConvDirect.InputGradApplies(geo));
+        Assert.Equal(Direct, ConvPlanner.Plan(geo, ConvPass.WeightGrad).IsDirect && ConvPlanner.Plan(geo, ConvPass.InputGrad).IsDirect);
         var x = Rand(5 * 3 * 6 * 9 * 19);
         var w = Rand(12 * 3 * 27);
         var b = Rand(12);

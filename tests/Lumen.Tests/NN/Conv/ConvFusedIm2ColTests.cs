@@ -38,10 +38,11 @@ public class ConvFusedIm2ColTests
             float[] Forward(bool fused)
             {
                 var y = new float[yLen];
-                ConvKernels.Strategy = strategy;
-                ConvKernels.DisableFusedIm2Col = !fused;
-                try { ConvKernels.Forward(geo, x, 0, w, 0, null, 0, y, 0); }
-                finally { ConvKernels.Strategy = ConvStrategy.Auto; ConvKernels.DisableFusedIm2Col = false; }
+                var options = new ConvPlanOptions(Strategy: strategy, NoFusedIm2Col: !fused);
+                // Fused where SGEMM takes its packed path (the planner's rule); never when turned off.
+                var algorithm = ConvPlanner.Plan(geo, ConvPass.Forward, options).Algorithm;
+                if (!fused) Assert.Equal(strategy == ConvStrategy.Batched ? ConvAlgorithm.BatchedStoredIm2Col : ConvAlgorithm.StoredIm2Col, algorithm);
+                ConvKernels.Forward(geo, x, 0, w, 0, null, 0, y, 0, options);
                 return y;
             }
             var fusedY = Forward(true);

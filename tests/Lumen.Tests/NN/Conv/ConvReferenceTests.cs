@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Lumen.Kernels;
 using Lumen.NN;
 using Xunit;
@@ -58,17 +59,18 @@ public class ConvReferenceTests
     [MemberData(nameof(RandomConfigs))]
     public void Fast_convolution_and_its_gradients_equal_the_direct_definition(NaiveConv.Config cfg)
     {
+        // A column bound of a few samples' worth makes the batched path work in several chunks.
+        long limit = 2L * cfg.Kernel.Aggregate(cfg.C / cfg.Groups, (a, b) => a * b) * cfg.Out().Aggregate(1, (a, b) => a * b) + 1;
         foreach (var strategy in new[] { ConvStrategy.PerSample, ConvStrategy.Batched })
-        {
-            ConvKernels.Strategy = strategy;
-            // A column bound of a few samples' worth makes the batched path work in several chunks.
-            ConvKernels.ColumnLimitOverride = 2L * cfg.Kernel.Aggregate(cfg.C / cfg.Groups, (a, b) => a * b) * cfg.Out().Aggregate(1, (a, b) => a * b) + 1;
-            try { Check(cfg, strategy); }
-            finally { ConvKernels.Strategy = ConvStrategy.Auto; ConvKernels.ColumnLimitOverride = null; }
-        }
+            Check(cfg, new ConvPlanOptions(Strategy: strategy, ColumnLimit: limit));
+        // The direct kernels forced on (any K) at each vector width this CPU runs them at, on every pass whose
+        // geometry they can compute (the others take im2col + SGEMM); ConvDirectTests reports the widths it lacks.
+        foreach (var (width, runs) in new[] { (VectorWidth.V128, ConvPlanner.Fma128), (VectorWidth.V256, Vector256.IsHardwareAccelerated),
+                                              (VectorWidth.V512, Vector512.IsHardwareAccelerated) })
+            if (runs) Check(cfg, new ConvPlanOptions(Direct: DirectMode.Force, MaxWidth: width));
     }
 
-    private static void Check(NaiveConv.Config cfg, ConvStrategy strategy)
+    private static void Check(NaiveConv.Config cfg, ConvPlanOptions plan)
     {
         var r = new Random(cfg.GetHashCode() & 0x7fffffff);
         var xShape = new[] { cfg.N, cfg.C }.Concat(cfg.In).ToArray();
@@ -87,27 +89,17 @@ public class ConvReferenceTests
         if (cfg.Transposed)
         {
             IntTuple st = cfg.Stride, p = cfg.PadBefore, op = cfg.OutputPadding, d = cfg.Dilation;
-            y = cfg.Dims switch
-            {
-                1 => F.ConvTranspose1d(xt, wt, bt, st, p, op, cfg.Groups, d),
-                2 => F.ConvTranspose2d(xt, wt, bt, st, p, op, cfg.Groups, d),
-                _ => F.ConvTranspose3d(xt, wt, bt, st, p, op, cfg.Groups, d),
-            };
+            y = F.ConvolutionTranspose(xt, wt, bt, st, p, op, cfg.Groups, d, cfg.Dims, "conv_transpose", plan);
         }
         else
         {
             ConvPadding p = cfg.Same ? "same" : cfg.PadBefore;
             IntTuple st = cfg.Stride, d = cfg.Dilation;
-            y = cfg.Dims switch
-            {
-                1 => F.Conv1d(xt, wt, bt, st, p, d, cfg.Groups),
-                2 => F.Conv2d(xt, wt, bt, st, p, d, cfg.Groups),
-                _ => F.Conv3d(xt, wt, bt, st, p, d, cfg.Groups),
-            };
+            y = F.Convolution(xt, wt, bt, st, p, d, cfg.Groups, cfg.Dims, "conv", plan);
         }
         y.Backward(Torch.Tensor(gy, yShape));
 
-        string what = $"{cfg} [{strategy}]";
+        string what = $"{cfg} [{plan}]";
         TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, 1e-5, what + " output");
         TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, 1e-5, what + " input grad");
         TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, 1e-5, what + " weight grad");
@@ -128,15 +120,14 @@ public class ConvReferenceTests
             int old = ParallelFor.NumThreads;
             try
             {
-                ConvKernels.Strategy = strategy;
                 Torch.SetNumThreads(threads);
                 var xt = x.Detach().Clone().RequiresGrad_();
                 var wt = w.Detach().Clone().RequiresGrad_();
-                var y = F.Conv2d(xt, wt, null, padding: 1, groups: 2);
+                var y = F.Convolution(xt, wt, null, 1, 1, 1, 2, 2, "conv2d", new ConvPlanOptions(Strategy: strategy));
                 y.Sum().Backward();
                 return y.ToArray().Concat(xt.Grad!.ToArray()).Concat(wt.Grad!.ToArray()).ToArray();
             }
-            finally { ParallelFor.NumThreads = old; ConvKernels.Strategy = ConvStrategy.Auto; }
+            finally { ParallelFor.NumThreads = old; }
         }
         Assert.Equal(Run(1), Run(3));
     }
