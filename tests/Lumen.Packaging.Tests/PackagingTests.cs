@@ -30,6 +30,7 @@ public class PackagingTests : IClassFixture<PackedFeed>
     [InlineData("Lumen", "lib/net10.0/")]
     [InlineData("Lumen.Vision", "lib/net10.0/")]
     [InlineData("Lumen.Training", "lib/net10.0/")]
+    [InlineData("Lumen.Onnx", "lib/net10.0/")]
     [InlineData("Lumen.Cli", "tools/net10.0/any/")]
     public void Each_package_has_its_id_version_metadata_dll_xml_docs_readme_and_licence(string id, string folder)
     {

@@ -11,7 +11,7 @@ namespace Lumen.Packaging.Tests;
 /// fetched from the network and nothing stale is picked up from the machine's cache.</summary>
 public sealed class PackedFeed : IDisposable
 {
-    public static readonly string[] PackageIds = { "Lumen", "Lumen.Vision", "Lumen.Training", "Lumen.Cli" };
+    public static readonly string[] PackageIds = { "Lumen", "Lumen.Vision", "Lumen.Training", "Lumen.Onnx", "Lumen.Cli" };
 
     public string RepoRoot { get; }
     public string Configuration { get; }
