@@ -13,9 +13,9 @@ public static partial class Torch
     public static Tensor Cos(Tensor x) => x.Cos();
     public static Tensor Sign(Tensor x) => x.Sign();
     public static Tensor Neg(Tensor x) => x.Neg();
-    public static Tensor Pow(Tensor x, float exponent) => x.Pow(exponent);
+    public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);
     public static Tensor Pow(Tensor x, Tensor exponent) => x.Pow(exponent);
-    public static Tensor Clamp(Tensor x, float? min = null, float? max = null) => x.Clamp(min, max);
+    public static Tensor Clamp(Tensor x, double? min = null, double? max = null) => x.Clamp(min, max);
     public static Tensor Maximum(Tensor a, Tensor b) => a.Maximum(b);
     public static Tensor Minimum(Tensor a, Tensor b) => a.Minimum(b);
 

@@ -19,6 +19,9 @@ public static partial class Torch
     /// <summary>A 0-d float32 tensor.</summary>
     public static Tensor Scalar(float value) => Lumen.Tensor.Wrap(new[] { value });
 
+    /// <summary>A float32 0-d tensor holding <paramref name="value"/> rounded to float (PyTorch's default dtype).</summary>
+    public static Tensor Scalar(double value) => Scalar((float)value);
+
     /// <summary>A 0-d int64 tensor.</summary>
     public static Tensor Scalar(long value) => Lumen.Tensor.Wrap(new[] { value });
 
@@ -73,12 +76,12 @@ public static partial class Torch
     public static Tensor Empty(int[] shape, DType dtype) => Lumen.Tensor.Empty(shape, dtype);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
-    public static Tensor Full(int[] shape, float value, DType dtype = DType.Float32)
+    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         var t = Lumen.Tensor.Empty(shape, dtype, zero: false);
         switch (dtype)
         {
-            case DType.Float32: t.SpanF32().Fill(value); break;
+            case DType.Float32: t.SpanF32().Fill((float)value); break;
             case DType.Int64: t.SpanI64().Fill((long)value); break;
             case DType.UInt8: t.SpanU8().Fill((byte)value); break;
             case DType.Bool: t.SpanBool().Fill(value != 0); break;
@@ -88,7 +91,7 @@ public static partial class Torch
 
     public static Tensor ZerosLike(Tensor t) => Zeros(t._shape, t.DType);
     public static Tensor OnesLike(Tensor t) => Ones(t._shape, t.DType);
-    public static Tensor FullLike(Tensor t, float value) => Full(t._shape, value, t.DType);
+    public static Tensor FullLike(Tensor t, double value) => Full(t._shape, value, t.DType);
     public static Tensor EmptyLike(Tensor t) => Zeros(t._shape, t.DType);
 
     /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> by <paramref name="step"/>, float32.

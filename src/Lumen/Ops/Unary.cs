@@ -30,14 +30,14 @@ public partial class Tensor
 
     public Tensor Exp()
     {
-        var r = MapF32((x, y) => TensorPrimitives.Exp(x, y));
+        var r = MapF32((x, y) => UnaryDriver.Run(new ExpOp(), x, y));
         return Graph.Record(r, "ExpBackward0", new[] { this }, g => new[] { g.Mul(r.Detach()) }, r);
     }
 
     public Tensor Log()
     {
         var a = this;
-        var r = MapF32((x, y) => TensorPrimitives.Log(x, y));
+        var r = MapF32((x, y) => UnaryDriver.Run(new LogOp(), x, y));
         return Graph.Record(r, "LogBackward0", new[] { a }, g => new[] { g.Div(a) }, a);
     }
 
@@ -76,23 +76,24 @@ public partial class Tensor
     public Tensor Sin()
     {
         var a = this;
-        var r = MapF32((x, y) => TensorPrimitives.Sin(x, y));
+        var r = MapF32((x, y) => UnaryDriver.Run(new SinOp(), x, y));
         return Graph.Record(r, "SinBackward0", new[] { a }, g => new[] { g.Mul(a.Cos()) }, a);
     }
 
     public Tensor Cos()
     {
         var a = this;
-        var r = MapF32((x, y) => TensorPrimitives.Cos(x, y));
+        var r = MapF32((x, y) => UnaryDriver.Run(new CosOp(), x, y));
         return Graph.Record(r, "CosBackward0", new[] { a }, g => new[] { g.Mul(a.Sin()).Neg() }, a);
     }
 
     /// <summary>Clamps into [min, max] (either bound optional); gradient passes where min ≤ x ≤ max, as PyTorch.</summary>
-    public Tensor Clamp(float? min = null, float? max = null)
+    public Tensor Clamp(double? min = null, double? max = null)
     {
         if (min == null && max == null) throw new ArgumentException("clamp: at least one of min and max must be given.");
         var a = this;
-        float lo = min ?? float.NegativeInfinity, hi = max ?? float.PositiveInfinity;
+        // Double bounds are rounded to float, as PyTorch does for a float32 tensor.
+        float lo = min.HasValue ? (float)min.Value : float.NegativeInfinity, hi = max.HasValue ? (float)max.Value : float.PositiveInfinity;
         var r = MapF32((x, y) =>
         {
             for (int i = 0; i < x.Length; i++) { float v = x[i]; y[i] = float.IsNaN(v) ? v : Math.Min(Math.Max(v, lo), hi); }
@@ -105,5 +106,5 @@ public partial class Tensor
     }
 
     /// <summary>Alias of <see cref="Clamp"/>, PyTorch's <c>clip</c>.</summary>
-    public Tensor Clip(float? min = null, float? max = null) => Clamp(min, max);
+    public Tensor Clip(double? min = null, double? max = null) => Clamp(min, max);
 }

@@ -34,19 +34,19 @@ public static partial class F
 
     /// <summary>Smooth L1: 0.5·d²/β where |d| &lt; β, else |d| − 0.5·β (d = x − y), PyTorch's <c>F.smooth_l1_loss</c>
     /// (grad_fn SmoothL1LossBackward0). β = 0 is plain L1. Broadcasts like <see cref="MseLoss"/>.</summary>
-    public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = default, float beta = 1f)
+    public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = default, double beta = 1)
     {
         if (!(beta >= 0)) throw new ArgumentException($"SmoothL1Loss: beta must be non-negative, got {beta} (PyTorch: smooth_l1_loss does not support negative values for beta).");
-        return Pointwise("SmoothL1Loss", "SmoothL1LossBackward0", Kind.SmoothL1, input, target, null, null, beta,
+        return Pointwise("SmoothL1Loss", "SmoothL1LossBackward0", Kind.SmoothL1, input, target, null, null, (float)beta,
                          reduction.Plain("SmoothL1Loss"), broadcast: true);
     }
 
     /// <summary>Huber: 0.5·d² where |d| &lt; δ, else δ·(|d| − 0.5·δ), PyTorch's <c>F.huber_loss</c> (grad_fn
     /// HuberLossBackward0). δ must be positive. Broadcasts like <see cref="MseLoss"/>.</summary>
-    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = default, float delta = 1f)
+    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = default, double delta = 1)
     {
         if (!(delta > 0)) throw new ArgumentException($"HuberLoss: delta must be positive, got {delta} (PyTorch: huber_loss does not support non-positive values for delta).");
-        return Pointwise("HuberLoss", "HuberLossBackward0", Kind.Huber, input, target, null, null, delta,
+        return Pointwise("HuberLoss", "HuberLossBackward0", Kind.Huber, input, target, null, null, (float)delta,
                          reduction.Plain("HuberLoss"), broadcast: true);
     }
 
