@@ -16,6 +16,10 @@ public static partial class Torch
     public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);
     public static Tensor Pow(Tensor x, Tensor exponent) => x.Pow(exponent);
     public static Tensor Clamp(Tensor x, double? min = null, double? max = null) => x.Clamp(min, max);
+    public static Tensor Round(Tensor x, int decimals = 0) => x.Round(decimals);
+    public static Tensor Floor(Tensor x) => x.Floor();
+    public static Tensor Ceil(Tensor x) => x.Ceil();
+    public static Tensor Trunc(Tensor x) => x.Trunc();
     public static Tensor Maximum(Tensor a, Tensor b) => a.Maximum(b);
     public static Tensor Minimum(Tensor a, Tensor b) => a.Minimum(b);
 

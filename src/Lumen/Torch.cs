@@ -95,14 +95,14 @@ public static partial class Torch
     public static Tensor EmptyLike(Tensor t) => Zeros(t._shape, t.DType);
 
     /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> by <paramref name="step"/>, float32.
-    /// The count is ceil((end − start) / step), as PyTorch.</summary>
-    public static Tensor Arange(float start, float end, float step = 1f)
+    /// The count is ceil((end − start) / step) and each value start + i·step, both in double, as PyTorch.</summary>
+    public static Tensor Arange(double start, double end, double step = 1)
     {
         if (step == 0) throw new ArgumentException("arange: step must be nonzero.");
-        int n = (int)Math.Ceiling((end - (double)start) / step);
+        int n = (int)Math.Ceiling((end - start) / step);
         if (n < 0) throw new ArgumentException($"arange: upper bound ({end}) and lower bound ({start}) inconsistent with step sign ({step}).");
         var d = new float[n];
-        for (int i = 0; i < n; i++) d[i] = (float)(start + (double)i * step);
+        for (int i = 0; i < n; i++) d[i] = (float)(start + i * step);
         return Lumen.Tensor.Wrap(d, n);
     }
 
@@ -116,8 +116,9 @@ public static partial class Torch
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive (PyTorch's symmetric formula).</summary>
-    public static Tensor Linspace(float start, float end, int steps)
+    public static Tensor Linspace(double startValue, double endValue, int steps)
     {
+        float start = (float)startValue, end = (float)endValue;   // PyTorch casts both ends to the float32 dtype first
         if (steps < 0) throw new ArgumentException($"linspace: number of steps ({steps}) must be non-negative.");
         var d = new float[steps];
         if (steps == 1) d[0] = start;

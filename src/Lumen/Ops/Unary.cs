@@ -107,4 +107,71 @@ public partial class Tensor
 
     /// <summary>Alias of <see cref="Clamp"/>, PyTorch's <c>clip</c>.</summary>
     public Tensor Clip(double? min = null, double? max = null) => Clamp(min, max);
+
+    // ------------------------------------------------------------------ rounding: round (half to even), floor, ceil, trunc
+
+    /// <summary>Rounds half to even, PyTorch's <c>round</c> (grad_fn RoundBackward0, a zero gradient). With
+    /// <paramref name="decimals"/> ≠ 0 it is PyTorch's <c>round(decimals=)</c> (grad_fn RoundBackward1), computed in float
+    /// as PyTorch does: nearbyint(x·10ᵈ)/10ᵈ, or nearbyint(x/10⁻ᵈ)·10⁻ᵈ for negative d (so round(2.675, 2) = 2.68 and
+    /// x·10ᵈ may overflow to ∞). Integer tensors come back as a copy; they reject decimals ≠ 0, as PyTorch.</summary>
+    public Tensor Round(int decimals = 0)
+    {
+        if (decimals == 0) return Rounding("round", "RoundBackward0", (x, y) => TensorPrimitives.Round(x, y));
+        if (DType != DType.Float32) throw new NotSupportedException($"round(decimals={decimals}): not implemented for {DType.TorchName()} tensors (PyTorch: \"round_cpu\" not implemented).");
+        return Rounding("round", "RoundBackward1", RoundDecimalsKernel(decimals));
+    }
+
+    /// <summary>The largest integer ≤ x, PyTorch's <c>floor</c> (grad_fn FloorBackward0, a zero gradient); integer tensors are copied.</summary>
+    public Tensor Floor() => Rounding("floor", "FloorBackward0", (x, y) => TensorPrimitives.Floor(x, y));
+
+    /// <summary>The smallest integer ≥ x, PyTorch's <c>ceil</c> (grad_fn CeilBackward0, a zero gradient); integer tensors are copied.</summary>
+    public Tensor Ceil() => Rounding("ceil", "CeilBackward0", (x, y) => TensorPrimitives.Ceiling(x, y));
+
+    /// <summary>x rounded toward zero, PyTorch's <c>trunc</c> (grad_fn TruncBackward0, a zero gradient); integer tensors are copied.</summary>
+    public Tensor Trunc() => Rounding("trunc", "TruncBackward0", (x, y) => TensorPrimitives.Truncate(x, y));
+
+    /// <summary>In-place <see cref="Round"/>, PyTorch's <c>round_</c>.</summary>
+    public Tensor Round_(int decimals = 0)
+    {
+        if (decimals == 0) return RoundingInPlace("round_", "RoundBackward0", (x, y) => TensorPrimitives.Round(x, y));
+        if (DType != DType.Float32) throw new NotSupportedException($"round_(decimals={decimals}): not implemented for {DType.TorchName()} tensors (PyTorch: \"round_cpu\" not implemented).");
+        return RoundingInPlace("round_", "RoundBackward1", RoundDecimalsKernel(decimals));
+    }
+
+    /// <summary>In-place <see cref="Floor"/>, PyTorch's <c>floor_</c>.</summary>
+    public Tensor Floor_() => RoundingInPlace("floor_", "FloorBackward0", (x, y) => TensorPrimitives.Floor(x, y));
+
+    /// <summary>In-place <see cref="Ceil"/>, PyTorch's <c>ceil_</c>.</summary>
+    public Tensor Ceil_() => RoundingInPlace("ceil_", "CeilBackward0", (x, y) => TensorPrimitives.Ceiling(x, y));
+
+    /// <summary>In-place <see cref="Trunc"/>, PyTorch's <c>trunc_</c>.</summary>
+    public Tensor Trunc_() => RoundingInPlace("trunc_", "TruncBackward0", (x, y) => TensorPrimitives.Truncate(x, y));
+
+    /// <summary>PyTorch's round_decimals kernel in float arithmetic (its opmath type for float32).</summary>
+    private static SpanAction RoundDecimalsKernel(int decimals)
+    {
+        bool negative = decimals < 0;
+        float tenPow = (float)Math.Pow(10, Math.Abs(decimals));
+        return (x, y) =>
+        {
+            for (int i = 0; i < x.Length; i++)
+                y[i] = negative ? MathF.Round(x[i] / tenPow, MidpointRounding.ToEven) * tenPow
+                                : MathF.Round(x[i] * tenPow, MidpointRounding.ToEven) / tenPow;
+        };
+    }
+
+    private Tensor Rounding(string op, string gradFn, SpanAction kernel)
+    {
+        if (DType == DType.Bool) throw new NotSupportedException($"{op}: not implemented for torch.bool tensors (PyTorch: \"{op}_vml_cpu\" not implemented for 'Bool').");
+        if (DType != DType.Float32) return Clone();   // integers are already whole: a copy, as PyTorch
+        var r = MapF32(kernel);
+        return Graph.Record(r, gradFn, new[] { this }, g => new[] { Torch.ZerosLike(g) });
+    }
+
+    private Tensor RoundingInPlace(string op, string gradFn, SpanAction kernel)
+    {
+        if (DType == DType.Bool) throw new NotSupportedException($"{op}: not implemented for torch.bool tensors (PyTorch: \"{op.TrimEnd('_')}_vml_cpu\" not implemented for 'Bool').");
+        if (DType != DType.Float32) { Graph.CheckInPlace(this, op); return this; }
+        return ActivationInPlace(op, gradFn, kernel, (y, g, dx) => dx.Clear());
+    }
 }

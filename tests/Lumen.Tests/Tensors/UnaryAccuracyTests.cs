@@ -50,6 +50,10 @@ public class UnaryAccuracyTests
         new("logsigmoid", x => x.LogSigmoid(), x => Math.Min(x, 0) - R.Log1p(Math.Exp(-Math.Abs(x))), 2),
         new("hardswish", x => x.Hardswish(), HardswishAsPyTorch, 2, SignedZero: false),
         new("hardsigmoid", x => x.Hardsigmoid(), x => Math.Min(Math.Max(x + 3, 0), 6) / 6, 1, SignedZero: false),
+        new("round", x => x.Round(), R.RoundHalfEven, 0),
+        new("floor", x => x.Floor(), Math.Floor, 0),
+        new("ceil", x => x.Ceil(), Math.Ceiling, 0),
+        new("trunc", x => x.Trunc(), Math.Truncate, 0),
         new("pow_2", x => x.Pow(2f), x => x * x, 0.5),
         new("pow_3", x => x.Pow(3f), x => x * x * x, 1),
         new("pow_0_5", x => x.Pow(0.5f), Math.Sqrt, 0.5),   // PyTorch takes sqrt: (−∞)^0.5 = NaN, (−0)^0.5 = −0
