@@ -9,6 +9,11 @@ public static partial class Torch
     public static Tensor Exp(Tensor x) => x.Exp();
     public static Tensor Log(Tensor x) => x.Log();
     public static Tensor Sqrt(Tensor x) => x.Sqrt();
+    public static Tensor Expm1(Tensor x) => x.Expm1();
+    public static Tensor Log1p(Tensor x) => x.Log1p();
+    public static Tensor Log2(Tensor x) => x.Log2();
+    public static Tensor Log10(Tensor x) => x.Log10();
+    public static Tensor Rsqrt(Tensor x) => x.Rsqrt();
     public static Tensor Sin(Tensor x) => x.Sin();
     public static Tensor Cos(Tensor x) => x.Cos();
     public static Tensor Sign(Tensor x) => x.Sign();

@@ -143,6 +143,19 @@ internal static class ActivationKernels
         }
     }
 
+    /// <summary>y = x·tanh(softplus(x)), rounded once (see <see cref="MishOp"/>).</summary>
+    public static void Mish(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.Run(new MishOp(), x, y);
+
+    /// <summary>PyTorch's mish_backward: dx = g·(t + x·s·(1 − t²)) with s = sigmoid(x), t = tanh(softplus(x)), in double.</summary>
+    public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i], s = 1 / (1 + Math.Exp(-v)), t = Math.Tanh(v > 20 ? v : Log1p(Math.Exp(v)));
+            dx[i] = (float)(g[i] * (t + v * s * (1 - t * t)));
+        }
+    }
+
     /// <summary>y = log(sigmoid(x)) computed stably as min(x, 0) − log1p(exp(−|x|)).</summary>
     public static void LogSigmoid(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -165,3 +165,54 @@ internal readonly struct CosOp : IUnaryVectorOp
 {
     public Vector<float> Invoke(Vector<float> x) => Vector.Cos(x);
 }
+
+/// <summary>eˣ − 1 without cancellation near 0 (PyTorch's <c>expm1</c>).</summary>
+internal readonly struct Expm1Op : IUnaryVectorOp, IDoubleVectorFunction
+{
+    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
+    public Vector<double> Invoke(Vector<double> x) => UnaryMath.Expm1(x);
+}
+
+/// <summary>log(1 + x) (PyTorch's <c>log1p</c>): 1 + x is exact in double for every float with |x| ≥ 2⁻²⁹; below
+/// that x − x²/2 is exact to a double ulp.</summary>
+internal readonly struct Log1pOp : IUnaryVectorOp, IDoubleVectorFunction
+{
+    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
+    public Vector<double> Invoke(Vector<double> x)
+    {
+        var small = x - new Vector<double>(0.5) * x * x;
+        var direct = Vector.Log(Vector<double>.One + x);
+        // NaN compares false, so it takes the direct branch and stays NaN; −0 takes the small one and stays −0.
+        return Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(x), new Vector<double>(1.0 / (1 << 29))), small, direct);
+    }
+}
+
+/// <summary>log x · <paramref name="scale"/> in double: log2 (scale 1/ln 2) and log10 (1/ln 10), exact at powers.</summary>
+internal readonly struct ScaledLogOp : IUnaryVectorOp, IDoubleVectorFunction
+{
+    private readonly double _scale;
+    public ScaledLogOp(double scale) => _scale = scale;
+    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
+    public Vector<double> Invoke(Vector<double> x) => Vector.Log(x) * new Vector<double>(_scale);
+}
+
+/// <summary>1/√x in double, rounded once (PyTorch's <c>rsqrt</c>): rsqrt(±0) = ±∞, rsqrt(x &lt; 0) = NaN.</summary>
+internal readonly struct RsqrtOp : IUnaryVectorOp, IDoubleVectorFunction
+{
+    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
+    public Vector<double> Invoke(Vector<double> x) => Vector<double>.One / Vector.SquareRoot(x);
+}
+
+/// <summary>mish(x) = x·tanh(softplus(x)) = x·n/(n + 2) with n = eˣ(eˣ + 2), in double; x is capped at 20 inside the
+/// ratio (where it is 1 to double precision), so large x gives x and not ∞/∞.</summary>
+internal readonly struct MishOp : IUnaryVectorOp, IDoubleVectorFunction
+{
+    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
+    public Vector<double> Invoke(Vector<double> x)
+    {
+        var e = Vector.Exp(Vector.Min(x, new Vector<double>(20)));
+        var n = e * (e + new Vector<double>(2));
+        var r = x * (n / (n + new Vector<double>(2)));
+        return Vector.ConditionalSelect(Vector.Equals(x, x), r, x);   // Vector.Min may drop a NaN: put it back
+    }
+}

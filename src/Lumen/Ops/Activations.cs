@@ -137,6 +137,9 @@ public partial class Tensor
     /// <summary>x·sigmoid(x), PyTorch's <c>silu</c> (grad_fn SiluBackward0).</summary>
     public Tensor Silu() => Activation("SiluBackward0", ActivationKernels.Silu, ActivationKernels.SiluBackward, savesResult: false);
 
+    /// <summary>x·tanh(softplus(x)), PyTorch's <c>mish</c> (grad_fn MishBackward0).</summary>
+    public Tensor Mish() => Activation("MishBackward0", ActivationKernels.Mish, ActivationKernels.MishBackward, savesResult: false);
+
     /// <summary>1/(1 + exp(−x)), PyTorch's <c>sigmoid</c> (grad_fn SigmoidBackward0, which saves the output).</summary>
     public Tensor Sigmoid() =>
         Activation("SigmoidBackward0", ActivationKernels.Sigmoid,

@@ -41,6 +41,48 @@ public partial class Tensor
         return Graph.Record(r, "LogBackward0", new[] { a }, g => new[] { g.Div(a) }, a);
     }
 
+    /// <summary>eˣ − 1, accurate near 0, PyTorch's <c>expm1</c> (grad_fn Expm1Backward0: g·(y + 1)).</summary>
+    public Tensor Expm1()
+    {
+        var r = MapF32((x, y) => UnaryDriver.Run(new Expm1Op(), x, y));
+        return Graph.Record(r, "Expm1Backward0", new[] { this }, g => new[] { g.Mul(r.Detach().Add(1f)) }, r);
+    }
+
+    /// <summary>log(1 + x), accurate near 0, PyTorch's <c>log1p</c> (grad_fn Log1PBackward0: g/(x + 1)).</summary>
+    public Tensor Log1p()
+    {
+        var a = this;
+        var r = MapF32((x, y) => UnaryDriver.Run(new Log1pOp(), x, y));
+        return Graph.Record(r, "Log1PBackward0", new[] { a }, g => new[] { g.Div(a.Add(1f)) }, a);
+    }
+
+    /// <summary>Base-2 logarithm, PyTorch's <c>log2</c> (grad_fn Log2Backward0: g/(x·ln 2)); exact at powers of 2.</summary>
+    public Tensor Log2()
+    {
+        var a = this;
+        var r = MapF32((x, y) => UnaryDriver.Run(new ScaledLogOp(1 / Math.Log(2)), x, y));
+        return Graph.Record(r, "Log2Backward0", new[] { a }, g => new[] { g.Div(a.Mul(MathF.Log(2f))) }, a);
+    }
+
+    /// <summary>Base-10 logarithm, PyTorch's <c>log10</c> (grad_fn Log10Backward0: g/(x·ln 10)); exact at powers of 10.</summary>
+    public Tensor Log10()
+    {
+        var a = this;
+        var r = MapF32((x, y) => UnaryDriver.Run(new ScaledLogOp(1 / Math.Log(10)), x, y));
+        return Graph.Record(r, "Log10Backward0", new[] { a }, g => new[] { g.Div(a.Mul(MathF.Log(10f))) }, a);
+    }
+
+    /// <summary>1/√x, PyTorch's <c>rsqrt</c> (grad_fn RsqrtBackward0: −½·g·y³).</summary>
+    public Tensor Rsqrt()
+    {
+        var r = MapF32((x, y) => UnaryDriver.Run(new RsqrtOp(), x, y));
+        return Graph.Record(r, "RsqrtBackward0", new[] { this }, g =>
+        {
+            var rd = r.Detach();
+            return new[] { g.Mul(rd.Mul(rd).Mul(rd)).Mul(-0.5f) };
+        }, r);
+    }
+
     /// <summary>1/x elementwise (float32 result for integer inputs), PyTorch's <c>reciprocal</c> (grad_fn ReciprocalBackward0).</summary>
     public Tensor Reciprocal()
     {

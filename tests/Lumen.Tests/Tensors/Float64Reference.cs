@@ -11,8 +11,13 @@ internal static class Float64Reference
     public static double Expm1(double x) =>
         Math.Abs(x) < 1.0 / 1024 ? x * (1 + x * (0.5 + x * (1.0 / 6 + x * (1.0 / 24 + x / 120)))) : Math.Exp(x) - 1;
 
-    /// <summary>log(1 + x): 1 + x is exact in double for every float x with |x| ≥ 2⁻²⁹; below that two Taylor terms suffice.</summary>
-    public static double Log1p(double x) => Math.Abs(x) < 1.0 / (1 << 29) ? x - 0.5 * x * x : Math.Log(1 + x);
+    /// <summary>log(1 + x) for any double x: with u = 1 + x rounded, log(u)·x/(u − 1) cancels the rounding of u
+    /// (Goldberg's formula); u = 1 means |x| is below half a double ulp, where log1p(x) = x.</summary>
+    public static double Log1p(double x)
+    {
+        double u = 1 + x;
+        return u == 1 ? x : double.IsInfinity(u) ? Math.Log(u) : Math.Log(u) * x / (u - 1);
+    }
 
     /// <summary>1/(1 + e⁻ˣ), through e^(−|x|) so that the left tail keeps its relative accuracy.</summary>
     public static double Sigmoid(double x)

@@ -37,6 +37,9 @@ public static partial class F
     /// <summary>x·sigmoid(x), PyTorch's <c>F.silu</c>.</summary>
     public static Tensor Silu(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Silu()) : input.Silu();
 
+    /// <summary>x·tanh(softplus(x)), PyTorch's <c>F.mish</c>.</summary>
+    public static Tensor Mish(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Mish()) : input.Mish();
+
     /// <summary>1/(1 + e⁻ˣ), PyTorch's <c>torch.sigmoid</c>.</summary>
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
 
