@@ -19,12 +19,12 @@ public static class UnaryMathBench
         var ys = new float[n];
         var cases = new (string Name, Action Old, Action New)[]
         {
-            ("tanh", () => TensorPrimitives.Tanh(xs, ys), () => UnaryDriver.Run(new TanhOp(), xs, ys)),
-            ("sigmoid", () => TensorPrimitives.Sigmoid(xs, ys), () => UnaryDriver.Run(new SigmoidOp(), xs, ys)),
-            ("silu", () => { TensorPrimitives.Sigmoid(xs, ys); TensorPrimitives.Multiply(xs, ys, ys); }, () => UnaryDriver.Run(new SiluOp(), xs, ys)),
-            ("exp", () => TensorPrimitives.Exp(xs, ys), () => UnaryDriver.Run(new ExpOp(), xs, ys)),
+            ("tanh", () => TensorPrimitives.Tanh(xs, ys), () => UnaryDriver.RunInDouble(new TanhOp(), xs, ys)),
+            ("sigmoid", () => TensorPrimitives.Sigmoid(xs, ys), () => UnaryDriver.RunInDouble(new SigmoidOp(), xs, ys)),
+            ("silu", () => { TensorPrimitives.Sigmoid(xs, ys); TensorPrimitives.Multiply(xs, ys, ys); }, () => UnaryDriver.RunInDouble(new SiluOp(), xs, ys)),
+            ("exp", () => TensorPrimitives.Exp(xs, ys), () => UnaryDriver.RunInDouble(new ExpOp(), xs, ys)),
             ("elu (old: scalar exp(x) - 1)", () => { for (int i = 0; i < n; i++) { float v = xs[i]; ys[i] = v <= 0f ? MathF.Exp(v) - 1f : v; } },
-                () => UnaryDriver.Run(new EluOp(1f, 1f, 1f), xs, ys)),
+                () => UnaryDriver.RunInDouble(new EluOp(1f, 1f, 1f), xs, ys)),
             ("log", () => TensorPrimitives.Log(pos, ys), () => UnaryDriver.Run(new LogOp(), pos, ys)),
             ("sin", () => TensorPrimitives.Sin(xs, ys), () => UnaryDriver.Run(new SinOp(), xs, ys)),
             ("cos", () => TensorPrimitives.Cos(xs, ys), () => UnaryDriver.Run(new CosOp(), xs, ys)),

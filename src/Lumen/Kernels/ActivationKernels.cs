@@ -64,7 +64,7 @@ internal static class ActivationKernels
     /// <summary>PyTorch's elu kernel, x ≤ 0 ? expm1(x·inputScale)·alpha·scale : x·scale, vectorised and accurate to
     /// half an ulp (see <see cref="EluOp"/>).</summary>
     public static void Elu(ReadOnlySpan<float> x, float alpha, float scale, float inputScale, Span<float> y) =>
-        UnaryDriver.Run(new EluOp(alpha, scale, inputScale), x, y);
+        UnaryDriver.RunInDouble(new EluOp(alpha, scale, inputScale), x, y);
 
     /// <summary>Gradient of <see cref="Elu"/> from the input: x ≤ 0 ? g·inputScale·alpha·scale·exp(x·inputScale) : g·scale.</summary>
     public static void EluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float alpha, float scale, float inputScale, Span<float> dx)
@@ -125,13 +125,13 @@ internal static class ActivationKernels
     }
 
     /// <summary>y = x·sigmoid(x), rounded once (see <see cref="SiluOp"/>).</summary>
-    public static void Silu(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.Run(new SiluOp(), x, y);
+    public static void Silu(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new SiluOp(), x, y);
 
     /// <summary>y = 1/(1 + exp(−x)), accurate to half an ulp down to the subnormal left tail (see <see cref="SigmoidOp"/>).</summary>
-    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.Run(new SigmoidOp(), x, y);
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new SigmoidOp(), x, y);
 
     /// <summary>y = tanh(x), accurate to half an ulp, exact and sign-keeping at ±0 (see <see cref="TanhOp"/>).</summary>
-    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.Run(new TanhOp(), x, y);
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new TanhOp(), x, y);
 
     /// <summary>dx = g·s·(1 + x·(1 − s)) with s = sigmoid(x).</summary>
     public static void SiluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
@@ -144,7 +144,7 @@ internal static class ActivationKernels
     }
 
     /// <summary>y = x·tanh(softplus(x)), rounded once (see <see cref="MishOp"/>).</summary>
-    public static void Mish(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.Run(new MishOp(), x, y);
+    public static void Mish(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new MishOp(), x, y);
 
     /// <summary>PyTorch's mish_backward: dx = g·(t + x·s·(1 − t²)) with s = sigmoid(x), t = tanh(softplus(x)), in double.</summary>
     public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
@@ -242,11 +242,10 @@ internal static class ActivationKernels
 
     /// <summary>Exact gelu, y = x·Φ(x) with Φ the standard normal CDF, evaluated in double (SIMD over Vector&lt;double&gt;,
     /// the tail through the same vector code).</summary>
-    public static void Gelu(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.Run(new GeluOp(), x, y);
+    public static void Gelu(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new GeluOp(), x, y);
 
-    private readonly struct GeluOp : IUnaryVectorOp, IDoubleVectorFunction
+    private readonly struct GeluOp : IDoubleVectorFunction
     {
-        public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
         public Vector<double> Invoke(Vector<double> x) => x * NormalCdf(x);
     }
 

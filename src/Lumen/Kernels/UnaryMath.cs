@@ -37,6 +37,10 @@ internal static class UnaryDriver
         r.CopyTo(pad);
         pad.Slice(0, n - i).CopyTo(y.Slice(i));
     }
+
+    /// <summary>Runs a double-precision function over float spans, rounding each result once.</summary>
+    public static void RunInDouble<TF>(TF f, ReadOnlySpan<float> x, Span<float> y) where TF : struct, IDoubleVectorFunction =>
+        Run(new ViaDouble<TF>(f), x, y);
 }
 
 /// <summary>
@@ -81,46 +85,49 @@ internal static class UnaryMath
         var num = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<double>.Zero), Vector<double>.One, e);
         return num / (Vector<double>.One + e);
     }
-
-    /// <summary>Applies a double-precision vector function to the float lanes and rounds each result once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> ViaDouble<TF>(Vector<float> x, TF f) where TF : struct, IDoubleVectorFunction
-    {
-        Vector.Widen(x, out var lo, out var hi);
-        return Vector.Narrow(f.Invoke(lo), f.Invoke(hi));
-    }
 }
 
-/// <summary>A function on double lanes, for <see cref="UnaryMath.ViaDouble{TF}"/>.</summary>
+/// <summary>A function on double lanes: the float lanes are widened, evaluated and rounded once
+/// (<see cref="UnaryDriver.RunInDouble{TF}"/>).</summary>
 internal interface IDoubleVectorFunction
 {
     Vector<double> Invoke(Vector<double> x);
 }
 
-/// <summary>tanh, accurate to 0.5 ulp plus a hair.</summary>
-internal readonly struct TanhOp : IUnaryVectorOp, IDoubleVectorFunction
+/// <summary>Adapts an <see cref="IDoubleVectorFunction"/> to the float driver: widen, evaluate, narrow.</summary>
+internal readonly struct ViaDouble<TF> : IUnaryVectorOp where TF : struct, IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
+    private readonly TF _f;
+    public ViaDouble(TF f) => _f = f;
+
+    public Vector<float> Invoke(Vector<float> x)
+    {
+        Vector.Widen(x, out var lo, out var hi);
+        return Vector.Narrow(_f.Invoke(lo), _f.Invoke(hi));
+    }
+}
+
+/// <summary>tanh, accurate to 0.5 ulp plus a hair.</summary>
+internal readonly struct TanhOp : IDoubleVectorFunction
+{
     public Vector<double> Invoke(Vector<double> x) => UnaryMath.Tanh(x);
 }
 
 /// <summary>sigmoid, accurate to 0.5 ulp plus a hair, subnormal left tail included.</summary>
-internal readonly struct SigmoidOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct SigmoidOp : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x) => UnaryMath.Sigmoid(x);
 }
 
 /// <summary>silu, x·sigmoid(x), with one rounding.</summary>
-internal readonly struct SiluOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct SiluOp : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x) => x * UnaryMath.Sigmoid(x);
 }
 
 /// <summary>PyTorch's elu family: x ≤ 0 ? alpha·scale·expm1(x·inputScale) : scale·x (elu, selu, celu), with expm1
 /// instead of PyTorch 1.13's exp(x) − 1 so that small negative inputs keep their digits (elu(−1e-8) = −1e-8, not 0).</summary>
-internal readonly struct EluOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct EluOp : IDoubleVectorFunction
 {
     private readonly double _negcoef, _scale, _inputScale;
 
@@ -129,7 +136,6 @@ internal readonly struct EluOp : IUnaryVectorOp, IDoubleVectorFunction
         _negcoef = (double)alpha * scale; _scale = scale; _inputScale = inputScale;
     }
 
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
 
     public Vector<double> Invoke(Vector<double> x)
     {
@@ -141,9 +147,8 @@ internal readonly struct EluOp : IUnaryVectorOp, IDoubleVectorFunction
 
 /// <summary>eˣ through double: within 0.5 ulp plus a hair and exactly 1 at ±0 (the library's SIMD body gave exp(0) =
 /// 1.0000001 and up to 2.3 ulp elsewhere, while its scalar tail gave 1).</summary>
-internal readonly struct ExpOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct ExpOp : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x) => Vector.Exp(x);
 }
 
@@ -167,17 +172,15 @@ internal readonly struct CosOp : IUnaryVectorOp
 }
 
 /// <summary>eˣ − 1 without cancellation near 0 (PyTorch's <c>expm1</c>).</summary>
-internal readonly struct Expm1Op : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct Expm1Op : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x) => UnaryMath.Expm1(x);
 }
 
 /// <summary>log(1 + x) (PyTorch's <c>log1p</c>): 1 + x is exact in double for every float with |x| ≥ 2⁻²⁹; below
 /// that x − x²/2 is exact to a double ulp.</summary>
-internal readonly struct Log1pOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct Log1pOp : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x)
     {
         var small = x - new Vector<double>(0.5) * x * x;
@@ -188,26 +191,23 @@ internal readonly struct Log1pOp : IUnaryVectorOp, IDoubleVectorFunction
 }
 
 /// <summary>log x · <paramref name="scale"/> in double: log2 (scale 1/ln 2) and log10 (1/ln 10), exact at powers.</summary>
-internal readonly struct ScaledLogOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct ScaledLogOp : IDoubleVectorFunction
 {
     private readonly double _scale;
     public ScaledLogOp(double scale) => _scale = scale;
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x) => Vector.Log(x) * new Vector<double>(_scale);
 }
 
 /// <summary>1/√x in double, rounded once (PyTorch's <c>rsqrt</c>): rsqrt(±0) = ±∞, rsqrt(x &lt; 0) = NaN.</summary>
-internal readonly struct RsqrtOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct RsqrtOp : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x) => Vector<double>.One / Vector.SquareRoot(x);
 }
 
 /// <summary>mish(x) = x·tanh(softplus(x)) = x·n/(n + 2) with n = eˣ(eˣ + 2), in double; x is capped at 20 inside the
 /// ratio (where it is 1 to double precision), so large x gives x and not ∞/∞.</summary>
-internal readonly struct MishOp : IUnaryVectorOp, IDoubleVectorFunction
+internal readonly struct MishOp : IDoubleVectorFunction
 {
-    public Vector<float> Invoke(Vector<float> x) => UnaryMath.ViaDouble(x, this);
     public Vector<double> Invoke(Vector<double> x)
     {
         var e = Vector.Exp(Vector.Min(x, new Vector<double>(20)));

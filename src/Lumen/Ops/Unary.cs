@@ -30,7 +30,7 @@ public partial class Tensor
 
     public Tensor Exp()
     {
-        var r = MapF32((x, y) => UnaryDriver.Run(new ExpOp(), x, y));
+        var r = MapF32((x, y) => UnaryDriver.RunInDouble(new ExpOp(), x, y));
         return Graph.Record(r, "ExpBackward0", new[] { this }, g => new[] { g.Mul(r.Detach()) }, r);
     }
 
@@ -44,7 +44,7 @@ public partial class Tensor
     /// <summary>eˣ − 1, accurate near 0, PyTorch's <c>expm1</c> (grad_fn Expm1Backward0: g·(y + 1)).</summary>
     public Tensor Expm1()
     {
-        var r = MapF32((x, y) => UnaryDriver.Run(new Expm1Op(), x, y));
+        var r = MapF32((x, y) => UnaryDriver.RunInDouble(new Expm1Op(), x, y));
         return Graph.Record(r, "Expm1Backward0", new[] { this }, g => new[] { g.Mul(r.Detach().Add(1f)) }, r);
     }
 
@@ -52,7 +52,7 @@ public partial class Tensor
     public Tensor Log1p()
     {
         var a = this;
-        var r = MapF32((x, y) => UnaryDriver.Run(new Log1pOp(), x, y));
+        var r = MapF32((x, y) => UnaryDriver.RunInDouble(new Log1pOp(), x, y));
         return Graph.Record(r, "Log1PBackward0", new[] { a }, g => new[] { g.Div(a.Add(1f)) }, a);
     }
 
@@ -60,7 +60,7 @@ public partial class Tensor
     public Tensor Log2()
     {
         var a = this;
-        var r = MapF32((x, y) => UnaryDriver.Run(new ScaledLogOp(1 / Math.Log(2)), x, y));
+        var r = MapF32((x, y) => UnaryDriver.RunInDouble(new ScaledLogOp(1 / Math.Log(2)), x, y));
         return Graph.Record(r, "Log2Backward0", new[] { a }, g => new[] { g.Div(a.Mul(MathF.Log(2f))) }, a);
     }
 
@@ -68,14 +68,14 @@ public partial class Tensor
     public Tensor Log10()
     {
         var a = this;
-        var r = MapF32((x, y) => UnaryDriver.Run(new ScaledLogOp(1 / Math.Log(10)), x, y));
+        var r = MapF32((x, y) => UnaryDriver.RunInDouble(new ScaledLogOp(1 / Math.Log(10)), x, y));
         return Graph.Record(r, "Log10Backward0", new[] { a }, g => new[] { g.Div(a.Mul(MathF.Log(10f))) }, a);
     }
 
     /// <summary>1/√x, PyTorch's <c>rsqrt</c> (grad_fn RsqrtBackward0: −½·g·y³).</summary>
     public Tensor Rsqrt()
     {
-        var r = MapF32((x, y) => UnaryDriver.Run(new RsqrtOp(), x, y));
+        var r = MapF32((x, y) => UnaryDriver.RunInDouble(new RsqrtOp(), x, y));
         return Graph.Record(r, "RsqrtBackward0", new[] { this }, g =>
         {
             var rd = r.Detach();
