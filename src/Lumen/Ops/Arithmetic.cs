@@ -183,18 +183,8 @@ public partial class Tensor
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
     public static Tensor operator -(Tensor a) => a.Neg();
-    public static Tensor operator +(Tensor a, float s) => a.Add(s);
-    public static Tensor operator +(float s, Tensor a) => a.Add(s);
-    public static Tensor operator -(Tensor a, float s) => a.Sub(s);
-    public static Tensor operator -(float s, Tensor a) => a.RSub(s);
-    public static Tensor operator *(Tensor a, float s) => a.Mul(s);
-    public static Tensor operator *(float s, Tensor a) => a.Mul(s);
-    public static Tensor operator /(Tensor a, float s) => a.Div(s);
-    /// <summary>s / a, computed as PyTorch does: reciprocal(a)·s (grad_fn MulBackward0).</summary>
-    public static Tensor operator /(float s, Tensor a) => a.Reciprocal().Mul(s);
-
-    // double scalars (C#'s literals: x * 0.5, 0.001 * t) are rounded to float, where PyTorch rounds a Python float for
-    // a float32 tensor, so x * 0.1 equals x * 0.1f bit for bit.
+    // Scalars are double (C#'s literals: x * 0.5, 0.001 * t; float and int convert) and are rounded to float, where
+    // PyTorch rounds a Python float for a float32 tensor, so x * 0.1 equals x * 0.1f bit for bit.
     public static Tensor operator +(Tensor a, double s) => a.Add(s);
     public static Tensor operator +(double s, Tensor a) => a.Add(s);
     public static Tensor operator -(Tensor a, double s) => a.Sub(s);
@@ -202,7 +192,7 @@ public partial class Tensor
     public static Tensor operator *(Tensor a, double s) => a.Mul(s);
     public static Tensor operator *(double s, Tensor a) => a.Mul(s);
     public static Tensor operator /(Tensor a, double s) => a.Div(s);
-    /// <summary>s / a as reciprocal(a)·s, the scalar rounded to float.</summary>
+    /// <summary>s / a, computed as PyTorch does: reciprocal(a)·s (grad_fn MulBackward0).</summary>
     public static Tensor operator /(double s, Tensor a) => a.Reciprocal().Mul(s);
 
     // ------------------------------------------------------------ drivers

@@ -25,10 +25,6 @@ public partial class Tensor
     public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
     public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
     public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
-    public static Tensor operator <(Tensor a, float s) => a.Lt(s);
-    public static Tensor operator <=(Tensor a, float s) => a.Le(s);
-    public static Tensor operator >(Tensor a, float s) => a.Gt(s);
-    public static Tensor operator >=(Tensor a, float s) => a.Ge(s);
     public static Tensor operator <(Tensor a, double s) => a.Lt(s);
     public static Tensor operator <=(Tensor a, double s) => a.Le(s);
     public static Tensor operator >(Tensor a, double s) => a.Gt(s);

@@ -172,4 +172,19 @@ public class UnaryAccuracyTests
                     $"{name}: x = {xs[s + i]:R} gives {part[i]:R} in a tensor of {len} but {whole[s + i]:R} in one of {xs.Length}");
         }
     }
+
+    [Fact]
+    public void Tanh_of_zeros_is_zero_and_tiny_inputs_keep_their_value()
+    {
+        // The examples: Torch.Tanh(Torch.Zeros(4)) gave −5.96e-8, tanh(1e-8) gave −0, tanh(8.7e-7) was 3.6% off.
+        Assert.Equal(new[] { 0f, 0f, 0f, 0f }, Torch.Tanh(Torch.Zeros(4)).ToArray<float>());
+        var x = Torch.Tensor(new[] { 1e-8f, -1e-8f, 1e-4f, 8.7e-7f, -0f, 0f, 1e-30f, 1e-45f });
+        var y = Torch.Tanh(x).ToArray<float>();
+        var xs = x.ToArray<float>();
+        for (int i = 0; i < xs.Length; i++)
+            Assert.True(UlpError(y[i], Math.Tanh(xs[i])) <= 0.5 && float.IsNegative(y[i]) == float.IsNegative(xs[i]),
+                $"tanh({xs[i]:R}) = {y[i]:R}, exact {Math.Tanh(xs[i]):R}");
+        Assert.Equal(new[] { 0.5f, 0.5f, 0.5f, 0.5f }, Torch.Sigmoid(Torch.Zeros(4)).ToArray<float>());
+        Assert.Equal(new[] { 1f, 1f, 1f, 1f }, Torch.Exp(Torch.Zeros(4)).ToArray<float>());
+    }
 }
