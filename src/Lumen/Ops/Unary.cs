@@ -156,12 +156,8 @@ public partial class Tensor
     /// <paramref name="decimals"/> ≠ 0 it is PyTorch's <c>round(decimals=)</c> (grad_fn RoundBackward1), computed in float
     /// as PyTorch does: nearbyint(x·10ᵈ)/10ᵈ, or nearbyint(x/10⁻ᵈ)·10⁻ᵈ for negative d (so round(2.675, 2) = 2.68 and
     /// x·10ᵈ may overflow to ∞). Integer tensors come back as a copy; they reject decimals ≠ 0, as PyTorch.</summary>
-    public Tensor Round(int decimals = 0)
-    {
-        if (decimals == 0) return Rounding("round", "RoundBackward0", (x, y) => TensorPrimitives.Round(x, y));
-        if (DType != DType.Float32) throw new NotSupportedException($"round(decimals={decimals}): not implemented for {DType.TorchName()} tensors (PyTorch: \"round_cpu\" not implemented).");
-        return Rounding("round", "RoundBackward1", RoundDecimalsKernel(decimals));
-    }
+    public Tensor Round(int decimals = 0) =>
+        Rounding("round", decimals == 0 ? "RoundBackward0" : "RoundBackward1", RoundKernel("round", decimals));
 
     /// <summary>The largest integer ≤ x, PyTorch's <c>floor</c> (grad_fn FloorBackward0, a zero gradient); integer tensors are copied.</summary>
     public Tensor Floor() => Rounding("floor", "FloorBackward0", (x, y) => TensorPrimitives.Floor(x, y));
@@ -173,12 +169,8 @@ public partial class Tensor
     public Tensor Trunc() => Rounding("trunc", "TruncBackward0", (x, y) => TensorPrimitives.Truncate(x, y));
 
     /// <summary>In-place <see cref="Round"/>, PyTorch's <c>round_</c>.</summary>
-    public Tensor Round_(int decimals = 0)
-    {
-        if (decimals == 0) return RoundingInPlace("round_", "RoundBackward0", (x, y) => TensorPrimitives.Round(x, y));
-        if (DType != DType.Float32) throw new NotSupportedException($"round_(decimals={decimals}): not implemented for {DType.TorchName()} tensors (PyTorch: \"round_cpu\" not implemented).");
-        return RoundingInPlace("round_", "RoundBackward1", RoundDecimalsKernel(decimals));
-    }
+    public Tensor Round_(int decimals = 0) =>
+        RoundingInPlace("round_", decimals == 0 ? "RoundBackward0" : "RoundBackward1", RoundKernel("round_", decimals));
 
     /// <summary>In-place <see cref="Floor"/>, PyTorch's <c>floor_</c>.</summary>
     public Tensor Floor_() => RoundingInPlace("floor_", "FloorBackward0", (x, y) => TensorPrimitives.Floor(x, y));
@@ -189,9 +181,13 @@ public partial class Tensor
     /// <summary>In-place <see cref="Trunc"/>, PyTorch's <c>trunc_</c>.</summary>
     public Tensor Trunc_() => RoundingInPlace("trunc_", "TruncBackward0", (x, y) => TensorPrimitives.Truncate(x, y));
 
-    /// <summary>PyTorch's round_decimals kernel in float arithmetic (its opmath type for float32).</summary>
-    private static SpanAction RoundDecimalsKernel(int decimals)
+    /// <summary>Half-to-even rounding, or PyTorch's round_decimals kernel in float arithmetic (its opmath type for
+    /// float32); integer tensors reject decimals ≠ 0 as PyTorch does.</summary>
+    private SpanAction RoundKernel(string op, int decimals)
     {
+        if (decimals == 0) return (x, y) => TensorPrimitives.Round(x, y);
+        if (DType != DType.Float32)
+            throw new NotSupportedException($"{op}(decimals={decimals}): not implemented for {DType.TorchName()} tensors (PyTorch: \"round_cpu\" not implemented).");
         bool negative = decimals < 0;
         float tenPow = (float)Math.Pow(10, Math.Abs(decimals));
         return (x, y) =>
