@@ -193,11 +193,11 @@ public static class Program
         var sparse = new SparseAdam(new[] { weight }, lr: 0.01);
         var idx = Torch.Tensor(new long[] { 1, 3, 3 }, 3);
         var w0 = weight.Detach().Clone();
-        var l0 = weight.IndexSelect(0, idx).Pow(2).Mean();
+        var l0 = F.Embedding(idx, weight, sparse: true).Pow(2).Mean();   // F.embedding(idx, weight, sparse=True)
         sparse.ZeroGrad();
         l0.Backward();
         sparse.Step();
-        double l1 = LossOf(() => weight.IndexSelect(0, idx).Pow(2).Mean());
+        double l1 = LossOf(() => F.Embedding(idx, weight).Pow(2).Mean());
         var changed = Enumerable.Range(0, 10).Where(r => !weight.Detach().Select(0, r).ToArray<float>().SequenceEqual(w0.Select(0, r).ToArray<float>()));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"SparseAdam loss before {l0.Item():F6} after one step {l1:F6}, rows changed [{string.Join(", ", changed)}]"));

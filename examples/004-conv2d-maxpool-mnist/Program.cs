@@ -66,7 +66,7 @@ public static class Program
             }
         // return_indices=True: the positions of the maxima, for MaxUnpool2d.
         var pool = new MaxPool2d(2, returnIndices: true);
-        var (values, indices) = pool.ForwardWithIndices(x);
+        var (values, indices) = pool.CallWithIndices(x);   // values, indices = pool(x)
         Console.WriteLine($"{pool} -> values {values.Shape}, indices {indices.Shape} {indices.DType}");
         Console.WriteLine();
     }

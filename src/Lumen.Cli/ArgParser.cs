@@ -18,12 +18,14 @@ public sealed record CommandSpec(string Name, string Summary, string Usage, IRea
 public sealed class ParsedArgs
 {
     private readonly Dictionary<string, string?> _values;
+    private readonly Dictionary<string, string> _sources;
 
-    internal ParsedArgs(string command, Dictionary<string, string?> values, List<string> positionals)
+    internal ParsedArgs(string command, Dictionary<string, string?> values, List<string> positionals, Dictionary<string, string>? sources = null)
     {
         Command = command;
         _values = values;
         Positionals = positionals;
+        _sources = sources ?? new();
     }
 
     public string Command { get; }
@@ -33,13 +35,25 @@ public sealed class ParsedArgs
 
     public string? String(string name) => _values.TryGetValue(name, out var v) ? v : null;
 
-    public int? Int(string name, int min = int.MinValue)
+    /// <summary>The config file (<c>--config FILE</c>) the option's value came from, or null for the command line.</summary>
+    public string? SourceOf(string name) => _sources.GetValueOrDefault(name);
+
+    /// <summary>How errors name the option: <c>--lr</c>, or <c>best.yaml: lr</c> when a config file gave it.</summary>
+    public string Label(string name) => SourceOf(name) is { } file ? $"{file}: {name}" : "--" + name;
+
+    /// <summary>An error message that starts with <c>--NAME</c> rewritten to name the config file the option came from
+    /// (<c>best.yaml: NAME</c>); other messages unchanged.</summary>
+    public string Attribute(string message) =>
+        CliException.LeadingOption(message) is { } option && SourceOf(option) is { } file ? $"{file}: {message[2..]}" : message;
+
+    public int? Int(string name, int min = int.MinValue, int max = int.MaxValue)
     {
         var s = String(name);
         if (s == null) return null;
         if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v))
-            throw new CliException($"--{name}: expected an integer, got '{s}'");
-        if (v < min) throw new CliException($"--{name}: must be at least {min}, got {v}");
+            throw new CliException($"{Label(name)}: expected an integer, got '{s}'");
+        if (v < min) throw new CliException($"{Label(name)}: must be at least {min}, got {v}");
+        if (v > max) throw new CliException($"{Label(name)}: must be at most {max}, got {v}");
         return v;
     }
 
@@ -48,7 +62,7 @@ public sealed class ParsedArgs
         var s = String(name);
         if (s == null) return null;
         return long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) ? v
-            : throw new CliException($"--{name}: expected an integer, got '{s}'");
+            : throw new CliException($"{Label(name)}: expected an integer, got '{s}'");
     }
 
     public double? Double(string name, double min = double.NegativeInfinity)
@@ -56,10 +70,13 @@ public sealed class ParsedArgs
         var s = String(name);
         if (s == null) return null;
         if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !double.IsFinite(v))
-            throw new CliException($"--{name}: expected a number, got '{s}'");
-        if (v < min) throw new CliException($"--{name}: must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {s}");
+            throw new CliException($"{Label(name)}: expected a number, got '{s}'");
+        if (v < min) throw new CliException($"{Label(name)}: must be at least {min.ToString(CultureInfo.InvariantCulture)}, got {s}");
         return v;
     }
+
+    /// <summary><c>--threads N</c>: 1 to <see cref="Torch.MaxNumThreads"/>, or null when not given.</summary>
+    public int? Threads(string name = "threads") => Int(name, min: 1, max: Torch.MaxNumThreads);
 }
 
 /// <summary>A small parser: <c>--name value</c>, <c>--name=value</c>, flags, <c>--</c> ends options.</summary>
@@ -72,9 +89,13 @@ public static class ArgParser
         new("help", null, "show this help"),
     };
 
-    public static ParsedArgs Parse(CommandSpec cmd, IReadOnlyList<string> args)
+    /// <param name="cmd">the command.</param>
+    /// <param name="args">its arguments (after <see cref="Setup.OptionsFile.Expand(CommandSpec, string[], out string?[])"/>).</param>
+    /// <param name="sources">for each argument, the config file it came from (null: the command line).</param>
+    public static ParsedArgs Parse(CommandSpec cmd, IReadOnlyList<string> args, IReadOnlyList<string?>? sources = null)
     {
         var values = new Dictionary<string, string?>();
+        var from = new Dictionary<string, string>();
         var positionals = new List<string>();
         var known = cmd.Options.Concat(Common).ToDictionary(o => o.Name);
         for (int i = 0; i < args.Count; i++)
@@ -98,6 +119,8 @@ public static class ArgParser
                 var near = known.Values.Where(o => !o.Hidden).Select(o => o.Name).OrderBy(n => Distance(n, name)).FirstOrDefault();
                 throw new CliException($"unknown option '--{name}'" + (near != null && Distance(near, name) <= 3 ? $" (did you mean '--{near}'?)" : ""));
             }
+            if (sources?[i] is { } file) from[name] = file;
+            else from.Remove(name);
             if (spec.Value == null)
             {
                 if (inline != null) throw new CliException($"--{name} is a flag and takes no value (got '{inline}')");
@@ -111,7 +134,7 @@ public static class ArgParser
             }
             values[name] = inline;
         }
-        var parsed = new ParsedArgs(cmd.Name, values, positionals);
+        var parsed = new ParsedArgs(cmd.Name, values, positionals, from);
         if (parsed.Has("help")) return parsed;
         if (positionals.Count < cmd.MinArgs) throw new CliException($"missing argument: {cmd.Usage}");
         if (positionals.Count > cmd.MaxArgs)

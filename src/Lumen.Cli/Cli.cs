@@ -27,6 +27,7 @@ public static class Cli
         ReportCommand.Spec,
         SearchCommand.Spec,
         SplitCommand.Spec,
+        ExportCommand.Spec,
     };
 
     /// <summary>Runs <c>lumen ARGS</c> writing to <paramref name="stdout"/> and <paramref name="stderr"/>; returns the exit code.</summary>
@@ -47,20 +48,23 @@ public static class Cli
             return UsageError;
         }
         var ctx = new CliContext(stdout, stderr, verbose);
+        ParsedArgs? parsed = null;
         try
         {
-            var parsed = ArgParser.Parse(cmd, Setup.OptionsFile.Expand(cmd, args.Skip(1).ToArray()));
+            var expanded = Setup.OptionsFile.Expand(cmd, args.Skip(1).ToArray(), out var sources);
+            parsed = ArgParser.Parse(cmd, expanded, sources);
             if (parsed.Has("help")) { stdout.WriteLine(ArgParser.Help(cmd)); return 0; }
             return cmd.Run(parsed, ctx);
         }
         catch (CliException e)
         {
-            stderr.WriteLine($"lumen {cmd.Name}: error: {e.Message} ({e.Hint ?? $"usage: lumen {cmd.Usage}; see 'lumen {cmd.Name} --help'"})");
+            // An error about an option that a --config file gave names that file.
+            string message = parsed?.Attribute(e.Message) ?? e.Message;
+            stderr.WriteLine($"lumen {cmd.Name}: error: {OneLine(message)} ({e.Hint ?? $"usage: lumen {cmd.Usage}; see 'lumen {cmd.Name} --help'"})");
             if (verbose) stderr.WriteLine(e.ToString());
             return UsageError;
         }
-        catch (Exception e) when (e is ArgumentException or ShapeMismatchException or FileNotFoundException or DirectoryNotFoundException
-                                      or Lumen.Serialization.CheckpointFormatException)
+        catch (Exception e) when (IsBadInput(e))
         {
             stderr.WriteLine($"lumen {cmd.Name}: error: {OneLine(e.Message)} (see 'lumen {cmd.Name} --help')");
             if (verbose) stderr.WriteLine(e.ToString());
@@ -73,6 +77,13 @@ public static class Cli
             return Failure;
         }
     }
+
+    /// <summary>Typed errors about the user's files and values: a file that is not where it was said to be, a checkpoint,
+    /// state dict, dataset or image that is damaged or does not fit. Their messages name the file; they exit with 2.</summary>
+    private static bool IsBadInput(Exception e) =>
+        e is ArgumentException or FileNotFoundException or DirectoryNotFoundException
+            or Lumen.Serialization.CheckpointFormatException or Lumen.NN.StateDictException
+            or Lumen.Vision.Codecs.ImageFormatException or Lumen.Vision.Datasets.DatasetFormatException;
 
     private static CommandSpec? Find(string name) => Commands.FirstOrDefault(c => c.Name == name);
 

@@ -42,5 +42,25 @@ public static partial class Torch
         return SafeTensors.Load(path);
     }
 
+    /// <summary>Saves a checkpoint dict, PyTorch's
+    /// <c>torch.save({'params': model.state_dict(), 'optimizer': opt.state_dict(), 'epoch': 3}, path)</c>:
+    /// <c>Torch.Save(new Dictionary&lt;string, object?&gt; { ["params"] = model.StateDict(), ["optimizer"] = opt.StateDict(), ["epoch"] = 3 }, path)</c>.
+    /// Values may be tensors, state dicts, optimizer state dicts, numbers, strings, bools, null, tuples, lists and nested
+    /// dicts. The file is PyTorch's zip format (<c>torch.load</c> reads it, <c>weights_only=True</c> too), written
+    /// atomically; read it back with <see cref="LoadCheckpoint"/>.</summary>
+    public static void Save(object? checkpoint, string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (IsSafeTensorsPath(path))
+            throw new ArgumentException($"Torch.Save: {path} is a safetensors file, which holds tensors only; save a checkpoint dict as .pt/.pth.");
+        PyTorchFile.Save(checkpoint, path);
+    }
+
+    /// <summary>Loads a checkpoint dict saved by <c>torch.save</c> or <see cref="Save(object?, string)"/>, PyTorch's
+    /// <c>ckpt = torch.load(path)</c> for a dict: <c>model.LoadStateDict(ckpt.StateDict("params"))</c>,
+    /// <c>opt.LoadStateDict(ckpt.OptimizerStateDict("optimizer"))</c>, <c>ckpt.Get&lt;int&gt;("epoch")</c>.
+    /// Read through the same restricted unpickler as <see cref="Load"/>.</summary>
+    public static CheckpointDict LoadCheckpoint(string path) => new(PyTorchFile.Load(path), path);
+
     private static bool IsSafeTensorsPath(string path) => Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase);
 }

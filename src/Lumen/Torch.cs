@@ -10,7 +10,12 @@ namespace Lumen;
 /// </summary>
 public static partial class Torch
 {
+    /// <summary>The most threads <see cref="SetNumThreads"/> accepts. Each one is a real OS thread of the pool, and asking
+    /// for tens of thousands made the runtime abort natively; no CPU Lumen runs on has more than this many cores.</summary>
+    public const int MaxNumThreads = 1024;
+
     /// <summary>Sets the number of threads every kernel may use (default: all cores), PyTorch's <c>torch.set_num_threads</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is below 1 or above <see cref="MaxNumThreads"/>.</exception>
     public static void SetNumThreads(int n) => ParallelFor.NumThreads = n;
 
     /// <summary>The current intra-op thread count.</summary>

@@ -51,7 +51,7 @@ def mann_whitney_auc(y, s):
 
 
 def ranking(Y, S):
-    """Per-column AUROC and AP (NaN where undefined) of 0/1 targets Y [N, K] and scores S [N, K]."""
+    """Per-column AUROC (NaN where undefined) and AP (sklearn's value, 0 with no positive) of 0/1 targets Y [N, K] and scores S [N, K]."""
     au, ap = [], []
     for k in range(Y.shape[1]):
         y, s = Y[:, k], S[:, k]
@@ -61,7 +61,11 @@ def ranking(Y, S):
             au.append(a)
         else:
             au.append(np.nan)
-        ap.append(skm.average_precision_score(y, s) if y.sum() > 0 else np.nan)
+        # With no positive, scikit-learn 1.2 warns ("No positive class found in y_true, recall is set to one for all
+        # thresholds") and returns -0.0: AP is 0 there, not NaN (AUROC stays undefined). Recorded as sklearn gives it.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            ap.append(skm.average_precision_score(y, s) if len(y) > 0 else np.nan)
     au, ap = np.array(au), np.array(ap)
     mean = lambda v: np.nan if np.all(np.isnan(v)) else np.nanmean(v)
     return au, ap, mean(au), mean(ap)

@@ -43,6 +43,8 @@ public sealed class ZooSummaryTests
         ["vgg16-customizable"] = ("torchvision", "VGG16Customizable_512to256to64_1x1", "3x320x320", 20, false),
         ["vgg16-customizable-64"] = ("torchvision", "VGG16Customizable_512to64_1x1", "3x320x320", 20, true),
         ["vgg16-customizable-3x3"] = ("torchvision", "VGG16Customizable_512to512_3x3", "3x320x320", 20, true),
+        // Needs the NuGet package's ONNX files: checked by CntkResNet18CliTests, skipped there when they are absent.
+        ["resnet18-cntk-imagenet"] = ("cntk_resnet18", "resnet18_cntk_imagenet_2", "3x224x224", 2, true),
     };
 
     /// <summary>The zoo names whose summary runs in CI. The slow ones are torchvision's VGG builder with other

@@ -22,8 +22,8 @@ public static class EvalCommand
     {
         var dir = a.Positionals[0];
         var c = RunConfig.Load(dir);
-        if (a.Int("batch-size", min: 1) is int b) c.BatchSize = b;
-        if (a.Int("threads", min: 1) is int t) c.Threads = t;
+        if (a.Int("batch-size", min: 1) is int b) { c.BatchSize = b; c.Overridden.Add("batch-size"); }
+        if (a.Threads() is int t) { c.Threads = t; c.Overridden.Add("threads"); }
         string split = a.String("split") ?? "test";
         if (split is not ("test" or "valid")) throw new CliException($"--split: expected test or valid, got '{split}'");
         var setup = RunSetup.Create(c);

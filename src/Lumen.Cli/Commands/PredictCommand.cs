@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lumen.Cli.Models;
 using Lumen.Cli.Setup;
+using Lumen.NN;
 using Lumen.Serialization;
 using Lumen.Training.Runs;
 using Lumen.Vision;
@@ -29,14 +30,17 @@ public static class PredictCommand
             if (!File.Exists(img)) throw new CliException($"image '{img}' not found");
 
         Torch.ManualSeed(c.Seed);
-        var model = ModelZoo.Create(c.Model, c.InputShape, c.Classes.Length, c.ModelSpec, c.ModelArgs);
+        var model = RunSetup.CreateModel(c, c.InputShape, c.Classes.Length);
         var weights = new[] { RunFiles.Best, RunFiles.Final }.Select(f => Path.Combine(dir, f)).FirstOrDefault(File.Exists)
             ?? throw new CliException($"{dir} holds no trained weights ({RunFiles.Best} or {RunFiles.Final}); train it first");
-        model.LoadStateDict(SafeTensors.Load(weights));
+        try { model.LoadStateDict(SafeTensors.Load(weights)); }
+        catch (StateDictException e) { throw new CheckpointFormatException(weights, $"does not fit the run's model: {e.Message}", e); }
         model.Eval();
         int channels = c.InputShape[0];
         var kind = c.Dataset.Split(':')[0];
-        var (_, evalTf, _, _) = DataSetup.Transforms(c.Transforms, kind, channels);
+        Transform evalTf;
+        try { (_, evalTf, _, _) = DataSetup.Transforms(c.Transforms, kind, channels); }
+        catch (CliException e) { throw c.Attribute(e); }
         foreach (var path in a.Positionals.Skip(1))
         {
             Image image;

@@ -37,18 +37,20 @@ public static class SearchCommand
 
     private static int Run(ParsedArgs a, CliContext ctx)
     {
+        ctx = DistributedSetup.ForRank(ctx);   // under mpirun only rank 0 prints and writes the results
         var plan = SearchPlan.Load(a.Positionals[0], a.Int("parallel", min: 1));
         string outDir = a.String("out") ?? Path.Combine("searches", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         var trials = plan.TrialParams();
         var names = plan.ParameterNames;
         Directory.CreateDirectory(outDir);
-        CheckSameSearch(outDir, plan, trials);
+        if (!DistributedSetup.IsSecondaryRank) CheckSameSearch(outDir, plan, trials);
+        DistributedSetup.Barrier();   // under mpirun the other ranks start their trials once rank 0 has recorded the plan
 
         int threads = plan.Parallel > 1 ? Math.Max(1, Environment.ProcessorCount / plan.Parallel) : 0;
         ctx.Out.WriteLine($"lumen search: {plan.Method} search, {trials.Count} trials over {string.Join(", ", names)}; objective {plan.Monitor} " +
                           $"({(plan.Direction == MonitorMode.Max ? "max" : "min")}); {(plan.Parallel > 1 ? $"{plan.Parallel} at a time, {(plan.BaseThreads ? "the file's" : threads.ToString(CultureInfo.InvariantCulture))} threads each" : "one at a time")} -> {outDir}");
 
-        var results = new TrialResult[trials.Count];
+        var results = new TrialResult?[trials.Count];
         var gate = new object();
         int done = 0;
         void Finished(int i, TrialResult r, bool skipped)
@@ -65,13 +67,17 @@ public static class SearchCommand
         for (int i = 0; i < trials.Count; i++)
         {
             var file = Path.Combine(outDir, TrialName(i), TrialFile);
+            if (!DistributedSetup.IsMine(i)) continue;   // under mpirun: another rank's trial
             if (File.Exists(file)) Finished(i, ReadTrial(file), skipped: true);
             else pending.Add(i);
         }
-        System.Threading.Tasks.Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = plan.Parallel }, i =>
-            Finished(i, RunTrial(plan, i, trials[i], outDir, threads, inProcess: plan.Parallel == 1), skipped: false));
+        using (DistributedSetup.LocalOnly())
+            System.Threading.Tasks.Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = plan.Parallel }, i =>
+                Finished(i, RunTrial(plan, i, trials[i], outDir, threads, inProcess: plan.Parallel == 1), skipped: false));
+        DistributedSetup.GatherTrials(results);
+        if (DistributedSetup.IsSecondaryRank) return 0;
 
-        var ranked = SearchResults.Rank(results, plan.Direction);
+        var ranked = SearchResults.Rank(results.Select(r => r!).ToArray(), plan.Direction);
         ctx.Out.WriteLine();
         ctx.Out.Write(SearchResults.ToTable(ranked, names, plan.Monitor));
         AtomicText(Path.Combine(outDir, "results.csv"), SearchResults.ToCsv(ranked, names, plan.Monitor));
@@ -111,9 +117,10 @@ public static class SearchCommand
     {
         string name = TrialName(i), dir = Path.Combine(outDir, name);
         Directory.CreateDirectory(dir);
+        // A fresh trial's folder already holds the search's train.log: --force lets the run in beside it.
         var args = File.Exists(Path.Combine(dir, RunFiles.Last))
             ? new List<string> { "train", "--resume" }
-            : plan.TrainArgs(trial);
+            : plan.TrainArgs(trial).Append("--force").ToList();
         args.AddRange(new[] { "--out", dir });
         if (threads > 0 && !plan.BaseThreads) args.AddRange(new[] { "--threads", threads.ToString(CultureInfo.InvariantCulture) });
 
@@ -151,6 +158,7 @@ public static class SearchCommand
             : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var psi = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (!apphost) psi.ArgumentList.Add(dll);
+        DistributedSetup.StripMpiEnvironment(psi.Environment);
         foreach (var x in args) psi.ArgumentList.Add(x);
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"cannot start {host}");
         var stderr = p.StandardError.ReadToEndAsync();
@@ -229,5 +237,5 @@ public static class SearchCommand
 
     /// <summary>Writes a text file (UTF-8, no BOM) atomically, through <see cref="Lumen.Serialization.AtomicFile"/>.</summary>
     private static void AtomicText(string path, string text) =>
-        Lumen.Serialization.AtomicFile.Write(path, s => s.Write(Encoding.UTF8.GetBytes(text)));
+        Lumen.Serialization.AtomicFile.WriteAllText(path, text);
 }

@@ -18,6 +18,7 @@ public static class TrainCommand
             new("model-args", "K=V,...", "model constructor arguments, e.g. convnet's c1=48,c2=96,l1=256, or a spec's ${NAME} placeholders"),
             new("config", "FILE", "read options from a YAML/JSON mapping (e.g. a search's best.yaml); options given after it win"),
             new("weights", "FILE", "start from this state dict (.pth from torch.save(model.state_dict()), or .safetensors); a head with another class count is replaced by a new Linear (transfer learning)"),
+            new("pretrained", null, $"start from torchvision's ImageNet weights for the zoo model ({string.Join(", ", ModelZoo.All.Where(m => m.Pretrained != null).Select(m => m.Name))}), downloaded once into torch.hub's cache ($TORCH_HOME/hub/checkpoints, else ~/.cache/torch/hub/checkpoints); the head is replaced as with --weights"),
             new("freeze", null, "train the classifier head only (the last Linear); everything else keeps its weights"),
             new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH (PATH/train + PATH/test, or class folders with --valid-split)"),
             new("transforms", "LIST", DataSetup.TransformHelp),
@@ -31,7 +32,8 @@ public static class TrainCommand
             new("seed", "N", "random seed (default 0)"),
             new("shuffle", null, "shuffle the training data every epoch (seed 004 does not)"),
             new("threads", "N", "compute threads (default: all cores)"),
-            new("out", "DIR", "run directory (default runs/<timestamp>)"),
+            new("out", "DIR", "run directory (default runs/<timestamp>): a new or empty folder, or a run stopped before its first checkpoint"),
+            new("force", null, "write the run into an --out folder that holds other files (never replacing a file of a run's name)"),
             new("resume", null, "continue the run in --out from its last checkpoint (its saved settings are used)"),
             new("mode", "MODE", "train_eval (default), restart_train_eval, predict_on_valid, predict_on_test"),
             new("patience", "N", "early stopping: stop after N epochs without improvement (default off)"),
@@ -51,6 +53,7 @@ public static class TrainCommand
 
     private static int Run(ParsedArgs a, CliContext ctx)
     {
+        ctx = DistributedSetup.ForRank(ctx);   // under mpirun only rank 0 prints
         string mode = a.String("mode") ?? (a.Has("resume") ? "restart_train_eval" : "train_eval");
         if (!Modes.Contains(mode)) throw new CliException($"--mode: unknown mode '{mode}' (known: {string.Join(", ", Modes)})");
         bool fromRun = mode != "train_eval";
@@ -60,8 +63,8 @@ public static class TrainCommand
         {
             if (outDir == null) throw new CliException($"{(a.Has("resume") ? "--resume" : "--mode " + mode)} needs the run directory: --out DIR");
             c = RunConfig.Load(outDir);
-            if (a.Int("epochs", min: 1) is int e) c.Epochs = e;
-            if (a.Int("threads", min: 1) is int th) c.Threads = th;
+            if (a.Int("epochs", min: 1) is int e) { c.Epochs = e; c.Overridden.Add("epochs"); }
+            if (a.Threads() is int th) { c.Threads = th; c.Overridden.Add("threads"); }
         }
         else
         {
@@ -73,15 +76,16 @@ public static class TrainCommand
         // The weights file is read when training starts from scratch: a resumed run's checkpoint (or the best weights of
         // predict_on_*) overwrite the model, and a run killed before its first checkpoint starts over, reading it again.
         bool loadWeights = mode == "train_eval" || (mode == "restart_train_eval" && !File.Exists(Path.Combine(outDir!, RunFiles.Last)));
+        // --out: a new or empty folder, or a run of ours stopped before its first checkpoint (docs/cli.md, "--out").
+        if (!fromRun) RunDirectory.PrepareNew(outDir!, a.Has("force"));
         var setup = RunSetup.Create(c, loadWeights);
         Directory.CreateDirectory(outDir!);
         if (!fromRun)
         {
-            if (File.Exists(Path.Combine(outDir!, RunFiles.Last)))
-                throw new CliException($"'{outDir}' already holds a run", $"continue it with 'lumen train --out {outDir} --resume', or choose another --out");
             c.Classes = setup.Data.Classes.ToArray();
             c.InputShape = setup.Data.InputShape;
-            Lumen.Serialization.AtomicFile.Write(Path.Combine(outDir!, RunFiles.Config), s => s.Write(System.Text.Encoding.UTF8.GetBytes(c.ToJson())));
+            if (!DistributedSetup.IsSecondaryRank)   // under mpirun rank 0 writes the run's files
+                Lumen.Serialization.AtomicFile.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
         }
         var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
         var trainLoader = setup.TrainLoader();
@@ -124,15 +128,21 @@ public static class TrainCommand
             c.Model = m;
             if (ModelZoo.IsSpecFile(m))
             {
-                if (!File.Exists(m)) throw new CliException($"model spec file '{m}' not found");
+                if (!File.Exists(m)) throw new CliException($"{a.Label("model")}: model spec file '{m}' not found");
                 c.ModelSpec = File.ReadAllText(m);
             }
         }
         c.ModelArgs = ModelArgs.Parse(a.String("model-args"));
         if (a.String("weights") is { } w)
         {
-            if (!File.Exists(w)) throw new CliException($"--weights: file '{w}' not found");
+            if (!File.Exists(w)) throw new CliException($"{a.Label("weights")}: file '{w}' not found");
             c.Weights = Path.GetFullPath(w);
+        }
+        c.Pretrained = a.Has("pretrained");
+        if (c.Pretrained)
+        {
+            if (c.Weights != null) throw new CliException("--pretrained and --weights both give the starting weights; choose one");
+            ModelZoo.PretrainedWeights(c.Model);   // fail before any data is read
         }
         c.Freeze = a.Has("freeze");
         if (a.String("dataset") is { } d) c.Dataset = d;
@@ -146,7 +156,7 @@ public static class TrainCommand
         c.BatchSize = a.Int("batch-size", min: 1) ?? c.BatchSize;
         c.Seed = a.Long("seed") ?? c.Seed;
         c.Shuffle = a.Has("shuffle");
-        c.Threads = a.Int("threads", min: 1);
+        c.Threads = a.Threads();
         c.Patience = a.Int("patience", min: 1) ?? 0;
         c.Monitor = a.String("monitor");
         c.TrainSubset = a.Int("train-subset", min: 1) ?? 0;
@@ -155,7 +165,7 @@ public static class TrainCommand
         c.CheckpointEvery = a.Int("checkpoint-every", min: 0) ?? c.CheckpointEvery;
         c.ClipGrad = a.Double("clip-grad", min: 0);
         if (!OptimSetup.OptimizerNames.Contains(c.Optimizer))
-            throw new CliException($"unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimSetup.OptimizerNames)})");
+            throw new CliException($"{a.Label("optimizer")}: unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimSetup.OptimizerNames)})");
         return c;
     }
 }

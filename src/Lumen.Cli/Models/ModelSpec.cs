@@ -1,6 +1,6 @@
 using System.Globalization;
 using Lumen.NN;
-using YamlDotNet.Core;
+using Lumen.Cli.Setup;
 using YamlDotNet.RepresentationModel;
 
 namespace Lumen.Cli.Models;
@@ -25,6 +25,16 @@ namespace Lumen.Cli.Models;
 /// </summary>
 public static class ModelSpec
 {
+    /// <summary>The largest integer a spec may give (channels, features, kernel, stride, padding …).</summary>
+    public const int MaxInt = 1 << 16;
+
+    /// <summary>The most values one layer of a spec may hold as weights, or output per example: 2²⁷ (512 MiB of float32),
+    /// above VGG-16's largest layer. A spec is a file someone else may have written; this bounds what it can allocate.</summary>
+    public const long MaxLayerSize = 1L << 27;
+
+    /// <summary>The most multiply-adds one spec layer may take per example (2³⁴).</summary>
+    public const long MaxLayerMultiplyAdds = 1L << 34;
+
     /// <summary>Layer names a spec may use.</summary>
     public static readonly string[] LayerNames =
     {
@@ -39,23 +49,15 @@ public static class ModelSpec
     public static Sequential Load(string path, int[] inputShape, int? numClasses = null)
     {
         if (!File.Exists(path)) throw new CliException($"model spec file '{path}' not found", "give a zoo name (see 'lumen train --help') or an existing .yaml/.json file");
-        var yaml = new YamlStream();
-        try { using var r = new StreamReader(path); yaml.Load(r); }
-        catch (YamlException e) { throw new CliException($"model spec {path}: not valid YAML/JSON at line {e.Start.Line}: {e.Message}"); }
-        catch (InvalidOperationException e) { throw new CliException($"model spec {path}: not valid YAML/JSON: {e.Message}"); }
-        if (yaml.Documents.Count == 0) throw new CliException($"model spec {path}: the file is empty");
-        return Build(yaml.Documents[0].RootNode, path, inputShape, numClasses);
+        var root = SafeYaml.LoadFile(path, "model spec", $"model spec {path}") ?? throw new CliException($"model spec {path}: the file is empty");
+        return Build(root, path, inputShape, numClasses);
     }
 
     /// <summary>Builds a network from spec text (YAML or JSON); <paramref name="source"/> names it in errors.</summary>
     public static Sequential Parse(string text, int[] inputShape, int? numClasses = null, string source = "spec")
     {
-        var yaml = new YamlStream();
-        try { yaml.Load(new StringReader(text)); }
-        catch (YamlException e) { throw new CliException($"model {source}: not valid YAML/JSON at line {e.Start.Line}: {e.Message}"); }
-        catch (InvalidOperationException e) { throw new CliException($"model {source}: not valid YAML/JSON: {e.Message}"); }
-        if (yaml.Documents.Count == 0) throw new CliException($"model {source}: empty");
-        return Build(yaml.Documents[0].RootNode, source, inputShape, numClasses);
+        var root = SafeYaml.Load(text, $"model {source}") ?? throw new CliException($"model {source}: empty");
+        return Build(root, source, inputShape, numClasses);
     }
 
     private static Sequential Build(YamlNode root, string source, int[] inputShape, int? numClasses)
@@ -80,7 +82,9 @@ public static class ModelSpec
             };
             kind = kind.ToLowerInvariant();
             if (args is YamlScalarNode { Value: null or "" or "~" or "null" }) args = null;
-            var layer = Create(kind, args, shape, $"{where}.{kind}");
+            Module layer;
+            try { layer = Create(kind, args, shape, $"{where}.{kind}"); }
+            catch (ArgumentException e) { throw new CliException($"{where}.{kind}: {e.Message}"); }
             model.Append(layer);
             shape = Probe(layer, shape, $"{where} ({layer})");
             i++;
@@ -124,7 +128,7 @@ public static class ModelSpec
         }
         Module m = kind switch
         {
-            "conv1d" or "conv2d" or "conv3d" => Conv(kind[4] - '0', Channels(kind[4] - '0'), a),
+            "conv1d" or "conv2d" or "conv3d" => Conv(kind[4] - '0', Channels(kind[4] - '0'), shape, a, where),
             "batchnorm1d" => new BatchNorm1d(shape[0]),
             "batchnorm2d" => new BatchNorm2d(Channels(2)),
             "batchnorm3d" => new BatchNorm3d(Channels(3)),
@@ -134,8 +138,8 @@ public static class ModelSpec
             "avgpool1d" => new AvgPool1d(a.Int("kernel", primary: true), a.OptInt("stride"), a.Int("padding", 0)),
             "avgpool2d" => new AvgPool2d(a.Int("kernel", primary: true), a.OptInt("stride"), a.Int("padding", 0)),
             "avgpool3d" => new AvgPool3d(a.Int("kernel", primary: true), a.OptInt("stride"), a.Int("padding", 0)),
-            "adaptiveavgpool2d" => new AdaptiveAvgPool2d(a.Int("size", primary: true)),
-            "linear" => new Linear(Features(), a.Int("out", primary: true), bias: a.Bool("bias", true)),
+            "adaptiveavgpool2d" => AdaptivePool(shape, a, where),
+            "linear" => Linear(Features(), a, where),
             "dropout" => new Dropout(a.Double("p", 0.5, primary: true)),
             "flatten" => new Flatten(),
             "relu" => new ReLU(),
@@ -151,7 +155,21 @@ public static class ModelSpec
         return m;
     }
 
-    private static Module Conv(int dims, int inChannels, Args a)
+    private static Module Linear(int inFeatures, Args a, string where)
+    {
+        int outFeatures = a.Int("out", primary: true);
+        Bound(where, "weights", (long)inFeatures * outFeatures);
+        return new Linear(inFeatures, outFeatures, bias: a.Bool("bias", true));
+    }
+
+    private static Module AdaptivePool(int[] shape, Args a, string where)
+    {
+        int size = a.Int("size", primary: true);
+        Bound(where, "outputs per example", (long)shape[0] * size * size);
+        return new AdaptiveAvgPool2d(size);
+    }
+
+    private static Module Conv(int dims, int inChannels, int[] shape, Args a, string where)
     {
         int outCh = a.Int("out", primary: true);
         var kernel = a.IntOrList("kernel", 3);
@@ -160,12 +178,31 @@ public static class ModelSpec
         int groups = a.Int("groups", 1);
         bool bias = a.Bool("bias", true);
         ConvPadding padding = a.IsString("padding") ? a.String("padding", "valid") : (ConvPadding)a.IntOrList("padding", 0);
+        // Weights and the probe's output are bounded before anything is allocated (padding grows the output).
+        int At(IntTuple t, int i) => t.Count == 0 ? 0 : t[Math.Min(i, t.Count - 1)];
+        long weights = (long)outCh * inChannels / Math.Max(1, groups), outputs = outCh;
+        for (int i = 0; i < dims; i++)
+        {
+            weights *= Math.Max(1, At(kernel, i));
+            int pad = padding.IsSame ? At(kernel, i) * At(dilation, i) : 2 * At(padding.Values, i);
+            outputs *= Math.Max(1, (long)shape[1 + i] + pad) / Math.Max(1, At(stride, i)) + 1;
+        }
+        Bound(where, "weights", weights);
+        Bound(where, "outputs per example", outputs);
+        // The probe runs one example through the layer: its multiply-adds are bounded too (VGG-16's largest: 1.85 G).
+        if (outputs * (weights / Math.Max(1, outCh)) > MaxLayerMultiplyAdds)
+            throw new CliException($"{where}: about {outputs * (weights / Math.Max(1, outCh)):N0} multiply-adds per example, more than a spec layer may take ({MaxLayerMultiplyAdds:N0})");
         return dims switch
         {
             1 => new Conv1d(inChannels, outCh, kernel, stride, padding, dilation, groups, bias),
             2 => new Conv2d(inChannels, outCh, kernel, stride, padding, dilation, groups, bias),
             _ => new Conv3d(inChannels, outCh, kernel, stride, padding, dilation, groups, bias),
         };
+    }
+
+    private static void Bound(string where, string what, long n)
+    {
+        if (n > MaxLayerSize) throw new CliException($"{where}: {n:N0} {what}, more than a spec layer may have ({MaxLayerSize:N0})");
     }
 
     private static string Describe(YamlNode n) => n switch
@@ -208,9 +245,10 @@ public static class ModelSpec
 
         public int? OptInt(string key) => Get(key, false) is { } n ? ParseInt(n, key) : null;
 
-        private int ParseInt(YamlNode n, string key) =>
+            private int ParseInt(YamlNode n, string key) =>
             n is YamlScalarNode { Value: var s } && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
-                ? v : throw new CliException($"{_where}.{key}: expected an integer, got {Describe(n)}");
+                ? v is >= 0 and <= MaxInt ? v : throw new CliException($"{_where}.{key}: {v} is out of range (0 to {MaxInt})")
+                : throw new CliException($"{_where}.{key}: expected an integer, got {Describe(n)}");
 
         public IntTuple IntOrList(string key, int fallback)
         {

@@ -13,7 +13,9 @@ namespace Lumen.Cli.Models;
 /// <param name="Input">The input it takes, for errors and the docs ("3x32x32", "3xHxW").</param>
 /// <param name="Fits">Whether an example of shape (C, H, W) fits it.</param>
 /// <param name="Build">Builds it for an input shape (C, H, W) and a number of classes.</param>
-public sealed record ZooModel(string Name, string About, string Head, string Input, Func<int[], bool> Fits, Func<int[], int, Module> Build);
+/// <param name="Pretrained">torchvision's default published weights for it (what <c>--pretrained</c> downloads), or null.</param>
+public sealed record ZooModel(string Name, string About, string Head, string Input, Func<int[], bool> Fits, Func<int[], int, Module> Build,
+                              Zoo.Weights? Pretrained = null);
 
 /// <summary>The models <c>--model</c> knows by name, spec files (<c>.yaml</c>, <c>.yml</c>, <c>.json</c>), and the
 /// transfer-learning steps of <c>--weights</c> and <c>--freeze</c>.</summary>
@@ -24,8 +26,8 @@ public static class ModelZoo
     private static bool Rgb32(int[] s) => Rgb(s) && s[1] == 32 && s[2] == 32;
     private static bool RgbAtLeast32(int[] s) => Rgb(s) && s[1] >= 32 && s[2] >= 32;
 
-    private static ZooModel Tv(string name, string about, string head, Func<int, Module> build, bool atLeast32 = false) =>
-        new(name, about, head, atLeast32 ? "3xHxW, H, W >= 32" : "3xHxW", atLeast32 ? RgbAtLeast32 : Rgb, (_, n) => build(n));
+    private static ZooModel Tv(string name, string about, string head, Func<int, Module> build, Zoo.Weights pretrained, bool atLeast32 = false) =>
+        new(name, about, head, atLeast32 ? "3xHxW, H, W >= 32" : "3xHxW", atLeast32 ? RgbAtLeast32 : Rgb, (_, n) => build(n), pretrained);
 
     private static ZooModel Dlwpt(string name, string about, Func<int, Module> build) =>
         new(name, about + " (DLwPT ch. 8, seed 003)", "fc2", "3x32x32", Rgb32, (_, n) => build(n));
@@ -50,19 +52,21 @@ public static class ModelZoo
         Dlwpt("net-depth", "NetDepth: 3 conv+ReLU+pool, 2 linear", n => new Zoo.NetDepth(numClasses: n)),
         Dlwpt("net-res", "NetRes: NetDepth with a skip connection", n => new Zoo.NetRes(numClasses: n)),
         Dlwpt("net-res-deep", "NetResDeep: 10 residual blocks (one shared block, as the book's code)", n => new Zoo.NetResDeep(numClasses: n)),
-        Tv("resnet18", "torchvision's ResNet-18", "fc", n => Zoo.Models.ResNet18(n)),
-        Tv("resnet34", "torchvision's ResNet-34", "fc", n => Zoo.Models.ResNet34(n)),
-        Tv("resnet50", "torchvision's ResNet-50", "fc", n => Zoo.Models.ResNet50(n)),
-        Tv("resnet101", "torchvision's ResNet-101", "fc", n => Zoo.Models.ResNet101(n)),
-        Tv("resnet152", "torchvision's ResNet-152", "fc", n => Zoo.Models.ResNet152(n)),
-        Tv("vgg11", "torchvision's VGG-11", "classifier.6", n => Zoo.Models.VGG11(n), atLeast32: true),
-        Tv("vgg11_bn", "torchvision's VGG-11 with batch norm", "classifier.6", n => Zoo.Models.VGG11BN(n), atLeast32: true),
-        Tv("vgg13", "torchvision's VGG-13", "classifier.6", n => Zoo.Models.VGG13(n), atLeast32: true),
-        Tv("vgg13_bn", "torchvision's VGG-13 with batch norm", "classifier.6", n => Zoo.Models.VGG13BN(n), atLeast32: true),
-        Tv("vgg16", "torchvision's VGG-16", "classifier.6", n => Zoo.Models.VGG16(n), atLeast32: true),
-        Tv("vgg16_bn", "torchvision's VGG-16 with batch norm", "classifier.6", n => Zoo.Models.VGG16BN(n), atLeast32: true),
-        Tv("vgg19", "torchvision's VGG-19", "classifier.6", n => Zoo.Models.VGG19(n), atLeast32: true),
-        Tv("vgg19_bn", "torchvision's VGG-19 with batch norm", "classifier.6", n => Zoo.Models.VGG19BN(n), atLeast32: true),
+        Tv("resnet18", "torchvision's ResNet-18", "fc", n => Zoo.Models.ResNet18(n), Zoo.ResNet18Weights.DEFAULT),
+        Tv("resnet34", "torchvision's ResNet-34", "fc", n => Zoo.Models.ResNet34(n), Zoo.ResNet34Weights.DEFAULT),
+        Tv("resnet50", "torchvision's ResNet-50", "fc", n => Zoo.Models.ResNet50(n), Zoo.ResNet50Weights.DEFAULT),
+        Tv("resnet101", "torchvision's ResNet-101", "fc", n => Zoo.Models.ResNet101(n), Zoo.ResNet101Weights.DEFAULT),
+        Tv("resnet152", "torchvision's ResNet-152", "fc", n => Zoo.Models.ResNet152(n), Zoo.ResNet152Weights.DEFAULT),
+        Tv("vgg11", "torchvision's VGG-11", "classifier.6", n => Zoo.Models.VGG11(n), Zoo.VGG11Weights.DEFAULT, atLeast32: true),
+        Tv("vgg11_bn", "torchvision's VGG-11 with batch norm", "classifier.6", n => Zoo.Models.VGG11BN(n), Zoo.VGG11BNWeights.DEFAULT, atLeast32: true),
+        Tv("vgg13", "torchvision's VGG-13", "classifier.6", n => Zoo.Models.VGG13(n), Zoo.VGG13Weights.DEFAULT, atLeast32: true),
+        Tv("vgg13_bn", "torchvision's VGG-13 with batch norm", "classifier.6", n => Zoo.Models.VGG13BN(n), Zoo.VGG13BNWeights.DEFAULT, atLeast32: true),
+        Tv("vgg16", "torchvision's VGG-16", "classifier.6", n => Zoo.Models.VGG16(n), Zoo.VGG16Weights.DEFAULT, atLeast32: true),
+        Tv("vgg16_bn", "torchvision's VGG-16 with batch norm", "classifier.6", n => Zoo.Models.VGG16BN(n), Zoo.VGG16BNWeights.DEFAULT, atLeast32: true),
+        Tv("vgg19", "torchvision's VGG-19", "classifier.6", n => Zoo.Models.VGG19(n), Zoo.VGG19Weights.DEFAULT, atLeast32: true),
+        Tv("vgg19_bn", "torchvision's VGG-19 with batch norm", "classifier.6", n => Zoo.Models.VGG19BN(n), Zoo.VGG19BNWeights.DEFAULT, atLeast32: true),
+        new("resnet18-cntk-imagenet", "ImageNet ResNet-18 from NuGet (CNTK's ONNX, layer4 of 3 blocks) with its mean-image preprocessing, new head",
+            "fc", "3x224x224 (resize:224x224, no normalize)", s => Rgb(s) && s[1] == 224 && s[2] == 224, (_, n) => new CntkResNet18(n)),
         Custom("vgg16-customizable", "512to256to64_1x1", 32),
         Custom("vgg16-customizable-64", "512to64_1x1", 32),
         Custom("vgg16-customizable-3x3", "512to512_3x3", 96),
@@ -117,22 +121,52 @@ public static class ModelZoo
     /// </summary>
     /// <exception cref="CliException">the file is missing or unreadable, or a key or shape does not fit (one line naming
     /// the file, the first mismatching key and both shapes).</exception>
-    public static Module CreatePretrained(string model, int[] inputShape, int numClasses, string? specText, string weightsPath)
+    public static Module CreatePretrained(string model, int[] inputShape, int numClasses, string? specText, string weightsPath) =>
+        FromStateDict(model, inputShape, numClasses, specText, LoadWeights(weightsPath), $"--weights {weightsPath}");
+
+    /// <summary>
+    /// <c>--pretrained</c>: <see cref="CreatePretrained"/> from torchvision's published weights for the zoo model
+    /// (<see cref="ZooModel.Pretrained"/>), downloaded into torch.hub's cache on first use (a file PyTorch already fetched
+    /// is reused; <c>$LUMEN_WEIGHTS_URL</c> replaces torchvision's address).
+    /// </summary>
+    /// <exception cref="CliException">the model has no published weights, or the download or the file failed.</exception>
+    public static Module CreateFromTorchvision(string model, int[] inputShape, int numClasses, bool progress = true)
     {
-        var sd = LoadWeights(weightsPath);
+        var weights = PretrainedWeights(model);
+        OrderedDictionary<string, Tensor> sd;
+        try { sd = weights.GetStateDict(progress); }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or CheckpointFormatException or TaskCanceledException)
+        {
+            throw new CliException($"--pretrained: could not get {weights} from {weights.DownloadUrl()}: {e.Message.ReplaceLineEndings(" ")}",
+                $"check the connection, set {Zoo.Weights.BaseUrlVariable} to a mirror, or put the file into {Path.Combine(Torch.Hub.GetDir(), "checkpoints")}");
+        }
+        return FromStateDict(model, inputShape, numClasses, null, sd, $"--pretrained ({weights})");
+    }
+
+    /// <summary>The weights <c>--pretrained</c> takes for <paramref name="model"/>.</summary>
+    /// <exception cref="CliException">the model is a spec file or a zoo model torchvision publishes no weights for.</exception>
+    public static Zoo.Weights PretrainedWeights(string model)
+    {
+        var z = IsSpecFile(model) ? null : Find(model);
+        return z?.Pretrained ?? throw new CliException($"--pretrained: torchvision publishes no weights for '{model}'",
+            $"models with weights: {string.Join(", ", All.Where(m => m.Pretrained != null).Select(m => m.Name))}; or give a file with --weights");
+    }
+
+    private static Module FromStateDict(string model, int[] inputShape, int numClasses, string? specText, OrderedDictionary<string, Tensor> sd, string source)
+    {
         if (specText != null || IsSpecFile(model))
         {
             var spec = Create(model, inputShape, numClasses, specText);
-            Load(spec, sd, weightsPath, model);
+            Load(spec, sd, source, model);
             return spec;
         }
         var z = Get(model, inputShape);
         if (!sd.TryGetValue(z.Head + ".weight", out var headWeight) || headWeight.Dim() != 2)
-            throw new CliException($"--weights {weightsPath}: no 2-d '{z.Head}.weight' (the classifier head of {z.Name}); " +
+            throw new CliException($"{source}: no 2-d '{z.Head}.weight' (the classifier head of {z.Name}); " +
                                    $"the file holds {Describe(sd)}", $"give a state dict saved from a {z.Name}");
         int fileClasses = (int)headWeight.Size(0);
         var m = z.Build(inputShape, fileClasses);
-        Load(m, sd, weightsPath, z.Name);
+        Load(m, sd, source, z.Name);
         if (fileClasses != numClasses)
         {
             var old = (Linear)m.NamedModules().First(x => x.Name == z.Head).Module;
@@ -162,18 +196,18 @@ public static class ModelZoo
         }
     }
 
-    private static void Load(Module m, OrderedDictionary<string, Tensor> sd, string path, string name)
+    private static void Load(Module m, OrderedDictionary<string, Tensor> sd, string source, string name)
     {
         var own = m.StateDict();
         foreach (var (k, v) in own)
         {
             if (!sd.TryGetValue(k, out var t))
-                throw new CliException($"--weights {path} does not fit {name}: missing key '{k}' (model {Shape(v)}); the file holds {Describe(sd)}");
+                throw new CliException($"{source} does not fit {name}: missing key '{k}' (model {Shape(v)}); the file holds {Describe(sd)}");
             if (t.Shape != v.Shape)
-                throw new CliException($"--weights {path} does not fit {name}: '{k}' is {Shape(t)} in the file, {Shape(v)} in the model");
+                throw new CliException($"{source} does not fit {name}: '{k}' is {Shape(t)} in the file, {Shape(v)} in the model");
         }
         foreach (var k in sd.Keys)
-            if (!own.ContainsKey(k)) throw new CliException($"--weights {path} does not fit {name}: unexpected key '{k}' ({Shape(sd[k])}) that the model does not have");
+            if (!own.ContainsKey(k)) throw new CliException($"{source} does not fit {name}: unexpected key '{k}' ({Shape(sd[k])}) that the model does not have");
         m.LoadStateDict(sd);
     }
 

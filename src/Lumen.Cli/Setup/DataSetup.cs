@@ -37,9 +37,9 @@ public static class DataSetup
         {
             "mnist" or "fashion-mnist" => 1,
             "cifar10" or "imagefolder" => 3,
-            _ => throw new CliException($"unknown dataset '{c.Dataset}' (known: {string.Join(", ", DatasetNames)})"),
+            _ => throw new CliException($"--dataset: unknown dataset '{c.Dataset}' (known: {string.Join(", ", DatasetNames)})"),
         };
-        if (kind != "mnist" && path == null) throw new CliException($"dataset '{kind}' needs a folder: --dataset {kind}:PATH");
+        if (kind != "mnist" && path == null) throw new CliException($"--dataset: dataset '{kind}' needs a folder: --dataset {kind}:PATH");
         var (trainTf, evalTf, mean, std) = Transforms(c.Transforms, kind, channels);
         Dataset<(Tensor, long)> train, test;
         VisionDataset trainSource;   // the training images before any subset: --valid-split re-reads its part of them
@@ -51,32 +51,32 @@ public static class DataSetup
             {
                 case "mnist":
                 case "fashion-mnist":
-                    if (path != null && !Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
+                    if (path != null && !Directory.Exists(path)) throw new CliException($"--dataset: dataset folder '{path}' not found");
                     var mtr = kind == "mnist" ? new MNIST(path, train: true, transform: trainTf) : new FashionMNIST(path!, train: true, transform: trainTf);
                     var mte = kind == "mnist" ? new MNIST(path, train: false, transform: evalTf) : new FashionMNIST(path!, train: false, transform: evalTf);
                     (train, test, classes, trainSource) = (mtr, mte, mtr.Classes, mtr);
                     break;
                 case "cifar10":
-                    if (!Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
+                    if (!Directory.Exists(path)) throw new CliException($"--dataset: dataset folder '{path}' not found");
                     var ctr = new CIFAR10(path!, train: true, transform: trainTf);
                     (train, test, classes, trainSource) = (ctr, new CIFAR10(path!, train: false, transform: evalTf), ctr.Classes, ctr);
                     break;
                 default:
-                    if (!Directory.Exists(path)) throw new CliException($"dataset folder '{path}' not found");
+                    if (!Directory.Exists(path)) throw new CliException($"--dataset: dataset folder '{path}' not found");
                     var trainDir = Path.Combine(path!, "train");
                     if (!Directory.Exists(trainDir))
                     {
                         // One folder of class folders (seed 002's dogs vs cats): --valid-split holds out a part, which is
                         // read with the evaluation transforms and serves as the validation and the test split.
                         if (c.ValidSplit <= 0)
-                            throw new CliException($"imagefolder '{path}' needs a train/ folder and a test/ (or val/) folder of class folders, or --valid-split F (e.g. 0.2) to use its own class folders and hold out a fraction F of them");
+                            throw new CliException($"--dataset: imagefolder '{path}' needs a train/ folder and a test/ (or val/) folder of class folders, or --valid-split F (e.g. 0.2) to use its own class folders and hold out a fraction F of them");
                         single = (new ImageFolder(path!, transform: trainTf), new ImageFolder(path!, transform: evalTf));
                         (train, test, classes, trainSource) = (single.Value.Train, single.Value.Eval, single.Value.Train.Classes, single.Value.Train);
                         break;
                     }
                     var testDir = new[] { "test", "val", "valid" }.Select(d => Path.Combine(path!, d)).FirstOrDefault(Directory.Exists);
                     if (testDir == null)
-                        throw new CliException($"imagefolder '{path}' has a train/ folder but no test/ (or val/) folder of class folders");
+                        throw new CliException($"--dataset: imagefolder '{path}' has a train/ folder but no test/ (or val/) folder of class folders");
                     var itr = new ImageFolder(trainDir, transform: trainTf);
                     (train, test, classes, trainSource) = (itr, new ImageFolder(testDir, transform: evalTf), itr.Classes, itr);
                     break;
@@ -84,7 +84,7 @@ public static class DataSetup
         }
         catch (Exception e) when (e is IOException or DatasetFormatException or UnauthorizedAccessException)
         {
-            throw new CliException($"cannot read dataset '{c.Dataset}': {e.Message}");
+            throw new CliException($"--dataset: cannot read dataset '{c.Dataset}': {e.Message}");
         }
 
         // An ImageFolder lists its images class by class: its subsets are spread evenly over it, so they hold every class.
@@ -111,7 +111,7 @@ public static class DataSetup
                 test = valid;
             }
         }
-        if (train.Count == 0) throw new CliException($"dataset '{c.Dataset}' has no training examples");
+        if (train.Count == 0) throw new CliException($"--dataset: dataset '{c.Dataset}' has no training examples");
         if (valid is { Count: 0 }) throw new CliException($"--valid-split {c.ValidSplit.ToString(CultureInfo.InvariantCulture)} of {train.Count} examples holds out none");
         var shape = train[0].Item1.Shape.ToArray();
         return new DataBundle { Train = train, Valid = valid, Test = test, Classes = classes, InputShape = shape, EvalTransform = evalTf, Mean = mean, Std = std };

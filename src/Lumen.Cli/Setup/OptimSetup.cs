@@ -25,7 +25,7 @@ public static class OptimSetup
             "adamax" => new Adamax(ps, lr: c.Lr ?? 2e-3, weightDecay: wd),
             "nadam" => new NAdam(ps, lr: c.Lr ?? 2e-3, weightDecay: wd),
             "radam" => new RAdam(ps, lr: c.Lr ?? 1e-3, weightDecay: wd),
-            _ => throw new CliException($"unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimizerNames)})"),
+            _ => throw new CliException($"--optimizer: unknown optimizer '{c.Optimizer}' (known: {string.Join(", ", OptimizerNames)})"),
         };
     }
 
@@ -53,7 +53,7 @@ public static class OptimSetup
             "exponential" => new ExponentialLR(o, D(1, 0.95)),
             "plateau" => new ReduceLROnPlateau(o, EpochResult.ModeOf(monitor) == MonitorMode.Max ? PlateauMode.Max : PlateauMode.Min,
                 factor: D(2, 0.1), patience: I(1, 2)),
-            _ => throw new CliException($"unknown scheduler '{c.Scheduler}'", SchedulerHelp),
+            _ => throw new CliException($"--scheduler: unknown scheduler '{c.Scheduler}'", SchedulerHelp),
         };
     }
 }

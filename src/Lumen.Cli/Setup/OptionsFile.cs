@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Lumen.Cli.Setup;
@@ -12,17 +11,9 @@ namespace Lumen.Cli.Setup;
 /// </summary>
 public static class OptionsFile
 {
-    /// <summary>Loads the first document of a YAML/JSON file.</summary>
+    /// <summary>Loads the first document of a YAML/JSON file (through <see cref="SafeYaml"/>: depth and key checks).</summary>
     /// <exception cref="CliException">a missing file or malformed YAML/JSON.</exception>
-    public static YamlNode? LoadYaml(string path, string what)
-    {
-        if (!File.Exists(path)) throw new CliException($"{what} '{path}' not found");
-        var yaml = new YamlStream();
-        try { using var r = new StreamReader(path); yaml.Load(r); }
-        catch (YamlException e) { throw new CliException($"{path}: not valid YAML/JSON at line {e.Start.Line}: {OneLine(e.InnerException?.Message ?? e.Message)}"); }
-        catch (InvalidOperationException e) { throw new CliException($"{path}: not valid YAML/JSON: {OneLine(e.Message)}"); }
-        return yaml.Documents.Count == 0 ? null : yaml.Documents[0].RootNode;
-    }
+    public static YamlNode? LoadYaml(string path, string what) => SafeYaml.LoadFile(path, what);
 
     /// <summary>The option name a key stands for: lower case, '_' read as '-'.</summary>
     public static string OptionName(string key) => key.Trim().ToLowerInvariant().Replace('_', '-');
@@ -61,6 +52,7 @@ public static class OptionsFile
         var args = new List<string>();
         foreach (var (k, v) in map.Children)
         {
+            // SafeYaml refused non-scalar keys before the tree was built.
             string name = OptionName(((YamlScalarNode)k).Value ?? "");
             if (name is "config") throw new CliException($"{path}: a config file cannot name another config file");
             args.AddRange(ToArgs(cmd, name, v, $"{path}: {name}"));
@@ -70,13 +62,18 @@ public static class OptionsFile
 
     /// <summary>Replaces every <c>--config FILE</c> of <paramref name="args"/> by the file's options, in place, so the
     /// options after it win. Commands without a <c>config</c> option are left alone.</summary>
-    public static string[] Expand(CommandSpec cmd, string[] args)
+    public static string[] Expand(CommandSpec cmd, string[] args) => Expand(cmd, args, out _);
+
+    /// <summary><see cref="Expand(CommandSpec, string[])"/>, also giving for each resulting argument the config file it
+    /// came from (null for the command line), so that errors about its value name the file.</summary>
+    public static string[] Expand(CommandSpec cmd, string[] args, out string?[] sources)
     {
-        if (!cmd.Options.Any(o => o.Name == "config")) return args;
         var result = new List<string>();
+        var from = new List<string?>();
+        if (!cmd.Options.Any(o => o.Name == "config")) { sources = new string?[args.Length]; return args; }
         for (int i = 0; i < args.Length; i++)
         {
-            if (args[i] == "--") { result.AddRange(args.Skip(i)); break; }
+            if (args[i] == "--") { result.AddRange(args.Skip(i)); from.AddRange(args.Skip(i).Select(_ => (string?)null)); break; }
             string? file = null;
             if (args[i] == "--config")
             {
@@ -84,9 +81,12 @@ public static class OptionsFile
                 file = args[++i];
             }
             else if (args[i].StartsWith("--config=", StringComparison.Ordinal)) file = args[i]["--config=".Length..];
-            if (file == null) result.Add(args[i]);
-            else result.AddRange(Read(cmd, file));
+            if (file == null) { result.Add(args[i]); from.Add(null); continue; }
+            var read = Read(cmd, file);
+            result.AddRange(read);
+            from.AddRange(read.Select(_ => (string?)file));
         }
+        sources = from.ToArray();
         return result.ToArray();
     }
 

@@ -19,7 +19,7 @@ public sealed class SearchPlan
     public static readonly string[] SearchKeys = { "method", "trials", "direction", "parallel", "space" };
 
     /// <summary>Train options a space file may not set: the search chooses them.</summary>
-    private static readonly string[] Reserved = { "out", "resume", "mode", "config" };
+    private static readonly string[] Reserved = { "out", "resume", "mode", "config", "force" };
 
     public required string Source { get; init; }
     /// <summary>Base train options (name, value) in file order; <c>model-args</c> is kept apart in <see cref="BaseModelArgs"/>.</summary>

@@ -52,34 +52,50 @@ internal static class StateValues
         return a;
     }
 
+    /// <summary>Reads a tagged value back. Every kind, count and number is checked: a damaged value is a
+    /// <see cref="FormatException"/> naming its path (the checkpoint turns it into a <c>CheckpointFormatException</c>).</summary>
     public static object? Decode(JsonNode? node, string path, Func<string, Tensor> getTensor)
     {
-        if (node is not JsonObject o || o["t"] is not JsonValue tv)
-            throw new FormatException($"Checkpoint: value '{path}' is not a tagged value.");
+        if (node is not JsonObject o || o["t"] is not JsonValue tv || !tv.TryGetValue<string>(out var tag))
+            throw Bad(path, "is not a tagged value");
         var v = o["v"];
-        static double D(JsonNode? n) => double.Parse(n!.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture);
-        return tv.GetValue<string>() switch
+        return tag switch
         {
             "null" => null,
-            "bool" => v!.GetValue<bool>(),
-            "int" => v!.GetValue<int>(),
-            "long" => v!.GetValue<long>(),
-            "float" => float.Parse(v!.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture),
-            "double" => D(v),
-            "str" => v!.GetValue<string>(),
-            "pair" => (D(v![0]), D(v[1])),
-            "doubles" => v!.AsArray().Select(D).ToArray(),
-            "double_list" => v!.AsArray().Select(D).ToList(),
-            "floats" => v!.AsArray().Select(x => float.Parse(x!.GetValue<string>(), NumberStyles.Float, CultureInfo.InvariantCulture)).ToArray(),
-            "ints" => v!.AsArray().Select(x => x!.GetValue<int>()).ToArray(),
-            "longs" => v!.AsArray().Select(x => x!.GetValue<long>()).ToArray(),
-            "tensor" => getTensor(v!.GetValue<string>()),
-            "tensor_list" => v!.AsArray().Select(x => getTensor(x!.GetValue<string>())).ToList(),
-            "state_dict" => DecodeStateDict(v!.AsArray(), getTensor),
-            "dict" => DecodeDict(v!.AsObject(), path, getTensor),
-            var t => throw new FormatException($"Checkpoint: value '{path}' has an unknown tag '{t}'."),
+            "bool" => Value<bool>(v, path, "true or false"),
+            "int" => Value<int>(v, path, "a 32-bit integer"),
+            "long" => Value<long>(v, path, "a 64-bit integer"),
+            "float" => Float(v, path),
+            "double" => Double(v, path),
+            "str" => Value<string>(v, path, "a string"),
+            "pair" => Array(v, path) is { Count: 2 } p ? (Double(p[0], path), Double(p[1], path)) : throw Bad(path, "expected a pair of numbers"),
+            "doubles" => Array(v, path).Select(x => Double(x, path)).ToArray(),
+            "double_list" => Array(v, path).Select(x => Double(x, path)).ToList(),
+            "floats" => Array(v, path).Select(x => Float(x, path)).ToArray(),
+            "ints" => Array(v, path).Select(x => Value<int>(x, path, "a list of 32-bit integers")).ToArray(),
+            "longs" => Array(v, path).Select(x => Value<long>(x, path, "a list of 64-bit integers")).ToArray(),
+            "tensor" => getTensor(Value<string>(v, path, "a tensor name")),
+            "tensor_list" => Array(v, path).Select(x => getTensor(Value<string>(x, path, "a list of tensor names"))).ToList(),
+            "state_dict" => DecodeStateDict(Array(v, path), path, getTensor),
+            "dict" => DecodeDict(v as JsonObject ?? throw Bad(path, "expected a mapping"), path, getTensor),
+            _ => throw Bad(path, $"has an unknown tag '{tag}'"),
         };
     }
+
+    private static FormatException Bad(string path, string problem) => new($"value '{path}' {problem}.");
+
+    private static T Value<T>(JsonNode? n, string path, string expected) =>
+        n is JsonValue v && v.TryGetValue<T>(out var x) && x is not null ? x : throw Bad(path, $"is not {expected}");
+
+    private static JsonArray Array(JsonNode? n, string path) => n as JsonArray ?? throw Bad(path, "is not a list");
+
+    private static double Double(JsonNode? n, string path) =>
+        double.TryParse(Value<string>(n, path, "a number written as text"), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+            : throw Bad(path, "is not a number");
+
+    private static float Float(JsonNode? n, string path) =>
+        float.TryParse(Value<string>(n, path, "a number written as text"), NumberStyles.Float, CultureInfo.InvariantCulture, out var f) ? f
+            : throw Bad(path, "is not a number");
 
     public static Dictionary<string, object?> DecodeDict(JsonObject o, string path, Func<string, Tensor> getTensor)
     {
@@ -88,10 +104,15 @@ internal static class StateValues
         return d;
     }
 
-    private static OrderedDictionary<string, Tensor> DecodeStateDict(JsonArray a, Func<string, Tensor> getTensor)
+    private static OrderedDictionary<string, Tensor> DecodeStateDict(JsonArray a, string path, Func<string, Tensor> getTensor)
     {
         var sd = new OrderedDictionary<string, Tensor>();
-        foreach (var e in a) sd[e![0]!.GetValue<string>()] = getTensor(e[1]!.GetValue<string>());
+        foreach (var e in a)
+        {
+            if (e is not JsonArray { Count: 2 } kv) throw Bad(path, "has a state-dict entry that is not a [key, tensor] pair");
+            if (!sd.TryAdd(Value<string>(kv[0], path, "a state dict with string keys"), getTensor(Value<string>(kv[1], path, "a state dict of tensor names"))))
+                throw Bad(path, $"names the key '{kv[0]}' twice");
+        }
         return sd;
     }
 }

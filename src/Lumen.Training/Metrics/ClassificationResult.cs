@@ -106,7 +106,8 @@ public sealed record ClassificationResult
     public required double[] Auroc { get; init; }
 
     /// <summary>Average precision per score column (sklearn's <c>average_precision_score</c>: step-wise, no
-    /// interpolation), columns as in <see cref="Auroc"/>; NaN where the column has no positive target.</summary>
+    /// interpolation), columns as in <see cref="Auroc"/>; 0 where the column has no positive target (scikit-learn's
+    /// convention, where AUROC is NaN).</summary>
     public required double[] AveragePrecision { get; init; }
 
     /// <summary>Mean of <see cref="Auroc"/> over the columns where it is defined; NaN when none is.</summary>

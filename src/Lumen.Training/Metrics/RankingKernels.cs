@@ -11,8 +11,8 @@ internal static class RankingKernels
     /// make a diagonal segment) and its area is the trapezoid rule from (0, 0) to (1, 1), as sklearn's
     /// <c>auc(roc_curve(...))</c>. AUROC is NaN when the labels hold only one class.</para>
     /// <para>Average precision is the step sum Σ (R_i − R_{i−1}) P_i over the same thresholds, without interpolation,
-    /// as sklearn's <c>average_precision_score</c>. It is NaN when there is no positive label (sklearn 1.2 returns 0
-    /// with a warning there, earlier versions NaN).</para>
+    /// as sklearn's <c>average_precision_score</c>. With no positive label it is 0, scikit-learn 1.2's convention (its
+    /// recall is set to one for every threshold, so the sum is empty; sklearn prints −0.0 and warns), while AUROC stays NaN.</para>
     /// NaN scores sort below every number and each NaN forms its own threshold.</summary>
     public static (double Auroc, double AveragePrecision) AurocAndAveragePrecision(Span<double> scores, Span<byte> labels)
     {
@@ -44,7 +44,7 @@ internal static class RankingKernels
             hi = lo - 1;
         }
         double auroc = positives > 0 && negatives > 0 ? twiceArea / (2.0 * positives * negatives) : double.NaN;
-        double averagePrecision = positives > 0 ? ap / positives : double.NaN;
+        double averagePrecision = positives > 0 ? ap / positives : 0.0;
         return (auroc, averagePrecision);
     }
 }

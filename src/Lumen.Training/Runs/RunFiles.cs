@@ -23,4 +23,16 @@ public static class RunFiles
 
     /// <summary>Per-example predictions of a split: <c>predictions_valid.csv</c>, <c>predictions_test.csv</c>.</summary>
     public static string Predictions(string split) => $"predictions_{split}.csv";
+
+    /// <summary>Every name a run writes into its folder, besides <see cref="Predictions"/>' files: what <c>lumen train --out</c>
+    /// checks before it writes into a folder that is not a run, so that it never replaces a file it did not create.</summary>
+    public static readonly IReadOnlyList<string> Written = new[]
+    {
+        Config, Last, Best, Final, MetricsCsv, MetricsJson, Reports.RunReport.FileName, Reports.ReportWriter.HtmlFileName,
+        "curves.png", "confusion.png", "per_class.png", "filters.png", "samples.png",
+    };
+
+    /// <summary>Whether a run may write a file of this name (<see cref="Written"/>, <c>predictions_*.csv</c>).</summary>
+    public static bool IsWritten(string fileName) =>
+        Written.Contains(fileName) || (fileName.StartsWith("predictions_", StringComparison.Ordinal) && fileName.EndsWith(".csv", StringComparison.Ordinal));
 }

@@ -12,8 +12,9 @@ public sealed class BatchSource
 {
     private readonly Func<IEnumerator<(Tensor Input, Tensor Target)>> _start;
 
-    private BatchSource(Func<IEnumerator<(Tensor, Tensor)>> start, int count, int sampleCount, Generator? generator)
+    private BatchSource(Func<IEnumerator<(Tensor, Tensor)>> start, int count, int sampleCount, Generator? generator, Sampler? sampler)
     {
+        Sampler = sampler;
         _start = start;
         Count = count;
         SampleCount = sampleCount;
@@ -29,6 +30,9 @@ public sealed class BatchSource
     /// <summary>The generator the loader shuffles with; null when it uses the global generator.</summary>
     public Generator? Generator { get; }
 
+    /// <summary>The loader's sampler (the Trainer sets a DistributedSampler's epoch before each epoch).</summary>
+    public Sampler? Sampler { get; }
+
     /// <summary>Starts one epoch (the loader draws its seed and its order as PyTorch's iterator does).</summary>
     public IEnumerator<(Tensor Input, Tensor Target)> Start() => _start();
 
@@ -38,7 +42,7 @@ public sealed class BatchSource
         ArgumentNullException.ThrowIfNull(loader);
         ArgumentNullException.ThrowIfNull(split);
         int samples = loader.BatchSampler.DropLast ? loader.Count * loader.BatchSampler.BatchSize : loader.Sampler.Count;
-        return new BatchSource(() => Map(loader.GetEnumerator(), split), loader.Count, samples, loader.Generator);
+        return new BatchSource(() => Map(loader.GetEnumerator(), split), loader.Count, samples, loader.Generator, loader.Sampler);
     }
 
     private static IEnumerator<(Tensor, Tensor)> Map<TBatch>(IEnumerator<TBatch> source, Func<TBatch, (Tensor, Tensor)> split)

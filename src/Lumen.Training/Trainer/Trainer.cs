@@ -41,6 +41,7 @@ public sealed class Trainer
     private int _checkpointsWritten;
     private int _batchesThisProcess;
     private PhaseResult? _lastValid;
+    private readonly DistributedTraining? _dist;   // set in a data-parallel run (more than one rank)
 
     /// <param name="model">the network; its outputs go to <paramref name="lossFunction"/> with the batch targets.</param>
     /// <param name="lossFunction">e.g. CrossEntropyLoss (multi-class), BCEWithLogitsLoss (multi-label), MSELoss (regression).</param>
@@ -58,8 +59,12 @@ public sealed class Trainer
         Options = options ?? new TrainerOptions();
         if (Options.Epochs < 0) throw new ArgumentException($"Trainer: epochs must be non-negative, got {Options.Epochs}.");
         if (Options.CheckpointEveryBatches < 0) throw new ArgumentException($"Trainer: CheckpointEveryBatches must be non-negative, got {Options.CheckpointEveryBatches}.");
-        _progress = new ProgressPrinter(Options.Output, Options.Interactive);
+        if (Options.ProcessGroup is { WorldSize: > 1 } group) _dist = new DistributedTraining(model, group);
+        _progress = new ProgressPrinter(IsMainRank ? Options.Output : null, Options.Interactive);
     }
+
+    /// <summary>True unless this is a rank other than 0 of a data-parallel run: only rank 0 prints and writes files.</summary>
+    public bool IsMainRank => _dist == null || _dist.Group.IsMain;
 
     public Module Model { get; }
     public Loss LossFunction { get; }
@@ -120,11 +125,17 @@ public sealed class Trainer
         foreach (var name in new[] { RunFiles.Best, RunFiles.Final })
         {
             var p = Path.Combine(dir, name);
-            if (File.Exists(p)) { Model.LoadStateDict(SafeTensors.Load(p)); return p; }
+            if (File.Exists(p)) { LoadWeights(p, SafeTensors.Load(p)); return p; }
         }
         var last = Path.Combine(dir, RunFiles.Last);
-        if (File.Exists(last)) { Model.LoadStateDict(TrainingCheckpoint.Load(last).Model); return last; }
+        if (File.Exists(last)) { LoadWeights(last, TrainingCheckpoint.Load(last).Model); return last; }
         throw new FileNotFoundException($"{dir} holds no weights ({RunFiles.Best}, {RunFiles.Final} or {RunFiles.Last}).");
+    }
+
+    private void LoadWeights(string path, OrderedDictionary<string, Tensor> sd)
+    {
+        try { Model.LoadStateDict(sd); }
+        catch (StateDictException e) { throw new CheckpointFormatException(path, $"does not fit the run's model: {e.Message}", e); }
     }
 
     // ------------------------------------------------------------------ resume
@@ -138,25 +149,76 @@ public sealed class Trainer
         var path = Path.Combine(dir, RunFiles.Last);
         if (!Directory.Exists(dir)) return false;
         // A process killed while writing a file leaves its temporary file behind; the target file is intact.
-        foreach (var tmp in Directory.EnumerateFiles(dir, ".*.tmp")) File.Delete(tmp);
+        AtomicFile.DeleteTemporaryFiles(dir);
         if (!File.Exists(path)) return false;
+        // Everything is checked before anything changes: a damaged checkpoint leaves the trainer as it was.
         var ck = TrainingCheckpoint.Load(path);
-        Model.LoadStateDict(ck.Model);
-        if (ck.Optimizer != null) Optimizer.LoadStateDict(ck.Optimizer);
-        if (ck.Scheduler != null) Scheduler?.LoadStateDict(ck.Scheduler);
-        foreach (var cb in Callbacks.OfType<IStatefulCallback>())
-            if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) cb.LoadStateDict(s);
+        if (_dist != null)
+        {
+            // Each rank continues its own random streams, which rank 0 gathered into the checkpoint.
+            var (g, l, gs, ls) = _dist.RankStates(ck.Trainer, path);
+            ck = new TrainingCheckpoint
+            {
+                Model = ck.Model, Optimizer = ck.Optimizer, Scheduler = ck.Scheduler, Epoch = ck.Epoch, Batch = ck.Batch,
+                GlobalRng = g, LoaderRng = l, GlobalRngAtEpochStart = gs, LoaderRngAtEpochStart = ls,
+                Trainer = ck.Trainer, Callbacks = ck.Callbacks,
+            };
+        }
         var t = ck.Trainer;
+        var history = ResumedHistory(path, ck);
+        double best = Field<double>(path, t, "best");
+        int bestEpoch = Field<int>(path, t, "best_epoch");
+        if (bestEpoch < 0 || bestEpoch > history.Count)
+            throw new CheckpointFormatException(path, $"trainer.best_epoch is {bestEpoch}: expected 0 to {history.Count} (the epochs done).");
+        bool stop = t.TryGetValue("stop", out var st) && st != null ? st as bool? ?? throw new CheckpointFormatException(path, "trainer.stop is not a bool.") : false;
+        if (ck.Batch > 0) TrainSums.Load(path, t);
+        CheckpointFit.ModelStateDict(path, "model", ck.Model, Model);
+        if (ck.Optimizer != null) CheckpointFit.Optimizer(path, ck.Optimizer, Optimizer);
+        if (ck.Scheduler != null && Scheduler != null) CheckpointFit.StateDict(path, "scheduler", ck.Scheduler, Scheduler.StateDict(), Model);
+        foreach (var cb in Callbacks.OfType<IStatefulCallback>())
+            if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) CheckpointFit.StateDict(path, "callbacks." + cb.StateKey, s, cb.StateDict(), Model);
+
+        try
+        {
+            Model.LoadStateDict(ck.Model);
+            if (ck.Optimizer != null) Optimizer.LoadStateDict(ck.Optimizer);
+            if (ck.Scheduler != null) Scheduler?.LoadStateDict(ck.Scheduler);
+            foreach (var cb in Callbacks.OfType<IStatefulCallback>())
+                if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) cb.LoadStateDict(s);
+        }
+        catch (Exception e) when (e is StateDictException or ArgumentException or InvalidCastException or KeyNotFoundException or FormatException)
+        {
+            throw new CheckpointFormatException(path, $"does not fit this trainer: {e.Message}", e);
+        }
         _history.Clear();
-        _history.AddRange(MetricsLog.FromJson((string)t["history"]!));
-        _best = Convert.ToDouble(t["best"], CultureInfo.InvariantCulture);
-        _bestEpoch = Convert.ToInt32(t["best_epoch"], CultureInfo.InvariantCulture);
-        StopTraining = t["stop"] is true;
+        _history.AddRange(history);
+        _best = best;
+        _bestEpoch = bestEpoch;
+        StopTraining = stop;
         _nextEpoch = ck.Epoch;
         _lastValid = null;
         _pending = ck;
         return true;
     }
+
+    /// <summary>The checkpoint's epoch history: one record per epoch done, numbered 1, 2, ….</summary>
+    private static List<EpochResult> ResumedHistory(string path, TrainingCheckpoint ck)
+    {
+        List<EpochResult> history;
+        try { history = MetricsLog.FromJson(Field<string>(path, ck.Trainer, "history")); }
+        catch (System.Text.Json.JsonException e) { throw new CheckpointFormatException(path, $"trainer.history is not a valid epoch history: {e.Message}", e); }
+        if (history.Count != ck.Epoch)
+            throw new CheckpointFormatException(path, $"epoch {ck.Epoch} does not match the history, which holds {history.Count} epochs.");
+        for (int i = 0; i < history.Count; i++)
+            if (history[i] is not { Train: not null } h || h.Epoch != i + 1)
+                throw new CheckpointFormatException(path, $"trainer.history[{i}] is not the record of epoch {i + 1}.");
+        return history;
+    }
+
+    /// <summary>A typed value of the trainer's state, or a checkpoint error naming it.</summary>
+    private static T Field<T>(string path, IReadOnlyDictionary<string, object?> state, string key) =>
+        state.TryGetValue(key, out var v) && v is T x ? x
+            : throw new CheckpointFormatException(path, $"trainer.{key} is {(v == null ? "missing" : "a " + v.GetType().Name)}: expected a {typeof(T).Name}.");
 
     // ------------------------------------------------------------------ fit
 
@@ -175,6 +237,7 @@ public sealed class Trainer
         if (_bestEpoch == 0) _best = _mode == MonitorMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
         var dir = Options.RunDir;
         if (dir != null) Directory.CreateDirectory(dir);
+        var writeDir = IsMainRank ? dir : null;   // where this process writes logs, weights and the report
 
         var global = Generator.Default;
         var loaderGen = train.Generator;
@@ -200,7 +263,9 @@ public sealed class Trainer
                 global.SetState(globalStart);
                 if (loaderGen != null && loaderStart != null) loaderGen.SetState(loaderStart);
                 skip = pending.Batch;
-                sums = TrainSums.Load(pending.Trainer);
+                sums = TrainSums.Load(RunFiles.Last, pending.Trainer);
+                // A distributed checkpoint holds the sums over all ranks: rank 0 carries them on, the others restart at 0.
+                if (!IsMainRank) sums = sums with { LossSum = 0, Correct = 0, Count = 0 };
             }
             else
             {
@@ -210,6 +275,7 @@ public sealed class Trainer
             }
 
             Model.Train();
+            DistributedTraining.SetEpoch(train, epoch);
             var clock = Stopwatch.StartNew();
             using var batches = train.Start();
             for (int i = 0; i < skip; i++)
@@ -239,6 +305,7 @@ public sealed class Trainer
             }
             sums.Seconds += clock.Elapsed.TotalSeconds;
             if (sums.Count == 0) throw new InvalidOperationException("Trainer: the training data yielded no batches.");
+            if (_dist != null) (sums.LossSum, sums.Correct, sums.Count) = _dist.Sum(sums.LossSum, sums.Correct, sums.Count);
 
             var trainResult = new PhaseResult("train", sums.LossSum / sums.Count, sums.Accuracy(Options.Task), sums.Count, sums.Seconds);
             var evalClock = Stopwatch.StartNew();
@@ -254,14 +321,14 @@ public sealed class Trainer
             {
                 _best = value;
                 _bestEpoch = result.Epoch;
-                if (dir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(dir, RunFiles.Best));
+                if (writeDir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(writeDir, RunFiles.Best));
             }
             Print(EpochLine(result, improved));
             foreach (var cb in Callbacks) cb.OnEpochEnd(new EpochEnd(this, result));
             _nextEpoch = epoch + 1;
             if (dir != null)
             {
-                MetricsLog.Write(dir, _history);
+                if (writeDir != null) MetricsLog.Write(writeDir, _history);
                 SaveLast(dir, epoch + 1, 0, null, null, null, loaderGen);
             }
         }
@@ -271,13 +338,13 @@ public sealed class Trainer
         var snapshot = Model.StateDict().Select(kv => kv.Value.ToArray<float>()).ToList();
         foreach (var cb in Callbacks) cb.OnTrainEnd(this);
         bool weightsChanged = !Model.StateDict().Select(kv => kv.Value.ToArray<float>()).Zip(snapshot).All(p => p.First.AsSpan().SequenceEqual(p.Second));
-        if (dir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(dir, RunFiles.Final));
+        if (writeDir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(writeDir, RunFiles.Final));
 
         var finalValid = valid == null ? null : (_lastValid is { Metrics: not null } && !weightsChanged && before > 0 ? _lastValid : Evaluate(valid, Options.ValidName));
         var finalTest = test == null ? null : Evaluate(test, "test");
         if (finalValid != null) Print(FinalLine(finalValid));
         if (finalTest != null) Print(FinalLine(finalTest));
-        if (dir != null && Options.WriteReport) WriteReport(dir, finalValid, finalTest, test ?? valid);
+        if (writeDir != null && Options.WriteReport) WriteReport(writeDir, finalValid, finalTest, test ?? valid);
         return new FitResult(_history.ToList(), BestEpoch, finalValid, finalTest);
     }
 
@@ -293,7 +360,7 @@ public sealed class Trainer
         // the next step reuses the same memory instead of waiting for the GC; what is kept is copied out (loss, counts).
         using var scope = Torch.NewDisposeScope();
         Optimizer.ZeroGrad();
-        var output = Model.Call(x);
+        var output = (_dist?.Parallel ?? Model).Call(x);   // DDP averages the gradients over the ranks during Backward
         var loss = LossFunction.Call(output, y);
         loss.Backward();
         if (Options.ClipGradNorm is double maxNorm) NN.Utils.ClipGradNorm_(Model.Parameters(), maxNorm);
@@ -351,7 +418,15 @@ public sealed class Trainer
             ["stop"] = StopTraining,
             ["monitor"] = _monitor,
         };
+        if (_dist != null && sums != null)
+        {
+            var (l, k, n) = _dist.Sum(sums.LossSum, sums.Correct, sums.Count);
+            sums = sums with { LossSum = l, Correct = k, Count = n };
+        }
         sums?.Save(state);
+        // Every rank hands rank 0 its generator states (a collective: all ranks reach this point), then only rank 0 writes.
+        _dist?.AddRankStates(state, Generator.Default.GetState(), loaderGen?.GetState(), globalStart, loaderStart);
+        if (!IsMainRank) return;
         var callbacks = new Dictionary<string, Dictionary<string, object?>>();
         foreach (var cb in Callbacks.OfType<IStatefulCallback>()) callbacks[cb.StateKey] = cb.StateDict();
         var ck = new TrainingCheckpoint
@@ -533,9 +608,17 @@ public sealed class Trainer
             d["loss_sum"] = LossSum; d["correct"] = Correct; d["count"] = Count; d["seconds"] = Seconds; d["lr"] = Lr;
         }
 
-        public static TrainSums Load(IReadOnlyDictionary<string, object?> d) => new()
+        /// <exception cref="CheckpointFormatException">a sum is missing, of another type, or negative.</exception>
+        public static TrainSums Load(string path, IReadOnlyDictionary<string, object?> d)
         {
-            LossSum = (double)d["loss_sum"]!, Correct = (long)d["correct"]!, Count = (int)d["count"]!, Seconds = (double)d["seconds"]!, Lr = (double)d["lr"]!,
-        };
+            var s = new TrainSums
+            {
+                LossSum = Field<double>(path, d, "loss_sum"), Correct = Field<long>(path, d, "correct"), Count = Field<int>(path, d, "count"),
+                Seconds = Field<double>(path, d, "seconds"), Lr = Field<double>(path, d, "lr"),
+            };
+            if (s.Count < 0 || s.Correct < 0 || s.Correct > s.Count || !(s.Seconds >= 0))
+                throw new CheckpointFormatException(path, $"the running sums are impossible (count {s.Count}, correct {s.Correct}, seconds {s.Seconds}).");
+            return s;
+        }
     }
 }

@@ -63,6 +63,12 @@ public sealed record TrainerOptions
     /// <summary>See <see cref="NormalizeMean"/>.</summary>
     public float[]? NormalizeStd { get; init; }
 
+    /// <summary>The ranks of a data-parallel run (<c>ProcessGroup.World</c> under mpirun), or null for one process. With
+    /// more than one rank the model trains through <c>DistributedDataParallel</c>, each rank reads its shard (give the
+    /// training loader a <c>DistributedSampler</c>), epoch sums cover all ranks, only rank 0 prints and writes the run
+    /// directory, and its checkpoints carry every rank's generator states for an exact resume.</summary>
+    public Lumen.Distributed.ProcessGroup? ProcessGroup { get; init; }
+
     /// <summary>Crash-test switches (tests only).</summary>
     public CrashSwitches? Crash { get; init; }
 }

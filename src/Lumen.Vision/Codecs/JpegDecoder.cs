@@ -95,6 +95,7 @@ internal sealed class JpegDecoder
     done:
         if (!_frameSeen) throw Error("no SOF frame header.");
         if (!sawScan) throw Error("no scan (SOS) in the file.");
+        CheckAllComponentsScanned();
         if (_progressive) FinishProgressive();
         return Output();
     }
@@ -235,25 +236,38 @@ internal sealed class JpegDecoder
         _frameSeen = true;
     }
 
-    /// <summary>Allocates the sample planes (and progressive coefficients) when the first scan starts, after checking
-    /// that the rest of the file could possibly code that scan: a header may claim 16384 × 16384 pixels in a 1 KB file,
-    /// and the buffers are sized by the header, not by the data.</summary>
+    /// <summary>Allocates a component's sample plane (and progressive coefficients) when the first scan that codes it
+    /// starts, after checking that the rest of the file could possibly code that scan: a header may claim 16384 × 16384
+    /// pixels in a 1 KB file, and the buffers are sized by the header, not by the data. Every block of a sequential scan
+    /// costs at least 2 bits (DC code + EOB), of a progressive DC scan at least 1 bit; a progressive AC scan can skip
+    /// 32,767 blocks in 3 bytes (an EOB run), so it may not be the first scan of a component (ITU-T T.81 G.1.1.1.1
+    /// requires the DC scan first; libjpeg only warns, "inconsistent progression sequence", and decodes zeros).
+    /// Allocation is therefore at most 3 × 64 bytes per block and 8 blocks per byte of scan data.</summary>
     private void Allocate(Component[] scomps, bool dcOrSequential)
     {
-        if (_comps[0].Plane.Length > 0) return;
+        var fresh = Array.FindAll(scomps, c => c.Plane.Length == 0);
+        if (fresh.Length == 0) return;
+        if (!dcOrSequential)
+            throw Error($"progressive AC scan of component {fresh[0].Id} comes before its DC scan (the DC scan must come first; corrupt or crafted file).");
         long blocks = scomps.Length == 1 ? (long)scomps[0].BlocksPerLine * scomps[0].BlocksPerColumn
             : (long)_mcusX * _mcusY * scomps.Sum(c => c.H * c.V);
-        // Each block of a sequential scan costs at least 2 bits (DC code + EOB), of a DC scan at least 1 bit.
-        long minBits = dcOrSequential ? (_progressive ? blocks : 2 * blocks) : 0;
+        long minBits = _progressive ? blocks : 2 * blocks;
         long haveBits = 8L * (_length - _pos);
         if (minBits > haveBits)
             throw Error($"{_width}x{_height} image needs at least {minBits / 8} bytes of scan data but only {_length - _pos} remain (truncated file or corrupt header).");
-        foreach (var c in _comps)
+        foreach (var c in fresh)
         {
             long samples = (long)c.AllocBlocksX * c.AllocBlocksY * 64;
             c.Plane = GC.AllocateUninitializedArray<byte>((int)samples);
             if (_progressive) c.Coefs = new short[samples];
         }
+    }
+
+    /// <summary>Every component must have been coded by some scan before the image is assembled.</summary>
+    private void CheckAllComponentsScanned()
+    {
+        foreach (var c in _comps)
+            if (c.Plane.Length == 0) throw Error($"component {c.Id} is never coded by a scan (truncated file?).");
     }
 
     // ---- scans -----------------------------------------------------------------------------------------------

@@ -20,9 +20,15 @@ public static class Netpbm
         if (maxval < 1 || maxval > 65535) throw new ImageFormatException($"PNM: maxval {maxval} is outside 1–65535.", path);
         int channels = kind is 3 or 6 ? 3 : 1;
         int w = (int)width, h = (int)height;
+        long count = (long)w * h * channels;
+        // The pixel data must be present before the image is allocated (a 19-byte header may claim 768 MB): binary
+        // samples take 1 bit (P4), 1 or 2 bytes each; ASCII samples at least one byte each (P1) or a digit and a separator.
+        long remaining = data.Length - pos - (kind >= 4 ? 1 : 0);
+        long minBytes = kind switch { 4 => (long)(w + 7) / 8 * h, 1 => count, 2 or 3 => 2 * count - 1, _ => count * (maxval < 256 ? 1 : 2) };
+        if (minBytes > remaining)
+            throw new ImageFormatException($"PNM: {w}x{h} image needs at least {minBytes} bytes of pixel data but only {Math.Max(0, remaining)} remain (truncated file or corrupt header).", path);
         var image = new Image(w, h, channels);
         var px = image.Pixels;
-        long count = (long)w * h * channels;
         if (kind >= 4)
         {
             pos++; // the single whitespace byte after the header

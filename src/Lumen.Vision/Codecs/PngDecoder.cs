@@ -92,6 +92,11 @@ internal static class PngDecoder
             if (pw > 0 && ph > 0) rawLength += (long)ph * (1 + h.RowBytes(pw));
         }
         if (rawLength > int.MaxValue) throw new ImageFormatException($"PNG: image data of {rawLength} bytes is too large.", path);
+        // Deflate cannot expand more than 1032:1 (a 258-byte match in 2 bits): a header that claims more image data than
+        // the IDAT bytes could ever inflate to is refused before anything is allocated for it.
+        if (rawLength > idat.Length * MaxDeflateRatio + 1024)
+            throw new ImageFormatException($"PNG: {h.Width}x{h.Height} image needs {rawLength} bytes of image data, more than its {idat.Length} " +
+                                           "bytes of IDAT can inflate to (corrupt header or truncated file).", path);
         idat.Position = 0;
         var raw = Inflate(idat, (int)rawLength, path);
 
@@ -187,17 +192,26 @@ internal static class PngDecoder
         }
     }
 
-    /// <summary>Inflates exactly <paramref name="expected"/> bytes (more zlib output is ignored, as libpng does).</summary>
+    private const long MaxDeflateRatio = 1032;
+
+    /// <summary>Inflates exactly <paramref name="expected"/> bytes (more zlib output is ignored, as libpng does). The
+    /// buffer grows as data arrives (doubling from 64 KiB), so a stream that stops early costs what it inflated.</summary>
     private static byte[] Inflate(Stream zdata, int expected, string? path)
     {
-        var output = GC.AllocateUninitializedArray<byte>(expected);
+        var output = GC.AllocateUninitializedArray<byte>(Math.Min(expected, 1 << 16));
         try
         {
             using var z = new ZLibStream(zdata, CompressionMode.Decompress);
             int got = 0;
             while (got < expected)
             {
-                int n = z.Read(output, got, expected - got);
+                if (got == output.Length)
+                {
+                    var bigger = GC.AllocateUninitializedArray<byte>((int)Math.Min(expected, 2L * output.Length));
+                    output.AsSpan(0, got).CopyTo(bigger);
+                    output = bigger;
+                }
+                int n = z.Read(output, got, output.Length - got);
                 if (n == 0) break;
                 got += n;
             }

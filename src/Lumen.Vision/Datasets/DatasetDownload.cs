@@ -4,15 +4,14 @@ using System.Security.Cryptography;
 
 namespace Lumen.Vision.Datasets;
 
-/// <summary>Downloads dataset files with MD5 verification, torchvision's <c>download_url</c> / <c>download_and_extract_archive</c>:
-/// the file is written to a temporary name beside the destination and renamed only once its checksum matches, so a failed
-/// or corrupt download never leaves a partial file under the real name.</summary>
+/// <summary>Downloads dataset files with MD5 verification, torchvision's <c>download_url</c> / <c>download_and_extract_archive</c>,
+/// through <see cref="Torch.Hub.DownloadUrlToFile"/>: the file is written to a temporary name beside the destination and
+/// renamed only once it is complete and its checksum matches, so a failed or corrupt download never leaves a partial file
+/// under the real name.</summary>
 public static class DatasetDownload
 {
-    private static readonly HttpClient Shared = new() { Timeout = TimeSpan.FromMinutes(30) };
-
     /// <summary>Largest download accepted (4 GiB).</summary>
-    public const long MaxBytes = 4L << 30;
+    public const long MaxBytes = Torch.Hub.MaxBytes;
 
     /// <summary>Downloads <paramref name="url"/> to <paramref name="destination"/> and checks its MD5.</summary>
     /// <param name="url">the file to fetch (http or https).</param>
@@ -26,38 +25,8 @@ public static class DatasetDownload
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(destination);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(destination))!;
-        Directory.CreateDirectory(dir);
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(destination) + "." + Guid.NewGuid().ToString("N") + ".part");
-        try
-        {
-            string actual;
-            using (var response = (client ?? Shared).GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).GetAwaiter().GetResult())
-            {
-                response.EnsureSuccessStatusCode();
-                using var body = response.Content.ReadAsStream(cancellationToken);
-                using var file = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write);
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-                var buf = new byte[1 << 16];
-                long total = 0;
-                int n;
-                while ((n = body.Read(buf, 0, buf.Length)) > 0)
-                {
-                    total += n;
-                    if (total > MaxBytes) throw new InvalidDataException($"{url}: download exceeds {MaxBytes} bytes.");
-                    hash.AppendData(buf, 0, n);
-                    file.Write(buf, 0, n);
-                }
-                actual = Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant();
-            }
-            if (md5 is not null && !string.Equals(actual, md5, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidDataException($"{url}: MD5 checksum mismatch for {destination}: expected {md5.ToLowerInvariant()}, got {actual}.");
-            File.Move(tmp, destination, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        if (md5 is not null && md5.Length != 32) throw new ArgumentException($"md5 must have 32 hex digits, got '{md5}'.", nameof(md5));
+        Torch.Hub.DownloadUrlToFile(url.AbsoluteUri, destination, md5, progress: false, HashAlgorithmName.MD5, client, cancellationToken);
     }
 
     /// <summary>The lowercase hex MD5 of a file.</summary>

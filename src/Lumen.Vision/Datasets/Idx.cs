@@ -35,4 +35,22 @@ public static class Idx
             throw new DatasetFormatException($"IDX dimensions [{string.Join(", ", dims)}] need {count} data bytes, the file has {data.Length - header}.", path);
         return (dims, data.AsMemory(header));
     }
+
+    /// <summary>The total length (header + data) an IDX header declares, or null while <paramref name="head"/> is too short
+    /// to tell or the header is malformed (<see cref="ReadUBytes"/> then names the problem). Lets a .gz reader stop as
+    /// soon as the stream inflates past what the header allows.</summary>
+    public static long? DeclaredLength(ReadOnlySpan<byte> head)
+    {
+        if (head.Length < 4 || head[0] != 0 || head[1] != 0 || head[2] != 0x08 || head[3] is < 1 or > 4) return null;
+        int rank = head[3], header = 4 + 4 * rank;
+        if (head.Length < header) return null;
+        long count = 1;
+        for (int i = 0; i < rank; i++)
+        {
+            int d = BinaryPrimitives.ReadInt32BigEndian(head[(4 + 4 * i)..]);
+            if (d < 0) return null;
+            count = Math.Min(count * d, DatasetFiles.MaxBytes + 1);
+        }
+        return header + count;
+    }
 }

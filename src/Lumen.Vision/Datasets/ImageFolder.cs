@@ -78,16 +78,64 @@ public class ImageFolder : VisionDataset
         Targets = samples.Select(s => s.Item2).ToArray();
     }
 
-    /// <summary>Files under <paramref name="dir"/>, recursively, sorted per folder (hidden entries skipped).</summary>
+    /// <summary>Files under <paramref name="dir"/>, recursively, sorted per folder (hidden entries skipped). Linked folders
+    /// are followed, as torchvision's <c>os.walk(followlinks=True)</c> does, but a link back to a folder already on the
+    /// way down (or to one of its parents) is a directory loop: os.walk descends it again and again until the OS refuses
+    /// a path ("too many levels of symbolic links"), so torchvision lists the same images dozens of times, and a loop
+    /// through the root lists other classes' images under this class. Lumen refuses the dataset instead, naming the link.
+    /// Two links to the same folder that is not an ancestor are not a loop and are both listed, as torchvision does.</summary>
     private static IEnumerable<string> Walk(string dir)
     {
-        var files = Directory.GetFiles(dir).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
-        files.Sort(StringComparer.Ordinal);
-        foreach (var f in files) yield return f;
-        var subs = Directory.GetDirectories(dir).Where(d => !Path.GetFileName(d).StartsWith('.')).ToList();
-        subs.Sort(StringComparer.Ordinal);
-        foreach (var s in subs)
-            foreach (var f in Walk(s)) yield return f;
+        var pending = new Stack<(string Dir, string[] Ancestors)>();
+        pending.Push((dir, new[] { RealPath(dir) }));
+        while (pending.Count > 0)
+        {
+            var (d, ancestors) = pending.Pop();
+            var files = Directory.GetFiles(d).Where(f => !Path.GetFileName(f).StartsWith('.')).ToList();
+            files.Sort(StringComparer.Ordinal);
+            foreach (var f in files) yield return f;
+            var subs = Directory.GetDirectories(d).Where(s => !Path.GetFileName(s).StartsWith('.')).ToList();
+            subs.Sort(StringComparer.Ordinal);
+            for (int i = subs.Count - 1; i >= 0; i--) // pushed in reverse, so visited in sorted order
+            {
+                var s = subs[i];
+                var real = new DirectoryInfo(s).LinkTarget is null ? Path.Combine(ancestors[^1], Path.GetFileName(s)) : RealPath(s);
+                foreach (var a in ancestors)
+                    if (IsSameOrAncestor(real, a))
+                        throw new DatasetFormatException($"ImageFolder: the linked folder {s} leads back to {real}, a folder it is inside of " +
+                                                         "(a directory loop would list the same images over and over); remove or fix the link.", s);
+                pending.Push((s, [.. ancestors, real]));
+            }
+        }
+    }
+
+    private static bool IsSameOrAncestor(string candidate, string of) =>
+        of.Equals(candidate, StringComparison.Ordinal) ||
+        of.StartsWith(candidate.EndsWith(Path.DirectorySeparatorChar) ? candidate : candidate + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    /// <summary>The absolute path of <paramref name="path"/> with every linked component resolved (POSIX realpath).</summary>
+    private static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var root = Path.GetPathRoot(full)!;
+        var parts = new Queue<string>(full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries));
+        string current = root;
+        int links = 0;
+        while (parts.Count > 0)
+        {
+            var part = parts.Dequeue();
+            if (part == ".") continue;
+            if (part == "..") { current = Path.GetDirectoryName(current) ?? current; continue; }
+            var next = Path.Combine(current, part);
+            var target = new DirectoryInfo(next).LinkTarget;
+            if (target is null) { current = next; continue; }
+            if (++links > 40) throw new DatasetFormatException("ImageFolder: too many levels of symbolic links.", path);
+            // Walk the link's target from the folder holding the link (or from its root), then what remains after it;
+            // ".." is applied to the already-resolved folder, as the kernel does.
+            if (Path.IsPathRooted(target)) current = Path.GetPathRoot(target)!;
+            parts = new Queue<string>(target.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries).Concat(parts));
+        }
+        return current;
     }
 
     /// <summary>torchvision's <c>pil_loader</c>: decode, then convert to RGB.</summary>

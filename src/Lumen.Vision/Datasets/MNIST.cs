@@ -62,8 +62,8 @@ public class MNIST : VisionDataset
             if (!HasEmbeddedCopy) throw new ArgumentException($"{GetType().Name}: root is required (no embedded copy).", nameof(root));
             imgPath = "embedded:" + imgName + ".gz";
             lblPath = "embedded:" + lblName + ".gz";
-            imgBytes = DatasetFiles.Gunzip(ReadEmbedded(imgName + ".gz"), imgPath);
-            lblBytes = DatasetFiles.Gunzip(ReadEmbedded(lblName + ".gz"), lblPath);
+            imgBytes = DatasetFiles.Gunzip(ReadEmbedded(imgName + ".gz"), imgPath, Idx.DeclaredLength);
+            lblBytes = DatasetFiles.Gunzip(ReadEmbedded(lblName + ".gz"), lblPath, Idx.DeclaredLength);
             Source = "embedded";
         }
         else
@@ -76,8 +76,8 @@ public class MNIST : VisionDataset
                 $"{GetType().Name}: {imgName}[.gz] not found in {string.Join(", ", Candidates(imgName).Select(Path.GetDirectoryName))}; pass download: true to fetch it.");
             lblPath = DatasetFiles.Find(Candidates(lblName)) ?? throw new FileNotFoundException(
                 $"{GetType().Name}: {lblName}[.gz] not found in {string.Join(", ", Candidates(lblName).Select(Path.GetDirectoryName))}; pass download: true to fetch it.");
-            imgBytes = DatasetFiles.Read(imgPath);
-            lblBytes = DatasetFiles.Read(lblPath);
+            imgBytes = DatasetFiles.Read(imgPath, Idx.DeclaredLength);
+            lblBytes = DatasetFiles.Read(lblPath, Idx.DeclaredLength);
             Source = Path.GetDirectoryName(imgPath)!;
         }
         (_images, _labels, _rows, _cols) = Parse(imgBytes, imgPath, lblBytes, lblPath, Classes.Count);

@@ -19,6 +19,13 @@ public abstract class Transform
         _ => throw new ArgumentException($"{GetType().Name}: expected an Image or a Tensor, got {input.GetType().Name}."),
     };
 
+    /// <summary>Applies the transform, torchvision's <c>transform(img)</c>, with the word modules use
+    /// (<c>model.Call(x)</c>): <c>var x = (Tensor)transform.Call(img);</c> or <c>transform.Call&lt;Tensor&gt;(img)</c>.</summary>
+    public object Call(object input) => Forward(input);
+
+    /// <summary><see cref="Call(object)"/> with the result cast to <typeparamref name="T"/> (Image or Tensor).</summary>
+    public T Call<T>(object input) where T : class => Forward<T>(input);
+
     /// <summary>Applies the transform and casts the result to <typeparamref name="T"/> (Image or Tensor).</summary>
     public T Forward<T>(object input) where T : class =>
         Forward(input) as T ?? throw new InvalidCastException($"{GetType().Name}: result is not a {typeof(T).Name}.");

@@ -27,4 +27,30 @@ public static class Autograd
     /// <summary>Single-output, single-input form of <see cref="Grad(Tensor[], Tensor[], Tensor[], bool, bool)"/>.</summary>
     public static Tensor Grad(Tensor output, Tensor input, bool retainGraph = false) =>
         Grad(new[] { output }, new[] { input }, null, retainGraph)[0]!;
+
+    /// <summary>Records a differentiable op whose forward was computed outside the graph, PyTorch's
+    /// <c>torch.autograd.Function</c>: when any of <paramref name="inputs"/> requires grad (and grad mode is on),
+    /// <paramref name="output"/> gets a grad_fn named <paramref name="name"/> whose <paramref name="backward"/> maps
+    /// dL/d(output) to one gradient per input (null where none). Returns <paramref name="output"/>. For ops that live in
+    /// other assemblies, such as a collective (all-reduce) whose gradient is another collective.</summary>
+    public static Tensor Function(string name, Tensor output, Tensor?[] inputs, Func<Tensor, Tensor?[]> backward)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(backward);
+        if (!output.IsLeaf) throw new InvalidOperationException($"Autograd.Function({name}): the output already has a grad_fn; compute it under NoGrad.");
+        return Graph.Record(output, name, inputs, g =>
+        {
+            var r = backward(g);
+            if (r.Length != inputs.Length)
+                throw new InvalidOperationException($"{name}: backward returned {r.Length} gradients for {inputs.Length} inputs.");
+            return r;
+        });
+    }
+
+    /// <summary>Queues <paramref name="callback"/> to run once the backward pass now running on this thread has delivered
+    /// every gradient (PyTorch's <c>Variable._execution_engine.queue_callback</c>). Called from a gradient hook, it lets
+    /// DistributedDataParallel wait for its in-flight reductions before <c>Backward()</c> returns.</summary>
+    /// <exception cref="InvalidOperationException">no backward pass is running on this thread.</exception>
+    public static void QueueCallback(Action callback) => Engine.QueueCallback(callback ?? throw new ArgumentNullException(nameof(callback)));
 }

@@ -18,9 +18,39 @@ internal static class Engine
     {
         using var _ = Autograd.NoGrad();
         int previousEpoch = BufferPool.BeginEpoch();
-        try { return RunCore(roots, rootGrads, retainGraph, captureInputs); }
-        finally { BufferPool.EndEpoch(previousEpoch); }
+        bool wasCapturing = Capturing;
+        Capturing = captureInputs != null;
+        var outerCallbacks = _callbacks;
+        _callbacks = new List<Action>();
+        try
+        {
+            var result = RunCore(roots, rootGrads, retainGraph, captureInputs);
+            // Callbacks may queue more callbacks; each runs once, in order, after every gradient has been delivered.
+            for (int i = 0; i < _callbacks.Count; i++) _callbacks[i]();
+            return result;
+        }
+        finally
+        {
+            _callbacks = outerCallbacks;
+            BufferPool.EndEpoch(previousEpoch);
+            Capturing = wasCapturing;
+        }
     }
+
+    [ThreadStatic] private static List<Action>? _callbacks;
+
+    /// <summary>Queues <paramref name="callback"/> to run when the backward pass running on this thread ends.</summary>
+    public static void QueueCallback(Action callback)
+    {
+        var list = _callbacks ?? throw new InvalidOperationException(
+            "Autograd.QueueCallback: no backward pass is running on this thread (call it from a hook or a backward function).");
+        list.Add(callback);
+    }
+
+    /// <summary>True while this thread runs an <c>Autograd.Grad</c> pass (gradients returned, not accumulated): a
+    /// backward that would write a leaf's sparse gradient itself (<c>F.Embedding(sparse: true)</c>) hands the engine a
+    /// dense one instead.</summary>
+    [ThreadStatic] internal static bool Capturing;
 
     private static Tensor?[] RunCore(Tensor[] roots, Tensor[]? rootGrads, bool retainGraph, Tensor[]? captureInputs)
     {
@@ -158,6 +188,7 @@ internal static class Engine
             leaf.Grad.Add_(g);
             ReleaseIfDead(g, grads, siblings, from);
         }
+        leaf.RunPostAccumulateGradHooks();
     }
 
     /// <summary>Whether this pass allocated <paramref name="t"/>'s buffer and may still recycle it.</summary>

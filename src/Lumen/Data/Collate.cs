@@ -2,7 +2,8 @@ namespace Lumen.Data;
 
 /// <summary>Collate functions that turn a list of samples into a batch, PyTorch's <c>default_collate</c>: tensors are stacked
 /// along a new dimension 0, integer labels become an int64 tensor and float scalars a float32 tensor; tuples and arrays
-/// are collated position by position.</summary>
+/// are collated position by position. Any other sample type (dicts, nested tuples, multi-label targets) goes through
+/// <see cref="DefaultCollate"/>, PyTorch's recursive rules.</summary>
 public static class Collate
 {
     /// <summary>Stacks equally shaped tensors into one of shape (N, …), PyTorch's <c>torch.stack(batch, 0)</c>.</summary>
@@ -90,8 +91,11 @@ public static class Collate
             f = (Func<IReadOnlyList<long>, Tensor>)Labels;
         else if (typeof(TBatch) == typeof(TItem[]))
             f = (Func<IReadOnlyList<TItem>, TItem[]>)(b => b.ToArray());
+        else if (DefaultCollate.BatchType(typeof(TItem)) is { } batch && typeof(TBatch).IsAssignableFrom(batch))
+            f = (Func<IReadOnlyList<TItem>, TBatch>)(b => (TBatch)DefaultCollate.Collate(b));
         if (f is null)
-            throw new ArgumentException($"Collate.Default: no default collate from {typeof(TItem).Name} samples to {typeof(TBatch).Name} batches; pass collate:.");
+            throw new ArgumentException($"Collate.Default: no default collate from {typeof(TItem).Name} samples to {typeof(TBatch).Name} batches " +
+                                        $"(PyTorch's default_collate gives {DefaultCollate.BatchType(typeof(TItem))?.Name ?? "none"}); pass collate:.");
         return (Func<IReadOnlyList<TItem>, TBatch>)f;
     }
 }

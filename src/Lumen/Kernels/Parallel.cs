@@ -25,7 +25,8 @@ internal static class ParallelFor
         get => _numThreads;
         set
         {
-            if (value < 1) throw new ArgumentOutOfRangeException(nameof(value), $"Thread count must be at least 1, got {value}.");
+            if (value < 1 || value > Torch.MaxNumThreads)
+                throw new ArgumentOutOfRangeException(nameof(value), $"Thread count must be between 1 and {Torch.MaxNumThreads}, got {value}.");
             lock (_gate)
             {
                 _numThreads = value;

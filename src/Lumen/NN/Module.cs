@@ -28,24 +28,62 @@ public abstract class Module
     /// <summary>True in training mode (the default), false after <see cref="Eval"/>; Dropout and BatchNorm read it.</summary>
     public bool Training { get; private set; } = true;
 
-    /// <summary>The computation, PyTorch's <c>forward</c>. Callers use <see cref="Call"/>.</summary>
+    /// <summary>The computation, PyTorch's <c>forward</c>. Callers use <see cref="Call"/>. A module whose forward takes or
+    /// returns something other than one tensor derives from <see cref="Module{TIn, TOut}"/> instead.</summary>
     public virtual Tensor Forward(Tensor input) =>
-        throw new NotSupportedException($"{GetType().Name} does not implement Forward(Tensor).");
+        throw new NotSupportedException(this is IModuleOf typed
+            ? $"{GetType().Name} maps {typed.InputType.Name} to {typed.OutputType.Name}: call its own Call({typed.InputType.Name}), not Module.Call(Tensor)."
+            : $"{GetType().Name} does not implement Forward(Tensor).");
 
-    /// <summary>Runs the forward pre-hooks, <see cref="Forward"/>, then the forward hooks, PyTorch's <c>module(input)</c>.</summary>
+    /// <summary>Runs the forward pre-hooks, <see cref="Forward"/>, then the forward hooks, PyTorch's <c>module(input)</c>.
+    /// The first call checks that every Module or Parameter field of this module was registered
+    /// (<see cref="UnregisteredFieldException"/>).</summary>
     public Tensor Call(Tensor input)
     {
+        CheckFieldsRegistered();
         foreach (var h in _preHooks.ToArray()) input = h(this, input) ?? input;
         Tensor output;
-        try { output = Forward(input); }
-        catch (ShapeMismatchException ex)
-        {
-            var withPath = WithModulePath(ex);
-            if (ReferenceEquals(withPath, ex)) throw;
-            throw withPath;
-        }
+        try { output = Forward(input); }   // no closure here: Call is on every forward's hot path
+        catch (ShapeMismatchException ex) when (WithModulePath(ex) is var withPath && !ReferenceEquals(withPath, ex)) { throw withPath; }
         foreach (var h in _hooks.ToArray()) output = h(this, input, output) ?? output;
         return output;
+    }
+
+    /// <summary>Runs <paramref name="forward"/>, prefixing a shape error with the module path (see <see cref="WithModulePath"/>),
+    /// for the calls other than <see cref="Call"/> (typed modules, pools with indices, unpooling).</summary>
+    private protected T WithShapeErrorPath<T>(Func<T> forward)
+    {
+        try { return forward(); }
+        catch (ShapeMismatchException ex) when (WithModulePath(ex) is var withPath && !ReferenceEquals(withPath, ex)) { throw withPath; }
+    }
+
+    // ------------------------------------------------------------------ unregistered fields
+
+    private bool _fieldsChecked;
+
+    /// <summary>Throws <see cref="UnregisteredFieldException"/> if a field of this module holds a Module or a Parameter
+    /// that is not part of it (registered here or below). Runs until it has passed once for good: a call
+    /// (<paramref name="called"/>; the module is built by then) settles it, while a parameter walk with a Module/Parameter
+    /// field still null (a constructor that walks its own parameters before assigning everything) checks again next time.</summary>
+    private protected void CheckFieldsRegistered(bool called = true)
+    {
+        if (_fieldsChecked) return;
+        bool complete = ModuleFields.Check(this, out var problem);
+        if (problem != null) throw problem;
+        _fieldsChecked = complete || called;
+    }
+
+    /// <summary>Every module and parameter below this one (this module excluded), for <see cref="ModuleFields"/>.</summary>
+    internal (HashSet<object> Modules, HashSet<object> Parameters) Registered()
+    {
+        var mods = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var pars = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (var (_, m) in NamedModules())
+        {
+            if (!ReferenceEquals(m, this)) mods.Add(m);
+            foreach (var p in m._parameters) if (p.Value != null) pars.Add(p.Value);
+        }
+        return (mods, pars);
     }
 
     private const string FailedModuleKey = "Lumen.FailedModule", BareMessageKey = "Lumen.BareMessage";
@@ -128,6 +166,8 @@ public abstract class Module
     /// <summary>All parameters with their dotted names in registration order, each once, PyTorch's <c>named_parameters()</c>.</summary>
     public IEnumerable<(string Name, Parameter Parameter)> NamedParameters(string prefix = "", bool recurse = true)
     {
+        foreach (var (_, m) in recurse ? NamedModules() : new[] { ("", this) })
+            m.CheckFieldsRegistered(called: false);
         var seen = new HashSet<Tensor>(ReferenceEqualityComparer.Instance);
         foreach (var (modName, m) in recurse ? NamedModules(prefix) : new[] { (prefix, this) })
             foreach (var p in m._parameters)
@@ -200,11 +240,16 @@ public abstract class Module
     /// <summary>Evaluation mode (Dropout off, BatchNorm uses running statistics), PyTorch's <c>eval()</c>.</summary>
     public Module Eval() => Train(false);
 
-    /// <summary>Clears every parameter's gradient: to null by default (PyTorch 2's default), or to zeros.</summary>
+    /// <summary>Clears every parameter's gradient, PyTorch's <c>zero_grad(set_to_none)</c>: to null by default, or to
+    /// zeros with <c>setToNone: false</c>. The default is PyTorch 2's; PyTorch 1.13 (the seed tutorials') defaulted to
+    /// <c>set_to_none=False</c>, filling zeros. Training gives the same numbers either way; code that reads
+    /// <c>p.Grad</c> right after zero_grad sees null here where 1.13 showed zeros: pass <c>setToNone: false</c> for
+    /// 1.13's behaviour.</summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var p in Parameters())
         {
+            if (p.SparseGrad is { } sg) p.SparseGrad = setToNone ? null : SparseGradient.Empty(sg);
             if (p.Grad == null) continue;
             if (setToNone) { DisposeScope.AdoptDroppedGrad(p.Grad); p.Grad = null; }   // released with the open scope, if any
             else using (Autograd.Autograd.NoGrad()) p.Grad.Mul_(0f);

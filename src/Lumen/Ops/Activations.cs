@@ -1,5 +1,6 @@
 using Lumen.Autograd;
 using Lumen.Kernels;
+using Lumen.Tracing;
 
 namespace Lumen;
 
@@ -15,6 +16,7 @@ public partial class Tensor
     /// The gradient passes where the output is positive: none at x == 0.</summary>
     public Tensor Relu()
     {
+        if (Tracer.Recording) return Tracer.Record("relu", new[] { this }, Relu);
         if (DType != DType.Float32)
         {
             if (DType == DType.Bool) throw new ArgumentException("relu: not implemented for torch.bool tensors.");
@@ -24,7 +26,11 @@ public partial class Tensor
     }
 
     /// <summary>In-place <see cref="Relu"/>, PyTorch's <c>relu_</c> (grad_fn ReluBackward0, saving the result).</summary>
-    public Tensor Relu_() => ActivationInPlace("relu_", "ReluBackward0", ActivationKernels.Relu, ActivationKernels.ReluBackward);
+    public Tensor Relu_()
+    {
+        if (Tracer.Recording) return Tracer.Record("relu_", new[] { this }, Relu_);
+        return ActivationInPlace("relu_", "ReluBackward0", ActivationKernels.Relu, ActivationKernels.ReluBackward);
+    }
 
     /// <summary>min(max(x, 0), 6), PyTorch's <c>relu6</c>: <see cref="Hardtanh"/>(0, 6), grad_fn HardtanhBackward0, so no
     /// gradient at exactly 0 or 6.</summary>
@@ -135,20 +141,30 @@ public partial class Tensor
     }
 
     /// <summary>x·sigmoid(x), PyTorch's <c>silu</c> (grad_fn SiluBackward0).</summary>
-    public Tensor Silu() => Activation("SiluBackward0", ActivationKernels.Silu, ActivationKernels.SiluBackward, savesResult: false);
+    public Tensor Silu()
+    {
+        if (Tracer.Recording) return Tracer.Record("silu", new[] { this }, Silu);
+        return Activation("SiluBackward0", ActivationKernels.Silu, ActivationKernels.SiluBackward, savesResult: false);
+    }
 
     /// <summary>x·tanh(softplus(x)), PyTorch's <c>mish</c> (grad_fn MishBackward0).</summary>
     public Tensor Mish() => Activation("MishBackward0", ActivationKernels.Mish, ActivationKernels.MishBackward, savesResult: false);
 
     /// <summary>1/(1 + exp(−x)), PyTorch's <c>sigmoid</c> (grad_fn SigmoidBackward0, which saves the output).</summary>
-    public Tensor Sigmoid() =>
-        Activation("SigmoidBackward0", ActivationKernels.Sigmoid,
+    public Tensor Sigmoid()
+    {
+        if (Tracer.Recording) return Tracer.Record("sigmoid", new[] { this }, Sigmoid);
+        return Activation("SigmoidBackward0", ActivationKernels.Sigmoid,
             ActivationKernels.SigmoidBackward, savesResult: true);
+    }
 
     /// <summary>Hyperbolic tangent, PyTorch's <c>tanh</c> (grad_fn TanhBackward0, which saves the output).</summary>
-    public Tensor Tanh() =>
-        Activation("TanhBackward0", ActivationKernels.Tanh,
+    public Tensor Tanh()
+    {
+        if (Tracer.Recording) return Tracer.Record("tanh", new[] { this }, Tanh);
+        return Activation("TanhBackward0", ActivationKernels.Tanh,
             ActivationKernels.TanhBackward, savesResult: true);
+    }
 
     /// <summary>log(1 + exp(beta·x))/beta, reverting to x where beta·x &gt; threshold, PyTorch's <c>softplus</c>
     /// (grad_fn SoftplusBackward0).</summary>

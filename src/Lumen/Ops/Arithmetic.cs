@@ -1,5 +1,6 @@
 using Lumen.Autograd;
 using Lumen.Kernels;
+using Lumen.Tracing;
 
 namespace Lumen;
 
@@ -9,6 +10,7 @@ public partial class Tensor
     /// <summary>this + alpha·other with broadcasting, PyTorch's <c>add(other, alpha=)</c>.</summary>
     public Tensor Add(Tensor other, double alpha = 1)
     {
+        if (Tracer.Recording) return Tracer.Record("add", new[] { this, other }, () => Add(other, alpha), ("alpha", (float)alpha));
         if (alpha != 1) return Add(other.Mul(alpha));
         var (a, b) = (this, other);
         var r = BinaryF32<AddOp>(a, b, "add");
@@ -20,6 +22,7 @@ public partial class Tensor
     /// <summary>this − alpha·other with broadcasting.</summary>
     public Tensor Sub(Tensor other, double alpha = 1)
     {
+        if (Tracer.Recording) return Tracer.Record("sub", new[] { this, other }, () => Sub(other, alpha), ("alpha", (float)alpha));
         if (alpha != 1) return Sub(other.Mul(alpha));
         var (a, b) = (this, other);
         var r = BinaryF32<SubOp>(a, b, "sub");
@@ -31,6 +34,7 @@ public partial class Tensor
     /// <summary>Elementwise product with broadcasting.</summary>
     public Tensor Mul(Tensor other)
     {
+        if (Tracer.Recording) return Tracer.Record("mul", new[] { this, other }, () => Mul(other));
         var (a, b) = (this, other);
         var r = BinaryF32<MulOp>(a, b, "mul");
         if (r.DType != DType.Float32) return r;
@@ -42,6 +46,7 @@ public partial class Tensor
     /// <summary>Elementwise true division with broadcasting (integer inputs give float32, as in PyTorch).</summary>
     public Tensor Div(Tensor other)
     {
+        if (Tracer.Recording) return Tracer.Record("div", new[] { this, other }, () => Div(other));
         var (a, b) = (DType.IsFloatingPoint() ? this : Float(), other.DType.IsFloatingPoint() ? other : other.Float());
         var r = BinaryF32<DivOp>(a, b, "div");
         return Graph.Record(r, "DivBackward0", new[] { a, b },
@@ -108,12 +113,14 @@ public partial class Tensor
     {
         var a = this;
         float s = (float)scalar;
+        if (Tracer.Recording) return Tracer.Record("mul", new[] { this }, () => Mul(s), ("other", s));
         var r = BinaryF32<MulOp>(a, Torch.Scalar(s), "mul");
         return Graph.Record(r, "MulBackward0", new[] { a }, g => new[] { g.Mul(s) });
     }
     public Tensor Div(double scalar)
     {
         float s = (float)scalar;
+        if (Tracer.Recording) return Tracer.Record("div", new[] { this }, () => Div(s), ("other", s));
         var a = DType.IsFloatingPoint() ? this : Float();
         var r = BinaryF32<DivOp>(a, Torch.Scalar(s), "div");
         return Graph.Record(r, "DivBackward0", new[] { a }, g => new[] { g.Div(s) });
@@ -133,6 +140,7 @@ public partial class Tensor
     /// <summary>this += alpha·other in place; other is broadcast to this tensor's shape.</summary>
     public Tensor Add_(Tensor other, double alpha = 1)
     {
+        if (Tracer.Recording) return Tracer.Record("add_", new[] { this, other }, () => Add_(other, alpha), ("alpha", (float)alpha));
         if (alpha != 1) other = other.Mul(alpha);
         return InPlace<AddOp>(other, "AddBackward0", (g, o) => new[] { g, SumTo(g, o._shape) });
     }

@@ -1,4 +1,5 @@
 using Lumen.Autograd;
+using Lumen.Tracing;
 
 namespace Lumen;
 
@@ -120,6 +121,7 @@ public static partial class Torch
     /// shape except along dim (1-d empty tensors are skipped, as in PyTorch); the dtype is the promoted one (grad_fn CatBackward0).</summary>
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, int dim = 0)
     {
+        if (Tracer.Recording) return Tracer.Record("cat", tensors.ToArray(), () => Cat(tensors, dim), ("dim", dim));
         if (tensors.Count == 0) throw new ArgumentException("cat(): expected a non-empty list of tensors.");
         string Shapes() => string.Join(", ", tensors.Select(t => t.Shape.ToString()));
         var parts = tensors.Where(t => !(t.Ndim == 1 && t.Size(0) == 0)).ToArray();

@@ -1,4 +1,5 @@
 using Lumen.Autograd;
+using Lumen.Tracing;
 
 namespace Lumen;
 
@@ -9,6 +10,7 @@ public partial class Tensor
     /// cannot express it without a copy; use <see cref="Reshape"/> then.</summary>
     public Tensor View(params int[] shape)
     {
+        if (Tracer.Recording) return Tracer.Record("view", new[] { this }, () => View(shape), ("shape", shape.ToArray()));
         var s = InferShape(shape, "view");
         var strides = ViewStrides(s) ?? throw new InvalidOperationException(
             $"view size {ShapeUtil.Str(s)} is not compatible with input tensor's size {Shape} and stride [{string.Join(", ", _strides)}]; use Reshape(...) instead.");
@@ -20,6 +22,7 @@ public partial class Tensor
     /// <summary>The data with a new shape (one dimension may be -1): a view when possible, else a copy, PyTorch's <c>reshape</c>.</summary>
     public Tensor Reshape(params int[] shape)
     {
+        if (Tracer.Recording) return Tracer.Record("reshape", new[] { this }, () => Reshape(shape), ("shape", shape.ToArray()));
         var s = InferShape(shape, "reshape");
         if (ViewStrides(s) != null) return View(s);
         return Contiguous().View(s);
@@ -31,6 +34,7 @@ public partial class Tensor
     /// <summary>Flattens dimensions startDim..endDim into one, PyTorch's <c>flatten(start_dim, end_dim)</c>.</summary>
     public Tensor Flatten(int startDim = 0, int endDim = -1)
     {
+        if (Tracer.Recording) return Tracer.Record("flatten", new[] { this }, () => Flatten(startDim, endDim), ("start_dim", startDim), ("end_dim", endDim));
         if (Ndim == 0) return Reshape(1);
         int s = ShapeUtil.NormalizeDim(startDim, Ndim), e = ShapeUtil.NormalizeDim(endDim, Ndim);
         if (s > e) throw new ArgumentException($"flatten: startDim ({startDim}) must not come after endDim ({endDim}).");

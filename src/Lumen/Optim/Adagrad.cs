@@ -46,6 +46,7 @@ public sealed class Adagrad : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)
@@ -55,7 +56,7 @@ public sealed class Adagrad : Optimizer
             bool maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 InitState(p, group);
                 var state = StateOf(p);
                 double step = IncrementStep((Tensor)state["step"]!);

@@ -25,7 +25,7 @@ public sealed class Adam : Optimizer
 
     protected override void Validate(ParamGroup g) => AdamUpdate.Validate(this, g);
 
-    public override Tensor? Step(Func<Tensor>? closure = null) => AdamUpdate.Step(this, closure, decoupled: false);
+    public override Tensor? Step(Func<Tensor>? closure = null) { CountStep(); return AdamUpdate.Step(this, closure, decoupled: false); }
 }
 
 /// <summary>The update shared by <see cref="Adam"/> and <see cref="AdamW"/> (they differ only in how weight decay applies).</summary>
@@ -50,7 +50,7 @@ internal static class AdamUpdate
             bool amsgrad = group.GetBool("amsgrad"), maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (o.NoDenseGrad(p)) continue;
                 var state = o.StateOf(p);
                 if (state.Count == 0)
                 {

@@ -22,5 +22,5 @@ public sealed class AdamW : Optimizer
 
     protected override void Validate(ParamGroup g) => AdamUpdate.Validate(this, g);
 
-    public override Tensor? Step(Func<Tensor>? closure = null) => AdamUpdate.Step(this, closure, decoupled: true);
+    public override Tensor? Step(Func<Tensor>? closure = null) { CountStep(); return AdamUpdate.Step(this, closure, decoupled: true); }
 }

@@ -59,7 +59,7 @@ public sealed class LBFGS : Optimizer
         foreach (var p in Params)
         {
             int n = p.Numel();
-            if (p.Grad != null) { var (g, go) = GradData(p, "LBFGS"); g.AsSpan(go, n).CopyTo(flat.AsSpan(off, n)); }
+            if (!NoDenseGrad(p)) { var (g, go) = GradData(p, "LBFGS"); g.AsSpan(go, n).CopyTo(flat.AsSpan(off, n)); }
             off += n;
         }
         return flat;
@@ -107,6 +107,7 @@ public sealed class LBFGS : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         if (closure == null) throw new ArgumentNullException(nameof(closure), "LBFGS.Step needs a closure that re-evaluates the model and returns the loss.");
         var group = ParamGroups[0];
         double lr = group.Lr, tolGrad = group.GetDouble("tolerance_grad"), tolChange = group.GetDouble("tolerance_change");

@@ -34,6 +34,7 @@ public sealed class NAdam : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)
@@ -44,7 +45,7 @@ public sealed class NAdam : Optimizer
             float eps = (float)group.GetDouble("eps"), wd = (float)group.WeightDecay;
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {

@@ -95,12 +95,15 @@ public abstract class Optimizer
     /// <see cref="Tensor.Grad"/> becomes null and such parameters are skipped by the next step unless a backward pass
     /// reaches them; otherwise the gradients are detached and filled with zeros in place (PyTorch 1.13's default). Inside a
     /// <see cref="DisposeScope"/>, gradients dropped with <paramref name="setToNone"/> are released when the scope ends (their
-    /// memory serves the next backward); keep one with <see cref="Tensor.DetachFromDisposeScope"/> before this call.</summary>
+    /// memory serves the next backward); keep one with <see cref="Tensor.DetachFromDisposeScope"/> before this call.
+    /// A sparse gradient (<see cref="Tensor.SparseGrad"/>) becomes null, or empty without setToNone (PyTorch's
+    /// <c>zero_()</c> of a sparse tensor).</summary>
     public void ZeroGrad(bool setToNone = true)
     {
         foreach (var g in _groups)
             foreach (var p in g.Params)
             {
+                if (p.SparseGrad is { } sg) p.SparseGrad = setToNone ? null : SparseGradient.Empty(sg);   // PyTorch zero_()s a sparse grad to nnz 0
                 var grad = p.Grad;
                 if (grad == null) continue;
                 if (setToNone) { DisposeScope.AdoptDroppedGrad(grad); p.Grad = null; continue; }
@@ -213,6 +216,27 @@ public abstract class Optimizer
         if (g.DType != DType.Float32)
             throw new InvalidOperationException($"{op}: gradient dtype {g.DType.TorchName()} is not float32.");
         return g.IsContiguous() ? (g.F32, g.StorageOffset) : (g.ToArray<float>(), 0);
+    }
+
+    /// <summary>How many times <see cref="Step"/> ran, PyTorch's <c>optimizer._step_count</c> (counted from construction;
+    /// PyTorch counts from the scheduler's construction, which Lumen's schedulers record). A scheduler stepped before
+    /// its optimizer ever did prints PyTorch's order warning.</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>Counts one <see cref="Step"/>: every optimizer's Step calls it first (a custom optimizer should too, or
+    /// its scheduler warns that it was stepped before the optimizer).</summary>
+    protected internal void CountStep() => StepCount++;
+
+    /// <summary>True when <paramref name="p"/> has no dense gradient to step on (the dense optimizers skip it); throws
+    /// when it has a sparse one, as PyTorch's Adam does ("Adam does not support sparse gradients, please consider
+    /// SparseAdam instead"). PyTorch's SGD and Adagrad accept sparse gradients; Lumen's dense optimizers do not, and say
+    /// so rather than skip the parameter.</summary>
+    protected internal bool NoDenseGrad(Tensor p)
+    {
+        if (p.SparseGrad != null)
+            throw new InvalidOperationException($"{Name} does not support sparse gradients, please consider SparseAdam instead " +
+                                                "(or build the Embedding with sparse: false for a dense gradient).");
+        return p.Grad == null;
     }
 
     /// <summary>Runs an elementwise update over <paramref name="n"/> elements, split across threads for large tensors.</summary>

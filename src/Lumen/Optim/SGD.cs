@@ -34,6 +34,7 @@ public sealed class SGD : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)
@@ -43,7 +44,7 @@ public sealed class SGD : Optimizer
             bool nesterov = group.GetBool("nesterov"), maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (NoDenseGrad(p)) continue;
                 var state = StateOf(p);
                 var buf = state.TryGetValue("momentum_buffer", out var b) ? b as Tensor : null;
                 bool init = false;

@@ -1,13 +1,13 @@
 namespace Lumen.Optim;
 
 /// <summary>
-/// Lazy Adam for sparse gradients, PyTorch's <c>torch.optim.SparseAdam</c>: only the entries that have a gradient
-/// move, and only their moment estimates are updated; every other entry (and its m, v) is left untouched.
-/// <para>Lumen has no sparse tensors, so a gradient entry that is exactly zero (±0) counts as absent, which is what
-/// PyTorch's <c>grad.to_sparse()</c> of the same dense gradient would give (for example the rows of an embedding that
-/// the batch did not use). For each present entry: m += (1−β1)·(g − m); v += (1−β2)·(g² − v);
-/// p −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m/(√v + eps), where t counts the steps in which the parameter had a gradient
-/// tensor at all.</para>
+/// Lazy Adam for sparse gradients, PyTorch's <c>torch.optim.SparseAdam</c>: only the slices present in the sparse
+/// gradient move, and only their moment estimates are updated; every other entry (and its m, v) is left untouched.
+/// It steps on <see cref="Tensor.SparseGrad"/> (from <c>Embedding(sparse: true)</c>), coalesced first (duplicate rows
+/// summed); a parameter with a dense gradient raises as in PyTorch ("SparseAdam does not support dense gradients, please
+/// consider Adam instead"). For each present entry: m += (1−β1)·(g − m); v += (1−β2)·(g² − v);
+/// p −= lr·√(1−β2ᵗ)/(1−β1ᵗ) · m/(√v + eps), where t counts the steps in which the parameter had a gradient at all
+/// (an empty sparse gradient counts a step and moves nothing).
 /// State: <c>"step"</c> (an integer), <c>"exp_avg"</c>, <c>"exp_avg_sq"</c>.
 /// </summary>
 public sealed class SparseAdam : Optimizer
@@ -34,6 +34,7 @@ public sealed class SparseAdam : Optimizer
 
     public override Tensor? Step(Func<Tensor>? closure = null)
     {
+        CountStep();
         var loss = closure?.Invoke();
         using var _ = Autograd.Autograd.NoGrad();
         foreach (var group in ParamGroups)
@@ -43,7 +44,13 @@ public sealed class SparseAdam : Optimizer
             bool maximize = group.GetBool("maximize");
             foreach (var p in group.Params)
             {
-                if (p.Grad == null) continue;
+                if (p.SparseGrad == null)
+                {
+                    if (p.Grad != null)
+                        throw new InvalidOperationException("SparseAdam does not support dense gradients, please consider Adam instead " +
+                                                            "(build the Embedding with sparse: true for a sparse gradient).");
+                    continue;
+                }
                 var state = StateOf(p);
                 if (state.Count == 0)
                 {
@@ -53,16 +60,22 @@ public sealed class SparseAdam : Optimizer
                 }
                 long step = Convert.ToInt64(state["step"]) + 1;
                 state["step"] = step;
+                var grad = p.SparseGrad.Coalesce();
+                if (grad.Nnz == 0) continue;
                 Tensor m = (Tensor)state["exp_avg"]!, v = (Tensor)state["exp_avg_sq"]!;
                 double bc1 = 1 - Math.Pow(beta1, step), bc2 = 1 - Math.Pow(beta2, step);
                 float negStep = (float)-(group.Lr * Math.Sqrt(bc2) / bc1);
-                var pd = ParamData(p, Name); var gd = GradData(p, Name);
-                ForChunks(p.Numel(), (a, e) =>
+                var pd = ParamData(p, Name);
+                var rows = grad.LinearIndices();
+                var values = grad.Values.ToArray<float>();
+                int slice = grad.SliceSize;
+                for (int k = 0; k < rows.Length; k++)
                 {
-                    Span<float> ps = Slice(pd, a, e), gs = Slice(gd, a, e), ms = Slice(m, a, e), vs = Slice(v, a, e);
-                    for (int i = 0; i < ps.Length; i++)
+                    int at = (int)rows[k] * slice;
+                    Span<float> ps = Slice(pd, at, at + slice), ms = Slice(m, at, at + slice), vs = Slice(v, at, at + slice);
+                    var gs = values.AsSpan(k * slice, slice);
+                    for (int i = 0; i < slice; i++)
                     {
-                        if (gs[i] == 0f) continue; // absent from the sparse gradient
                         float g = maximize ? -gs[i] : gs[i];
                         float oldM = ms[i], oldV = vs[i];
                         float mUpd = (g - oldM) * ob1, vUpd = (g * g - oldV) * ob2;
@@ -71,7 +84,7 @@ public sealed class SparseAdam : Optimizer
                         float numer = mUpd + oldM, denom = MathF.Sqrt(vUpd + oldV) + eps;
                         ps[i] += negStep * (numer / denom);
                     }
-                });
+                }
                 p.BumpVersion();
             }
         }

@@ -25,6 +25,15 @@ public static class PyTorchFile
 {
     private const int MaxPickleBytes = int.MaxValue / 2;
 
+    /// <summary>Most entries a zip may list. torch.save writes one per storage plus three; the central directory costs
+    /// at least 46 bytes an entry, so the file length bounds this anyway; the cap keeps a listing of millions of
+    /// entries (a few tens of MB) from being walked.</summary>
+    public const int MaxZipEntries = 1 << 20;
+
+    /// <summary>Deflate's largest possible expansion (258 bytes from 2 bits): an entry that claims more than this many
+    /// bytes per compressed byte is lying.</summary>
+    private const long MaxDeflateRatio = 1032;
+
     // ------------------------------------------------------------------ reading
 
     /// <summary>Loads the object <c>torch.save</c> stored in <paramref name="path"/>, PyTorch's <c>torch.load(path)</c>
@@ -99,6 +108,10 @@ public static class PyTorchFile
         long fileLength = fs.Length;
         using var zip = new ZipArchive(fs, ZipArchiveMode.Read, leaveOpen: true);
         if (zip.Entries.Count == 0) throw Bad(path, "the zip archive is empty.");
+        if (zip.Entries.Count > MaxZipEntries) throw Bad(path, $"the zip lists {zip.Entries.Count} entries, more than the {MaxZipEntries} Lumen accepts.");
+        // Entries may share their bytes (a "zip bomb" lists one stored blob under many names): the sum of what is read
+        // is bounded by what the file can hold, stored or deflated.
+        long readBudget = fileLength * MaxDeflateRatio;
         // PyTorch's reader takes the folder of the first entry as the archive's root ("archive/", "model/", ...).
         var first = zip.Entries[0].FullName;
         int slash = first.IndexOf('/');
@@ -108,7 +121,7 @@ public static class PyTorchFile
         bool bigEndian = false;
         if (zip.GetEntry(root + "byteorder") is { } bo)
         {
-            var order = Encoding.ASCII.GetString(ReadEntry(bo, path, fileLength, 16)).Trim();
+            var order = Encoding.ASCII.GetString(ReadEntry(bo, path, fileLength, 16, ref readBudget)).Trim();
             bigEndian = order switch
             {
                 "little" => false,
@@ -116,7 +129,7 @@ public static class PyTorchFile
                 _ => throw Bad(path, $"'{root}byteorder' says '{order}', expected 'little' or 'big'."),
             };
         }
-        var pickle = ReadEntry(pklEntry, path, fileLength, MaxPickleBytes);
+        var pickle = ReadEntry(pklEntry, path, fileLength, MaxPickleBytes, ref readBudget);
 
         var storages = new Dictionary<string, (Storage Storage, ElementType Type)>();
         object PersistentLoad(object?[] pid)
@@ -139,30 +152,58 @@ public static class PyTorchFile
             long bytes = numel * type.Size();
             if (entry.Length != bytes)
                 throw Bad(path, $"storage '{key}' should hold {numel} × {type.Size()} = {bytes} bytes but '{entry.FullName}' holds {entry.Length}.");
-            CheckPlausible(entry, path, fileLength);
+            CheckPlausible(entry, path, fileLength, ref readBudget);
             Storage storage;
-            using (var s = entry.Open()) storage = ElementTypes.ReadStorage(s, type, (int)numel, bigEndian);
+            if (entry.Length <= entry.CompressedLength) // stored, as torch.save writes: the bytes are in the file
+                using (var s = entry.Open()) storage = ElementTypes.ReadStorage(s, type, (int)numel, bigEndian);
+            else // deflated: inflate first, so a lying size costs only what really inflates
+                using (var s = new MemoryStream(Inflate(entry, path), writable: false)) storage = ElementTypes.ReadStorage(s, type, (int)numel, bigEndian);
             storages[key] = (storage, type);
             return storage;
         }
         return new Unpickler(pickle, path, PersistentLoad).Load();
     }
 
-    private static byte[] ReadEntry(ZipArchiveEntry e, string path, long fileLength, int maxBytes)
+    private static byte[] ReadEntry(ZipArchiveEntry e, string path, long fileLength, int maxBytes, ref long readBudget)
     {
         if (e.Length > maxBytes) throw Bad(path, $"'{e.FullName}' is {e.Length} bytes, more than the {maxBytes} expected.");
-        CheckPlausible(e, path, fileLength);
+        CheckPlausible(e, path, fileLength, ref readBudget);
+        if (e.Length > e.CompressedLength) return Inflate(e, path);
         var buffer = new byte[e.Length];
         using var s = e.Open();
         s.ReadExactly(buffer);
         return buffer;
     }
 
-    /// <summary>Refuses sizes that the file cannot hold (a corrupt directory must not make us allocate gigabytes).</summary>
-    private static void CheckPlausible(ZipArchiveEntry e, string path, long fileLength)
+    /// <summary>A deflated entry's bytes, grown as they inflate (never sized by the directory's claim up front); fewer
+    /// or more bytes than the directory says is an error.</summary>
+    private static byte[] Inflate(ZipArchiveEntry e, string path)
     {
-        if (e.CompressedLength > fileLength || e.Length > e.CompressedLength * 1100L + 1024)
+        using var s = e.Open();
+        var ms = new MemoryStream();
+        var chunk = new byte[1 << 16];
+        int n;
+        while ((n = s.Read(chunk, 0, (int)Math.Min(chunk.Length, e.Length + 1 - ms.Length))) > 0)
+        {
+            ms.Write(chunk, 0, n);
+            if (ms.Length > e.Length) throw Bad(path, $"'{e.FullName}' inflates to more than the {e.Length} bytes its directory entry says.");
+        }
+        if (ms.Length != e.Length) throw Bad(path, $"'{e.FullName}' inflates to {ms.Length} bytes, not the {e.Length} its directory entry says (truncated?).");
+        return ms.ToArray();
+    }
+
+    /// <summary>Refuses sizes that the file cannot hold (a corrupt directory must not make us allocate gigabytes): an
+    /// entry's compressed bytes must fit in the file, it cannot inflate more than deflate's 1032:1, and all entries read
+    /// together cannot exceed that of the whole file (entries that share their bytes are caught here).</summary>
+    private static void CheckPlausible(ZipArchiveEntry e, string path, long fileLength, ref long readBudget)
+    {
+        if (e.CompressedLength > fileLength || e.Length > e.CompressedLength * MaxDeflateRatio + 1024)
             throw Bad(path, $"'{e.FullName}' claims {e.Length} bytes ({e.CompressedLength} compressed) in a {fileLength}-byte file.");
+        long cost = e.Length <= e.CompressedLength ? e.Length * MaxDeflateRatio : e.Length; // stored bytes count 1032 times
+        if (cost > readBudget)
+            throw Bad(path, $"'{e.FullName}' ({e.Length} bytes) brings the bytes read from the zip beyond what a {fileLength}-byte file " +
+                            "can hold (do several entries share the same data?).");
+        readBudget -= cost;
     }
 
     private static readonly BigInteger LegacyMagic = BigInteger.Parse("1950a86a20f9469cfc6c", System.Globalization.NumberStyles.HexNumber);
@@ -187,6 +228,7 @@ public static class PyTorchFile
             throw Bad(path, "the file was written on a big-endian machine, which Lumen's legacy reader does not support.");
 
         var storages = new Dictionary<string, (Storage Storage, ElementType Type)>();
+        long declaredBytes = 0;
         object PersistentLoad(object?[] pid)
         {
             // ('storage', torch.FloatStorage, key, location, numel, view_metadata)
@@ -202,6 +244,9 @@ public static class PyTorchFile
                 if (known.Type != type || known.Storage.Length != numel) throw Bad(path, $"storage '{key}' is declared twice with different types or sizes.");
                 return known.Storage;
             }
+            // Each storage's bytes must be in the data section: together they cannot exceed the file.
+            declaredBytes += numel * type.Size();
+            if (declaredBytes > data.Length) throw Bad(path, $"storage '{key}' brings the declared storages to {declaredBytes} bytes, more than the file holds.");
             var storage = Storage.Allocate(type.Target(), (int)numel);
             storages[key] = (storage, type);
             return storage;

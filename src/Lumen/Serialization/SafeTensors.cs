@@ -186,29 +186,41 @@ public static class SafeTensors
         catch (JsonException ex) { throw Bad(path, $"the header is not valid UTF-8 JSON: {ex.Message}", ex); }
         using (doc)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw Bad(path, "the header is not a JSON object.");
-            var entries = new List<Entry>();
-            var metadata = new Dictionary<string, string>();
-            var names = new HashSet<string>();
-            foreach (var p in doc.RootElement.EnumerateObject())
+            try { return ParseHeader(path, doc); }
+            catch (InvalidOperationException ex)
             {
-                if (!names.Add(p.Name)) throw Bad(path, $"the header names '{p.Name}' twice.");
-                if (p.Name == MetadataKey)
-                {
-                    if (p.Value.ValueKind != JsonValueKind.Object) throw Bad(path, $"'{MetadataKey}' is not a JSON object of strings.");
-                    foreach (var m in p.Value.EnumerateObject())
-                    {
-                        if (m.Value.ValueKind != JsonValueKind.String)
-                            throw Bad(path, $"metadata entry '{m.Name}' is a {m.Value.ValueKind}, not a string.");
-                        metadata[m.Name] = m.Value.GetString()!;
-                    }
-                    continue;
-                }
-                entries.Add(ParseEntry(path, p.Name, p.Value));
+                // System.Text.Json parses "\ud800" but cannot turn it into a string; serde_json, which the reference
+                // reader uses, refuses such a header outright ("lone leading surrogate in hex escape").
+                throw Bad(path, "the header holds a string that is not valid Unicode (an escaped lone surrogate such as \\ud800); " +
+                                "the reference safetensors reader refuses such headers too.", ex);
             }
-            return (entries, metadata);
         }
+    }
+
+    private static (List<Entry>, Dictionary<string, string>) ParseHeader(string path, JsonDocument doc)
+    {
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            throw Bad(path, "the header is not a JSON object.");
+        var entries = new List<Entry>();
+        var metadata = new Dictionary<string, string>();
+        var names = new HashSet<string>();
+        foreach (var p in doc.RootElement.EnumerateObject())
+        {
+            if (!names.Add(p.Name)) throw Bad(path, $"the header names '{p.Name}' twice.");
+            if (p.Name == MetadataKey)
+            {
+                if (p.Value.ValueKind != JsonValueKind.Object) throw Bad(path, $"'{MetadataKey}' is not a JSON object of strings.");
+                foreach (var m in p.Value.EnumerateObject())
+                {
+                    if (m.Value.ValueKind != JsonValueKind.String)
+                        throw Bad(path, $"metadata entry '{m.Name}' is a {m.Value.ValueKind}, not a string.");
+                    metadata[m.Name] = m.Value.GetString()!;
+                }
+                continue;
+            }
+            entries.Add(ParseEntry(path, p.Name, p.Value));
+        }
+        return (entries, metadata);
     }
 
     private static Entry ParseEntry(string path, string name, JsonElement v)

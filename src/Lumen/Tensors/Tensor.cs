@@ -120,6 +120,11 @@ public partial class Tensor
     /// <summary>The accumulated gradient of a leaf (or of a non-leaf after <see cref="RetainGrad"/>); null until a backward pass reaches it.</summary>
     public Tensor? Grad { get; set; }
 
+    /// <summary>The accumulated sparse gradient of a leaf that a sparse op (<c>Embedding(sparse: true)</c>) reached,
+    /// PyTorch's <c>p.grad</c> when <c>p.grad.is_sparse</c>; null otherwise. Kept apart from <see cref="Grad"/> so dense
+    /// code never reads it: <see cref="Optim.SparseAdam"/> steps on it, the dense optimizers refuse it.</summary>
+    public SparseGradient? SparseGrad { get; set; }
+
     /// <summary>The node that created this tensor, null for leaves. Its <see cref="Node.Name"/> is PyTorch's grad_fn name.</summary>
     public Node? GradFn { get; internal set; }
 

@@ -44,13 +44,17 @@ internal sealed class TinyMlp
         }
     }
 
-    /// <summary>Zeroes the gradient entries whose flat index i has (i + k) % 3 == 0 (the fixture's sparse pattern).</summary>
+    /// <summary>Replaces each dense gradient by the sparse one of the fixture: the entries whose flat index i has
+    /// (i + k) % 3 == 0 absent.</summary>
     public void MaskGrads(int k)
     {
+        // PyTorch's fixture: p.grad = (p.grad * mask).to_sparse(), the entries with (i + k) % 3 == 0 absent.
         foreach (var p in P)
         {
             var g = p.Grad!.SpanF32();
             for (int i = 0; i < g.Length; i++) if ((i + k) % 3 == 0) g[i] = 0f;
+            p.SparseGrad = SparseGradient.FromDense(p.Grad!);
+            p.Grad = null;
         }
     }
 }

@@ -5,6 +5,33 @@ namespace Lumen.Tests.Serialization;
 
 public class AtomicWriteTests
 {
+    [Fact]
+    public void A_write_flushes_its_folder_so_that_the_rename_survives_a_power_cut()
+    {
+        // fsync of the file makes its bytes durable; only an fsync of the folder makes the rename durable (Linux, macOS).
+        bool supported = OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD();
+        var dir = Kit.ScratchDir();
+        int before = AtomicFile.DirectoryFlushes;
+        AtomicFile.WriteAllText(Path.Combine(dir, "a.txt"), "x");
+        Assert.Equal(supported, AtomicFile.DirectoryFlushes > before);
+        Assert.Equal(supported, AtomicFile.FlushDirectory(dir));
+        Assert.False(AtomicFile.FlushDirectory(Path.Combine(dir, "missing")));
+        Assert.Equal("x", File.ReadAllText(Path.Combine(dir, "a.txt")));
+    }
+
+    [Fact]
+    public void Only_temporary_files_of_its_own_pattern_are_cleaned_up()
+    {
+        var dir = Kit.ScratchDir();
+        string ours = $".last.safetensors.{Guid.NewGuid():N}.tmp";
+        string[] theirs = { ".notes.tmp", "data.tmp", $".x.{Guid.NewGuid():N}.TMP", $"last.safetensors.{Guid.NewGuid():N}.tmp", ".a.0123456789abcdef.tmp" };
+        foreach (var f in theirs.Append(ours)) File.WriteAllText(Path.Combine(dir, f), "x");
+        Assert.True(AtomicFile.IsTemporaryFile(ours));
+        Assert.All(theirs, f => Assert.False(AtomicFile.IsTemporaryFile(f)));
+        Assert.Equal(1, AtomicFile.DeleteTemporaryFiles(dir));
+        Assert.Equal(theirs.Order(StringComparer.Ordinal), Directory.GetFiles(dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("model.pth", 10)]
     [InlineData("model.pth", 700)]

@@ -30,7 +30,7 @@ public class RankingKernelsTests
             for (int j = 0; j < s.Length; j++) if (s[j] >= s[i]) { predicted++; tp += y[j]; }
             sum += (double)tp / predicted;
         }
-        return positives == 0 ? double.NaN : sum / positives;
+        return positives == 0 ? 0.0 : sum / positives;   // scikit-learn's convention without positives
     }
 
     [Theory]

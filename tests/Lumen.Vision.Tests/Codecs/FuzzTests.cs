@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using Lumen.Tests;
 using Lumen.Vision.Codecs;
 using Xunit;
 using Xunit.Abstractions;
@@ -7,10 +8,18 @@ using Xunit.Abstractions;
 namespace Lumen.Vision.Tests.Codecs;
 
 /// <summary>Seeded corruptions of valid files: decoding may succeed (garbage pixels) or throw
-/// <see cref="ImageFormatException"/>, but never throw anything else, hang or allocate without bound.</summary>
+/// <see cref="ImageFormatException"/>, but never throw anything else, hang or allocate beyond the bound stated for the
+/// format in docs/readers.md (see <see cref="ReaderFuzz"/>).</summary>
 public class FuzzTests(ITestOutputHelper output)
 {
     private const int CasesPerFormat = 1200;
+
+    /// <summary>Allocation bounds per input byte (docs/readers.md): PNG inflates at most 1032:1 into a buffer grown by
+    /// doubling and expands up to 32 output bytes per filtered byte (1-bit palette to RGBA); JPEG allocates a component
+    /// only for a scan whose remaining bytes could code one bit per block (up to 3 components, 192 bytes per block, 4x for
+    /// the padding of whole MCUs, and the RGB output); BMP and PNM check that the pixel data is present (at most 32 output
+    /// bytes per byte: 1-bit BMP to RGB).</summary>
+    internal static long AllocationMultiple(string kind) => kind switch { "png" => 36_000, "jpeg" => 20_000, _ => 40 };
 
     [Theory]
     [InlineData("png", "rgb8_adam7_37x29")]
@@ -19,41 +28,27 @@ public class FuzzTests(ITestOutputHelper output)
     [InlineData("jpeg", "baseline_420_q75")]
     [InlineData("jpeg", "progressive_420_q75")]
     [InlineData("jpeg", "restart_progressive_420")]
+    [InlineData("other", "bmp24")]
+    [InlineData("other", "bmp1")]
+    [InlineData("other", "ppm_p6")]
+    [InlineData("other", "pgm_p2")]
     public void Corrupt_inputs_raise_only_ImageFormatException(string kind, string name)
     {
         var original = CodecFixtures.Case(kind, name).ReadFile();
-        var rng = new Random(name.Length * 7919 + kind.Length);
-        int failures = 0, decoded = 0;
-        var sw = Stopwatch.StartNew();
-        for (int i = 0; i < CasesPerFormat; i++)
-        {
-            var data = Corrupt(original, rng, i, kind);
-            try
+        string format = kind != "other" ? kind : name.StartsWith("bmp") ? "bmp" : "pnm";
+        var report = ReaderFuzz.Run($"{format}/{name}", name.Length * 7919 + kind.Length, ReaderFuzz.Cases(CasesPerFormat),
+            (rng, i) => Corrupt(original, rng, i, format),
+            (data, i) =>
             {
                 // PNG: CRC checking off half the time, so corruption reaches the chunk and zlib parsers.
-                var image = kind == "png" ? Png.Decode(data, "fuzz.png", checkCrc: i % 2 == 0) : ImageCodec.Decode(data, "fuzz.jpg");
+                var image = format == "png" ? Png.Decode(data, "fuzz.png", checkCrc: i % 2 == 0) : ImageCodec.Decode(data, "fuzz." + format);
                 Assert.Equal(image.Width * image.Height * image.Channels, image.Pixels.Length);
-                decoded++;
-            }
-            catch (ImageFormatException e)
-            {
-                Assert.Contains("fuzz.", e.Message);
-                failures++;
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"case {i} ({Describe(i)}) threw {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
-            }
-        }
-        output.WriteLine($"{kind}/{name}: {CasesPerFormat} cases, {failures} ImageFormatException, {decoded} decoded, {sw.ElapsedMilliseconds} ms");
-        Assert.True(failures > CasesPerFormat / 10, $"only {failures} of {CasesPerFormat} corrupt inputs were rejected");
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"fuzzing took {sw.Elapsed}");
+            },
+            e => e is ImageFormatException ? (e.Message.Contains("fuzz.") ? null : "the message does not name the file") : "not an ImageFormatException",
+            AllocationMultiple(format));
+        output.WriteLine($"{format}/{name}: {report}");
+        Assert.True(report.Rejected > report.Cases / 10, $"only {report}");
     }
-
-    private static string Describe(int i) => (i % 6) switch
-    {
-        0 => "bit flips", 1 => "truncation", 2 => "random header bytes", 3 => "huge dimensions", 4 => "random bytes spliced", _ => "random garbage after the magic",
-    };
 
     private static byte[] Corrupt(byte[] original, Random rng, int i, string kind)
     {
@@ -69,7 +64,24 @@ public class FuzzTests(ITestOutputHelper output)
                 for (int k = rng.Next(1, 8); k > 0; k--) d[rng.Next(Math.Min(700, d.Length))] = (byte)rng.Next(256);
                 return d;
             case 3: // huge or zero dimensions in the header
-                if (kind == "png")
+                if (kind == "bmp")
+                {
+                    BinaryPrimitives.WriteInt32LittleEndian(d.AsSpan(18), rng.Next(int.MinValue, int.MaxValue) >> rng.Next(0, 31));
+                    BinaryPrimitives.WriteInt32LittleEndian(d.AsSpan(22), rng.Next(int.MinValue, int.MaxValue) >> rng.Next(0, 31));
+                }
+                else if (kind == "pnm")
+                {
+                    // "Pn <width> <height>" → the same with random numbers; the rest (maxval, pixels) is kept.
+                    int p = 2;
+                    for (int token = 0; token < 2; token++)
+                    {
+                        while (p < d.Length && !char.IsAsciiDigit((char)d[p])) p++;
+                        while (p < d.Length && char.IsAsciiDigit((char)d[p])) p++;
+                    }
+                    var header = System.Text.Encoding.ASCII.GetBytes($"P{(char)d[1]}\n{rng.Next() >> rng.Next(0, 31)} {rng.Next() >> rng.Next(0, 31)}");
+                    return header.Concat(d.Skip(p)).ToArray();
+                }
+                else if (kind == "png")
                 {
                     BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(16), (uint)rng.Next(0, int.MaxValue) >> rng.Next(0, 31));
                     BinaryPrimitives.WriteUInt32BigEndian(d.AsSpan(20), (uint)rng.Next(0, int.MaxValue) >> rng.Next(0, 31));
@@ -93,7 +105,7 @@ public class FuzzTests(ITestOutputHelper output)
             {
                 var g = new byte[rng.Next(8, 2000)];
                 rng.NextBytes(g);
-                int magic = kind == "png" ? 8 : 3;
+                int magic = kind switch { "png" => 8, "jpeg" => 3, _ => 2 };
                 original.AsSpan(0, magic).CopyTo(g);
                 return g;
             }

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Lumen.Tests;
 using Lumen.Vision.Datasets;
 using Xunit;
 
@@ -10,52 +9,22 @@ namespace Lumen.Vision.Tests.Datasets;
 /// <summary>Downloads from a loopback HTTP server (127.0.0.1 only, never the internet).</summary>
 public class DownloadTests
 {
-    /// <summary>A one-file HTTP/1.1 server on 127.0.0.1 serving <paramref name="body"/> for any GET, for at most
-    /// <paramref name="requests"/> requests or 10 seconds.</summary>
-    private static (Uri Url, Task Done) Serve(byte[] body, int requests = 1, int status = 200)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var done = Task.Run(async () =>
-        {
-            try
-            {
-                for (int r = 0; r < requests; r++)
-                {
-                    using var client = await listener.AcceptTcpClientAsync(cts.Token);
-                    using var s = client.GetStream();
-                    var buf = new byte[8192];
-                    var req = new StringBuilder();
-                    while (!req.ToString().Contains("\r\n\r\n"))
-                    {
-                        int n = await s.ReadAsync(buf, cts.Token);
-                        if (n == 0) break;
-                        req.Append(Encoding.ASCII.GetString(buf, 0, n));
-                    }
-                    var head = Encoding.ASCII.GetBytes($"HTTP/1.1 {status} {(status == 200 ? "OK" : "Not Found")}\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
-                    await s.WriteAsync(head, cts.Token);
-                    await s.WriteAsync(body, cts.Token);
-                }
-            }
-            finally { listener.Stop(); }
-        });
-        return (new Uri($"http://127.0.0.1:{port}/files/data.bin"), done);
-    }
+    /// <summary>A server on 127.0.0.1 answering every GET with <paramref name="body"/> and <paramref name="status"/>.</summary>
+    private static LoopbackHttpServer Serve(byte[] body, int status = 200) => new(_ => new LoopbackHttpServer.Response(status, body));
+
+    private static Uri UrlOf(LoopbackHttpServer server) => new(server.BaseUrl, "files/data.bin");
 
     [Fact]
-    public async Task A_download_with_the_right_MD5_lands_under_its_name()
+    public void A_download_with_the_right_MD5_lands_under_its_name()
     {
         var body = Enumerable.Range(0, 100_000).Select(i => (byte)(i * 7)).ToArray();
         var md5 = Convert.ToHexString(MD5.HashData(body)).ToLowerInvariant();
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
         {
-            var (url, done) = Serve(body);
+            using var server = Serve(body);
             var dest = Path.Combine(dir, "sub", "data.bin");
-            DatasetDownload.DownloadFile(url, dest, md5);
-            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
+            DatasetDownload.DownloadFile(UrlOf(server), dest, md5);
             Assert.Equal(body, File.ReadAllBytes(dest));
             Assert.Equal(md5, DatasetDownload.Md5(dest));
             Assert.Single(Directory.GetFiles(Path.Combine(dir, "sub")));
@@ -64,37 +33,35 @@ public class DownloadTests
     }
 
     [Fact]
-    public async Task A_bad_checksum_is_an_error_and_leaves_no_file_behind()
+    public void A_bad_checksum_is_an_error_and_leaves_no_file_behind()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
         {
-            var (url, done) = Serve(new byte[] { 1, 2, 3 });
+            using var server = Serve(new byte[] { 1, 2, 3 });
             var dest = Path.Combine(dir, "data.bin");
-            var e = Assert.Throws<InvalidDataException>(() => DatasetDownload.DownloadFile(url, dest, "00000000000000000000000000000000"));
+            var e = Assert.Throws<InvalidDataException>(() => DatasetDownload.DownloadFile(UrlOf(server), dest, "00000000000000000000000000000000"));
             Assert.Contains("MD5", e.Message);
-            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
             Assert.Empty(Directory.GetFileSystemEntries(dir));
         }
         finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
-    public async Task An_HTTP_error_leaves_no_file_behind()
+    public void An_HTTP_error_leaves_no_file_behind()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
         {
-            var (url, done) = Serve(Encoding.ASCII.GetBytes("missing"), status: 404);
-            Assert.Throws<HttpRequestException>(() => DatasetDownload.DownloadFile(url, Path.Combine(dir, "x.bin"), null));
-            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
+            using var server = Serve(Encoding.ASCII.GetBytes("missing"), status: 404);
+            Assert.Throws<HttpRequestException>(() => DatasetDownload.DownloadFile(UrlOf(server), Path.Combine(dir, "x.bin"), null));
             Assert.Empty(Directory.GetFileSystemEntries(dir));
         }
         finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
-    public async Task A_downloaded_tar_gz_extracts_into_a_CIFAR_layout()
+    public void A_downloaded_tar_gz_extracts_into_a_CIFAR_layout()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-dl-").FullName;
         try
@@ -107,12 +74,11 @@ public class DownloadTests
             using (var gz = new System.IO.Compression.GZipStream(fs, System.IO.Compression.CompressionLevel.Fastest))
                 System.Formats.Tar.TarFile.CreateFromDirectory(Path.Combine(dir, "src"), gz, includeBaseDirectory: false);
             var bytes = File.ReadAllBytes(archive);
-            var (url, done) = Serve(bytes);
+            using var server = Serve(bytes);
             var root = Path.Combine(dir, "root");
             var dl = Path.Combine(root, "cifar-10-binary.tar.gz");
-            DatasetDownload.DownloadFile(url, dl, Convert.ToHexString(MD5.HashData(bytes)));
+            DatasetDownload.DownloadFile(UrlOf(server), dl, Convert.ToHexString(MD5.HashData(bytes)));
             DatasetDownload.ExtractTarGz(dl, root);
-            await done.WaitAsync(TimeSpan.FromSeconds(10));   // throws TimeoutException if the server never finished
             var ds = new CIFAR10(root, train: false);
             Assert.Equal(8, ds[0].Label);
         }

@@ -1,11 +1,13 @@
 using Lumen.Vision.Datasets;
+using Lumen.Tests;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Lumen.Vision.Tests.Datasets;
 
 /// <summary>Seeded corruptions of IDX (raw and .gz) and CIFAR files: each must parse or raise DatasetFormatException
 /// naming the file — never another exception type, a crash or a hang.</summary>
-public class DatasetFuzzTests
+public class DatasetFuzzTests(ITestOutputHelper output)
 {
     private static byte[] Mutate(byte[] src, Random rng)
     {
@@ -31,32 +33,30 @@ public class DatasetFuzzTests
         return ms.ToArray();
     }
 
-    [Fact]
-    public void Corrupt_IDX_files_raise_only_DatasetFormatException()
+    /// <summary>Allocation bounds per input byte (docs/readers.md): a raw IDX file is copied at most twice (images and
+    /// labels out of the file); a .gz inflates at most 1032:1, buffered once in chunks and once whole, then copied;
+    /// a CIFAR batch is read, reordered to HWC and concatenated.</summary>
+    private const long IdxMultiple = 4, IdxGzMultiple = 3 * 1032 + 4, CifarMultiple = 8;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Corrupt_IDX_files_raise_only_DatasetFormatException(bool gz)
     {
         var (img, lbl) = MnistTests.MakeIdx(4, new byte[] { 1, 2, 3, 4 });
         var imgGz = Gzip(img);
-        var rng = new Random(1234);
-        int typed = 0, parsed = 0;
-        for (int i = 0; i < 1500; i++)
-        {
-            bool gz = i % 3 == 0, corruptImages = i % 2 == 0;
-            var a = corruptImages ? Mutate(gz ? imgGz : img, rng) : img;
-            var b = corruptImages ? lbl : Mutate(lbl, rng);
-            string pa = gz && corruptImages ? "images.gz" : "images", pb = "labels";
-            try
+        var report = ReaderFuzz.Run(gz ? "idx.gz" : "idx", gz ? 1235 : 1234, ReaderFuzz.Cases(1200),
+            (rng, i) => i % 2 == 0 ? Mutate(gz ? imgGz : img, rng) : Mutate(lbl, rng),
+            (bytes, i) =>
             {
-                var ia = gz && corruptImages ? DatasetFiles.Gunzip(a, pa) : a;
-                MNIST.Parse(ia, pa, b, pb, 10);
-                parsed++;
-            }
-            catch (DatasetFormatException e)
-            {
-                Assert.True(e.Path is "images" or "images.gz" or "labels", $"case {i}: exception names no file: {e.Message}");
-                typed++;
-            }
-        }
-        Assert.True(typed >= 1000, $"only {typed} of 1500 corruptions were rejected ({parsed} parsed)");
+                // Even cases corrupt the images (raw or .gz), odd ones the labels.
+                if (i % 2 == 0) MNIST.Parse(gz ? DatasetFiles.Gunzip(bytes, "images.gz", Idx.DeclaredLength) : bytes, gz ? "images.gz" : "images", lbl, "labels", 10);
+                else MNIST.Parse(img, "images", bytes, "labels", 10);
+            },
+            e => e is DatasetFormatException d ? (d.Path is "images" or "images.gz" or "labels" ? null : $"names no file: {d.Message}") : "not a DatasetFormatException",
+            gz ? IdxGzMultiple : IdxMultiple);
+        output.WriteLine(report.ToString());
+        Assert.True(report.Rejected >= report.Cases * 2 / 3, $"only {report}");
     }
 
     [Fact]
@@ -67,21 +67,18 @@ public class DatasetFuzzTests
         try
         {
             var path = Path.Combine(root, "test_batch.bin");
-            var rng = new Random(99);
-            int typed = 0;
-            for (int i = 0; i < 2000; i++)
-            {
-                var bad = Mutate(good, rng);
-                if (rng.Next(4) == 0 && bad.Length > 0) bad[rng.Next(Math.Min(bad.Length, 2)) * 3073 % Math.Max(1, bad.Length)] = (byte)rng.Next(10, 256); // bad label
-                File.WriteAllBytes(path, bad);
-                try { _ = new CIFAR10(root, train: false); }
-                catch (DatasetFormatException e)
+            var report = ReaderFuzz.Run("cifar", 99, ReaderFuzz.Cases(1200),
+                (rng, _) =>
                 {
-                    Assert.Equal(path, e.Path);
-                    typed++;
-                }
-            }
-            Assert.True(typed >= 1000, $"only {typed} of 2000 corruptions were rejected");
+                    var bad = Mutate(good, rng);
+                    if (rng.Next(4) == 0 && bad.Length > 0) bad[rng.Next(Math.Min(bad.Length, 2)) * 3073 % Math.Max(1, bad.Length)] = (byte)rng.Next(10, 256); // bad label
+                    return bad;
+                },
+                (bytes, _) => { File.WriteAllBytes(path, bytes); Assert.True(new CIFAR10(root, train: false).Count > 0); },
+                e => e is DatasetFormatException d ? (d.Path == path ? null : $"names {d.Path}") : "not a DatasetFormatException",
+                CifarMultiple);
+            output.WriteLine(report.ToString());
+            Assert.True(report.Rejected >= report.Cases / 2, $"only {report}");
         }
         finally { Directory.Delete(root, true); }
     }

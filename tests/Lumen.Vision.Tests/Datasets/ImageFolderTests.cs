@@ -89,4 +89,69 @@ public class ImageFolderTests
         }
         finally { Directory.Delete(root, true); }
     }
+
+    /// <summary>cat/{1,2,3}.png and dog/{1,2,3}.png under a fresh root.</summary>
+    private static string CatsAndDogs()
+    {
+        var root = Directory.CreateTempSubdirectory("lumen-imagefolder-links-").FullName;
+        foreach (var c in new[] { "cat", "dog" })
+            for (int i = 1; i <= 3; i++)
+            {
+                Directory.CreateDirectory(Path.Combine(root, c));
+                Png.Save(new Image(2, 2, 3), Path.Combine(root, c, $"{i}.png"));
+            }
+        return root;
+    }
+
+    /// <summary>Issue 16, point 11: cat/loop → .. made torchvision's os.walk(followlinks=True) descend root/cat/loop/cat/
+    /// loop/… until the OS refused the path (40 links): torchvision 0.14 lists 246 samples for these 6 images, 120 of
+    /// them dogs labelled cat; Lumen listed 984 for 24. Now the loop is refused, naming the link.</summary>
+    [Fact]
+    public void A_symlink_loop_inside_a_class_folder_is_refused_naming_the_link()
+    {
+        var root = CatsAndDogs();
+        try
+        {
+            var link = Path.Combine(root, "cat", "loop");
+            Directory.CreateSymbolicLink(link, "..");
+            var ex = Assert.Throws<DatasetFormatException>(() => new ImageFolder(root));
+            Assert.Equal(link, ex.Path);
+            Assert.Contains("directory loop", ex.Message);
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    [Fact]
+    public void A_link_back_to_its_own_class_folder_through_an_absolute_path_is_refused()
+    {
+        var root = CatsAndDogs();
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(root, "dog", "sub"));
+            var link = Path.Combine(root, "dog", "sub", "again");
+            Directory.CreateSymbolicLink(link, Path.Combine(root, "dog"));
+            Assert.Equal(link, Assert.Throws<DatasetFormatException>(() => new ImageFolder(root)).Path);
+        }
+        finally { Directory.Delete(root, true); }
+    }
+
+    /// <summary>Links that are not loops are followed as torchvision follows them: two links to one outside folder list its
+    /// images twice.</summary>
+    [Fact]
+    public void Links_to_a_folder_outside_the_class_are_followed_like_torchvision()
+    {
+        var root = CatsAndDogs();
+        var shared = Directory.CreateTempSubdirectory("lumen-imagefolder-shared-").FullName;
+        try
+        {
+            Png.Save(new Image(2, 2, 3), Path.Combine(shared, "x.png"));
+            Directory.CreateSymbolicLink(Path.Combine(root, "cat", "a"), shared);
+            Directory.CreateSymbolicLink(Path.Combine(root, "cat", "b"), shared);
+            var ds = new ImageFolder(root);
+            Assert.Equal(8, ds.Count);
+            Assert.Equal(new[] { "1.png", "2.png", "3.png", Path.Combine("a", "x.png"), Path.Combine("b", "x.png") },
+                ds.Samples.Where(s => s.ClassIndex == 0).Select(s => Path.GetRelativePath(Path.Combine(root, "cat"), s.Path)));
+        }
+        finally { Directory.Delete(root, true); Directory.Delete(shared, true); }
+    }
 }

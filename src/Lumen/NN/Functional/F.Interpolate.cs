@@ -1,5 +1,6 @@
 using Lumen.Autograd;
 using Lumen.Kernels;
+using Lumen.Tracing;
 
 namespace Lumen.NN;
 
@@ -25,6 +26,8 @@ public static partial class F
     public static Tensor Interpolate(Tensor input, PoolSize? size = null, ScaleFactor? scaleFactor = null, string mode = "nearest",
                                      bool? alignCorners = null, bool? recomputeScaleFactor = null)
     {
+        if (Tracer.Recording) return Tracer.Record("interpolate", new[] { input }, () => Interpolate(input, size, scaleFactor, mode, alignCorners, recomputeScaleFactor),
+            ("size", size), ("scale_factor", scaleFactor), ("mode", mode), ("align_corners", alignCorners), ("recompute_scale_factor", recomputeScaleFactor));
         const string op = "interpolate";
         int nd = input.Ndim - 2;
         if (nd < 1 || nd > 3)

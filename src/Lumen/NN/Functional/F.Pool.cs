@@ -1,5 +1,6 @@
 using Lumen.Autograd;
 using Lumen.Kernels;
+using Lumen.Tracing;
 
 namespace Lumen.NN;
 
@@ -17,8 +18,12 @@ public static partial class F
     /// ⌊(L + 2·padding − dilation·(kernelSize − 1) − 1) / stride⌋ + 1 (⌈⌉ with <paramref name="ceilMode"/>, the last window
     /// starting inside the input or the left padding). <paramref name="stride"/> defaults to <paramref name="kernelSize"/>.</summary>
     public static Tensor MaxPool1d(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
-                                   PoolSize? dilation = null, bool ceilMode = false) =>
-        MaxPool1dCore(input, kernelSize, stride, padding, dilation, ceilMode, wantIndices: false).Values;
+                                   PoolSize? dilation = null, bool ceilMode = false)
+    {
+        if (Tracer.Recording) return Tracer.Record("max_pool1d", new[] { input }, () => MaxPool1d(input, kernelSize, stride, padding, dilation, ceilMode),
+            ("kernel_size", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding ?? 0), ("dilation", dilation ?? 1), ("ceil_mode", ceilMode));
+        return MaxPool1dCore(input, kernelSize, stride, padding, dilation, ceilMode, wantIndices: false).Values;
+    }
 
     /// <summary><see cref="MaxPool1d"/> that also returns the argmax of each window (int64, index along L),
     /// PyTorch's <c>F.max_pool1d(..., return_indices=True)</c>.</summary>
@@ -42,8 +47,12 @@ public static partial class F
     /// <paramref name="ceilMode"/> the ceiling, dropping a last window that would start in the right padding.
     /// Padding must be at most half the kernel. The gradient goes to the first maximum of each window.</summary>
     public static Tensor MaxPool2d(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
-                                   PoolSize? dilation = null, bool ceilMode = false) =>
-        MaxPoolNd(input, 2, kernelSize, stride, padding, dilation, ceilMode, false, "max_pool2d").Values;
+                                   PoolSize? dilation = null, bool ceilMode = false)
+    {
+        if (Tracer.Recording) return Tracer.Record("max_pool2d", new[] { input }, () => MaxPool2d(input, kernelSize, stride, padding, dilation, ceilMode),
+            ("kernel_size", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding ?? 0), ("dilation", dilation ?? 1), ("ceil_mode", ceilMode));
+        return MaxPoolNd(input, 2, kernelSize, stride, padding, dilation, ceilMode, false, "max_pool2d").Values;
+    }
 
     /// <summary><see cref="MaxPool2d"/> that also returns the argmax of each window as an int64 flat index h·W + w
     /// into its (H, W) plane, PyTorch's <c>F.max_pool2d(..., return_indices=True)</c>.</summary>
@@ -54,8 +63,12 @@ public static partial class F
     /// <summary>3-d max pooling, PyTorch's <c>F.max_pool3d</c> (grad_fn MaxPool3DWithIndicesBackward0). Input
     /// (N, C, D, H, W) or (C, D, H, W); output sizes as <see cref="MaxPool2d"/>.</summary>
     public static Tensor MaxPool3d(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
-                                   PoolSize? dilation = null, bool ceilMode = false) =>
-        MaxPoolNd(input, 3, kernelSize, stride, padding, dilation, ceilMode, false, "max_pool3d").Values;
+                                   PoolSize? dilation = null, bool ceilMode = false)
+    {
+        if (Tracer.Recording) return Tracer.Record("max_pool3d", new[] { input }, () => MaxPool3d(input, kernelSize, stride, padding, dilation, ceilMode),
+            ("kernel_size", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding ?? 0), ("dilation", dilation ?? 1), ("ceil_mode", ceilMode));
+        return MaxPoolNd(input, 3, kernelSize, stride, padding, dilation, ceilMode, false, "max_pool3d").Values;
+    }
 
     /// <summary><see cref="MaxPool3d"/> with int64 flat indices d·H·W + h·W + w into each (D, H, W) plane.</summary>
     public static ValuesIndices MaxPool3dWithIndices(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
@@ -218,6 +231,8 @@ public static partial class F
     public static Tensor AvgPool1d(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
                                    bool ceilMode = false, bool countIncludePad = true)
     {
+        if (Tracer.Recording) return Tracer.Record("avg_pool1d", new[] { input }, () => AvgPool1d(input, kernelSize, stride, padding, ceilMode, countIncludePad),
+            ("kernel_size", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding ?? 0), ("ceil_mode", ceilMode), ("count_include_pad", countIncludePad), ("divisor_override", null));
         const string op = "avg_pool1d";
         CheckRank(input, 1, op);
         var (k, s, p, _) = PoolArgs(1, kernelSize, stride, padding ?? 0, 1, op);
@@ -232,6 +247,8 @@ public static partial class F
     public static Tensor AvgPool2d(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
                                    bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
     {
+        if (Tracer.Recording) return Tracer.Record("avg_pool2d", new[] { input }, () => AvgPool2d(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride),
+            ("kernel_size", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding ?? 0), ("ceil_mode", ceilMode), ("count_include_pad", countIncludePad), ("divisor_override", divisorOverride));
         const string op = "avg_pool2d";
         CheckRank(input, 2, op);
         var (k, s, p, _) = PoolArgs(2, kernelSize, stride, padding ?? 0, 1, op);
@@ -242,6 +259,8 @@ public static partial class F
     public static Tensor AvgPool3d(Tensor input, PoolSize kernelSize, PoolSize? stride = null, PoolSize? padding = null,
                                    bool ceilMode = false, bool countIncludePad = true, int? divisorOverride = null)
     {
+        if (Tracer.Recording) return Tracer.Record("avg_pool3d", new[] { input }, () => AvgPool3d(input, kernelSize, stride, padding, ceilMode, countIncludePad, divisorOverride),
+            ("kernel_size", kernelSize), ("stride", stride ?? kernelSize), ("padding", padding ?? 0), ("ceil_mode", ceilMode), ("count_include_pad", countIncludePad), ("divisor_override", divisorOverride));
         const string op = "avg_pool3d";
         CheckRank(input, 3, op);
         var (k, s, p, _) = PoolArgs(3, kernelSize, stride, padding ?? 0, 1, op);
@@ -288,6 +307,7 @@ public static partial class F
     /// (…, outputSize); window i covers [⌊i·L/out⌋, ⌈(i+1)·L/out⌉).</summary>
     public static Tensor AdaptiveAvgPool1d(Tensor input, PoolSize outputSize)
     {
+        if (Tracer.Recording) return Tracer.Record("adaptive_avg_pool1d", new[] { input }, () => AdaptiveAvgPool1d(input, outputSize), ("output_size", outputSize));
         const string op = "adaptive_avg_pool1d";
         CheckRank(input, 1, op);
         var o = OutputSizes(outputSize, 1, op);
@@ -299,6 +319,7 @@ public static partial class F
     /// (C, H, W); window (i, j) covers rows [⌊i·H/outH⌋, ⌈(i+1)·H/outH⌉) and likewise columns.</summary>
     public static Tensor AdaptiveAvgPool2d(Tensor input, PoolSize outputSize)
     {
+        if (Tracer.Recording) return Tracer.Record("adaptive_avg_pool2d", new[] { input }, () => AdaptiveAvgPool2d(input, outputSize), ("output_size", outputSize));
         const string op = "adaptive_avg_pool2d";
         CheckRank(input, 2, op);
         return AdaptiveAvgPoolCore(input, 2, OutputSizes(outputSize, 2, op), op);
@@ -308,6 +329,7 @@ public static partial class F
     /// MeanBackward1 for an output of (1, 1, 1)).</summary>
     public static Tensor AdaptiveAvgPool3d(Tensor input, PoolSize outputSize)
     {
+        if (Tracer.Recording) return Tracer.Record("adaptive_avg_pool3d", new[] { input }, () => AdaptiveAvgPool3d(input, outputSize), ("output_size", outputSize));
         const string op = "adaptive_avg_pool3d";
         CheckRank(input, 3, op);
         return AdaptiveAvgPoolCore(input, 3, OutputSizes(outputSize, 3, op), op);

@@ -8,7 +8,7 @@ public static partial class Utils
     /// <paramref name="maxNorm"/>, PyTorch's <c>clip_grad_norm_</c>. The total norm is the <paramref name="normType"/>-norm
     /// of the per-gradient norms (the norm of all gradients concatenated; <see cref="double.PositiveInfinity"/> gives the
     /// largest absolute entry). Every gradient is multiplied by min(1, maxNorm / (total + 1e-6)). Parameters without a
-    /// gradient are ignored. Returns the total norm before clipping as a 0-d float32 tensor (0 when no parameter has a
+    /// gradient are ignored; a sparse gradient counts with its coalesced values. Returns the total norm before clipping as a 0-d float32 tensor (0 when no parameter has a
     /// gradient). With <paramref name="errorIfNonfinite"/> a NaN or infinite total norm throws instead of scaling.
     /// <code>Utils.ClipGradNorm_(model.Parameters(), maxNorm: 1.0);</code>
     /// </summary>
@@ -16,9 +16,13 @@ public static partial class Utils
     {
         ArgumentNullException.ThrowIfNull(parameters);
         if (double.IsNaN(normType)) throw new ArgumentException("clip_grad_norm_: normType must not be NaN.");
-        var grads = parameters.Where(p => p.Grad != null).Select(p => p.Grad!).ToList();
+        var ps = parameters.ToList();
+        // A sparse gradient (Embedding(sparse: true)) counts with the norm of its coalesced values, as torch.norm of a
+        // sparse tensor, and is scaled through its values. (PyTorch 1.13 computes the same norm but leaves a sparse
+        // gradient unscaled: its g.detach().mul_() writes into the detached copy. Lumen clips what it counted.)
+        var grads = ps.Select(p => p.Grad ?? p.SparseGrad?.Values).OfType<Tensor>().ToList();
         if (grads.Count == 0) return Torch.Scalar(0f);
-        var norms = grads.Select(g => VectorNorm(g.ReadF32(), normType)).ToArray();
+        var norms = ps.Select(p => p.Grad ?? p.SparseGrad?.Coalesce().Values).OfType<Tensor>().Select(g => VectorNorm(g.ReadF32(), normType)).ToArray();
         float total = double.IsPositiveInfinity(normType) ? norms.Max() : VectorNorm(norms, normType);
         if (errorIfNonfinite && !float.IsFinite(total))
             throw new InvalidOperationException($"The total norm of order {normType} for gradients from `parameters` is non-finite ({total}), so it cannot be clipped. " +
@@ -37,6 +41,9 @@ public static partial class Utils
         float c = (float)clipValue;
         foreach (var p in parameters)
         {
+            if (p.SparseGrad != null)
+                throw new NotSupportedException("clip_grad_value_: clamp_ is not defined for a sparse gradient (PyTorch 1.13 raises " +
+                                                "\"Could not run 'aten::clamp_' with arguments from the 'SparseCPU' backend\"); use ClipGradNorm_.");
             var g = p.Grad;
             if (g == null) continue;
             if (g.IsContiguous())

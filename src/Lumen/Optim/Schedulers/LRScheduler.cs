@@ -5,7 +5,8 @@ namespace Lumen.Optim.Schedulers;
 /// Optim/Schedulers: PyTorch's <c>torch.optim.lr_scheduler</c>), PyTorch 1.13's <c>torch.optim.lr_scheduler._LRScheduler</c>.
 /// Constructing a scheduler records each group's <c>"initial_lr"</c> (when <c>lastEpoch</c> is −1) and performs an
 /// initial step, exactly as PyTorch does, so right after construction <see cref="GetLastLr"/> holds the epoch-0 rates.
-/// Call <see cref="Step()"/> once per epoch (after <c>optimizer.Step()</c>). Most schedulers use PyTorch's recursive
+/// Call <see cref="Step()"/> once per epoch (after <c>optimizer.Step()</c>; before it, PyTorch's warning is shown once
+/// through <see cref="Warnings"/>). Most schedulers use PyTorch's recursive
 /// ("chainable") form, which multiplies the groups' current rates, so several schedulers can act on one optimizer;
 /// <see cref="Step(int)"/> jumps to an epoch with the closed form where PyTorch has one (deprecated there too, but
 /// <see cref="SequentialLR"/> relies on it at its milestones). Rates are doubles (Python floats).
@@ -14,7 +15,24 @@ public abstract class LRScheduler : ILRScheduler
 {
     /// <summary>Only stores the optimizer; derived constructors set their fields, then call <see cref="Initialize"/>
     /// and <see cref="InitialStep"/> (PyTorch sets fields before <c>super().__init__</c>, which steps).</summary>
-    protected LRScheduler(Optimizer optimizer) => Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+    protected LRScheduler(Optimizer optimizer)
+    {
+        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        _optimizerStepsAtInit = optimizer.StepCount;
+    }
+
+    private readonly int _optimizerStepsAtInit;
+
+    /// <summary>PyTorch's order check: the first step after the initial one, with the optimizer not stepped since this
+    /// scheduler was made, warns once per process that the first value of the schedule is skipped.</summary>
+    private void WarnIfBeforeOptimizer()
+    {
+        if (StepCount == 1 && Optimizer.StepCount == _optimizerStepsAtInit)
+            Warnings.Warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you " +
+                          "should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do " +
+                          "this will result in PyTorch skipping the first value of the learning rate schedule. See more details at " +
+                          "https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate");
+    }
 
     /// <summary>The optimizer whose groups' <c>"lr"</c> this scheduler sets.</summary>
     public Optimizer Optimizer { get; }
@@ -59,6 +77,7 @@ public abstract class LRScheduler : ILRScheduler
     /// <summary>Advances one epoch and sets every group's learning rate, PyTorch's <c>scheduler.step()</c>.</summary>
     public virtual void Step()
     {
+        WarnIfBeforeOptimizer();
         StepCount++;
         LastEpoch++;
         Apply(GetLr());
@@ -68,6 +87,7 @@ public abstract class LRScheduler : ILRScheduler
     /// evaluated at that epoch (PyTorch's deprecated <c>step(epoch)</c>).</summary>
     public virtual void Step(int epoch)
     {
+        WarnIfBeforeOptimizer();
         StepCount++;
         LastEpoch = epoch;
         Apply(GetClosedFormLr() ?? GetLr());

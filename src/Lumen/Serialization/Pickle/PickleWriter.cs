@@ -10,7 +10,8 @@ namespace Lumen.Serialization.Pickle;
 /// <c>torch._utils._rebuild_tensor_v2(persistent_id, offset, size, stride, requires_grad, OrderedDict())</c> with
 /// persistent id <c>('storage', torch.FloatStorage, key, 'cpu', numel)</c>, one key per distinct storage (so views
 /// that share a buffer still share it after loading). Supported values: Tensor, Parameter, null, bool, int/long,
-/// float/double, string, <c>object?[]</c> (tuple), any IDictionary (OrderedDictionary → collections.OrderedDict, others
+/// float/double, string, <c>object?[]</c> and value tuples (tuple), an <see cref="Optim.OptimizerStateDict"/> (as
+/// PyTorch's <c>optimizer.state_dict()</c> dict), any IDictionary (OrderedDictionary → collections.OrderedDict, others
 /// → dict) and any other IEnumerable (list).
 /// </summary>
 internal sealed class PickleWriter
@@ -58,6 +59,15 @@ internal sealed class PickleWriter
                 foreach (var e in tuple) Write(e, depth + 1);
                 Op('t');
                 break;
+            case System.Runtime.CompilerServices.ITuple vt:   // (0.9, 0.999) → a Python tuple
+                Op('(');
+                for (int k = 0; k < vt.Length; k++) Write(vt[k], depth + 1);
+                Op('t');
+                break;
+            case Optim.OptimizerStateDict osd: Write(osd.ToPyTorch(), depth); break;   // optimizer.state_dict()
+            case Module m:
+                throw new ArgumentException($"PyTorchFile.Save: cannot write a whole module ({m.GetType().Name}); save its StateDict() " +
+                                            "(PyTorch's recommended torch.save(model.state_dict(), path)).");
             case IDictionary dict:
                 if (IsOrderedDictionary(dict)) EmptyOrderedDict(); else Op('}');
                 if (dict.Count == 0) break;

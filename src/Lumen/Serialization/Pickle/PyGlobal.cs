@@ -8,7 +8,9 @@ internal sealed record PyGlobal(string Module, string Name)
 }
 
 /// <summary>Dict-key equality with Python's semantics for the key types a checkpoint holds: str, int, float, bool and
-/// tuples of those (tuples arrive as <c>object?[]</c> and compare element-wise).</summary>
+/// tuples of those (tuples arrive as <c>object?[]</c> and compare element-wise). Integers and floats hash all 64 bits
+/// through <see cref="HashCode"/>'s per-process random seed, so a crafted file cannot choose keys that collide (a dict
+/// of colliding keys takes quadratic time to build). The unpickler bounds a key's size and nesting before it gets here.</summary>
 internal sealed class PyKeyComparer : IEqualityComparer<object>
 {
     public static readonly PyKeyComparer Instance = new();
@@ -33,6 +35,19 @@ internal sealed class PyKeyComparer : IEqualityComparer<object>
             foreach (var e in a) h.Add(e == null ? 0 : GetHashCode(e));
             return h.ToHashCode();
         }
-        return obj.GetHashCode();
+        return obj switch
+        {
+            long l => HashCode.Combine((int)l, (int)(l >> 32)),
+            double d => HashCode.Combine(BitConverter.DoubleToInt64Bits(d)),
+            System.Numerics.BigInteger b => HashBytes(b.ToByteArray()),
+            _ => obj.GetHashCode(),
+        };
+    }
+
+    private static int HashBytes(byte[] bytes)
+    {
+        var h = new HashCode();
+        h.AddBytes(bytes);
+        return h.ToHashCode();
     }
 }

@@ -37,6 +37,10 @@ internal static class TorchGlobals
         "torch._tensor._rebuild_from_type_v2",
     };
 
+    /// <summary>Most elements, summed over a file, of views that repeat elements (more elements than their storage):
+    /// 2^24, 64 MB as float32. A view that does not repeat elements is bounded by its storage, which the file holds.</summary>
+    public const int MaxExpandedElements = 1 << 24;
+
     private static readonly HashSet<string> TypeMarkers = new() { "torch.Tensor", "torch.nn.parameter.Parameter" };
 
     /// <summary>The GLOBAL opcode: returns a name token for an allow-listed global, else throws.</summary>
@@ -52,8 +56,9 @@ internal static class TorchGlobals
     public static ElementType? StorageType(object? g) =>
         g is PyGlobal { Module: "torch" } p && StorageTypes.TryGetValue(p.Name, out var t) ? t : null;
 
-    /// <summary>The REDUCE opcode: Lumen's implementation of an allow-listed callable.</summary>
-    public static object Call(string file, PyGlobal fn, object?[] args)
+    /// <summary>The REDUCE opcode: Lumen's implementation of an allow-listed callable. <paramref name="expandedLeft"/> is
+    /// what remains of the file's budget of repeated elements (see <see cref="MaxExpandedElements"/>).</summary>
+    public static object Call(string file, PyGlobal fn, object?[] args, ref long expandedLeft)
     {
         switch (fn.ToString())
         {
@@ -63,11 +68,11 @@ internal static class TorchGlobals
             case "torch._utils._rebuild_tensor_v2":
                 // (storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])
                 if (args.Length is < 6 or > 7) throw Bad(file, $"_rebuild_tensor_v2 takes 6 or 7 arguments, the pickle passes {args.Length}.");
-                return RebuildTensor(file, args[0], args[1], args[2], args[3], args[4]);
+                return RebuildTensor(file, args[0], args[1], args[2], args[3], args[4], ref expandedLeft);
             case "torch._utils._rebuild_tensor":
                 // (storage, storage_offset, size, stride): the format before requires_grad was saved
                 if (args.Length != 4) throw Bad(file, $"_rebuild_tensor takes 4 arguments, the pickle passes {args.Length}.");
-                return RebuildTensor(file, args[0], args[1], args[2], args[3], false);
+                return RebuildTensor(file, args[0], args[1], args[2], args[3], false, ref expandedLeft);
             case "torch._utils._rebuild_parameter":
             case "torch._utils._rebuild_parameter_with_state":
             {
@@ -82,12 +87,14 @@ internal static class TorchGlobals
             {
                 // (func, new_type, args, state)
                 if (args.Length != 4) throw Bad(file, $"_rebuild_from_type_v2 takes 4 arguments, the pickle passes {args.Length}.");
-                if (args[0] is not PyGlobal inner || !Callables.Contains(inner.ToString()) || inner.Module == "collections")
+                // PyTorch wraps _rebuild_tensor_v2 or _rebuild_parameter here, never _rebuild_from_type_v2 itself: refusing
+                // that keeps this call from recursing (a chain of 10,000 nested wrappers overflowed the stack).
+                if (args[0] is not PyGlobal inner || !Callables.Contains(inner.ToString()) || inner.Module == "collections" || inner.Name == fn.Name)
                     throw Bad(file, $"_rebuild_from_type_v2 wraps a {Unpickler.TypeName(args[0])}, not a tensor-rebuilding function.");
                 if (args[1] is not PyGlobal type || !TypeMarkers.Contains(type.ToString()))
                     throw Bad(file, $"_rebuild_from_type_v2 asks for type {Unpickler.TypeName(args[1])}; Lumen rebuilds only torch.Tensor and Parameter.");
                 if (args[2] is not object?[] innerArgs) throw Bad(file, $"_rebuild_from_type_v2's arguments are a {Unpickler.TypeName(args[2])}, not a tuple.");
-                var result = Call(file, inner, innerArgs);
+                var result = Call(file, inner, innerArgs, ref expandedLeft);
                 if (type.Name == "Parameter" && result is Tensor t && result is not Parameter) result = new Parameter(t, t.DType.IsFloatingPoint());
                 return result;
             }
@@ -104,7 +111,8 @@ internal static class TorchGlobals
         throw Bad(file, $"BUILD sets state on a {Unpickler.TypeName(obj)}, which Lumen does not support.");
     }
 
-    private static Tensor RebuildTensor(string file, object? storageObj, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGrad)
+    private static Tensor RebuildTensor(string file, object? storageObj, object? offsetObj, object? sizeObj, object? strideObj, object? requiresGrad,
+                                        ref long expandedLeft)
     {
         if (storageObj is not Storage storage) throw Bad(file, $"a tensor is rebuilt from a {Unpickler.TypeName(storageObj)}, not a storage.");
         int offset = Int(file, offsetObj, "storage_offset");
@@ -120,6 +128,16 @@ internal static class TorchGlobals
         if (offset > storage.Length || (numel > 0 && last >= storage.Length))
             throw Bad(file, $"a tensor view (offset {offset}, size {ShapeUtil.Str(size)}, stride {ShapeUtil.Str(stride)}) reaches past " +
                             $"the end of its {storage.Length}-element storage.");
+        // PyTorch's own check (above) lets a stride-0 view of 6 elements claim 2^31 − 1 of them; reading it would then
+        // allocate 8 GB. A view may repeat its storage's elements (torch.expand does) only up to MaxExpandedElements.
+        if (numel > storage.Length)
+        {
+            if (numel > expandedLeft)
+                throw Bad(file, $"a tensor view of size {ShapeUtil.Str(size)} (stride {ShapeUtil.Str(stride)}) has {numel} elements over a " +
+                                $"{storage.Length}-element storage; Lumen accepts views that repeat elements (stride 0) up to " +
+                                $"{MaxExpandedElements} elements per file.");
+            expandedLeft -= numel;
+        }
         var t = new Tensor(storage, size, stride, offset);
         if (rg && t.DType.IsFloatingPoint()) t.RequiresGrad = true;
         return t;

@@ -13,10 +13,25 @@ namespace Lumen.Serialization.Pickle;
 /// ever looked up by name or executed. Python values map to: None → null, bool, int → long (BigInteger beyond
 /// 64 bits), float → double, str → string, bytes → byte[], tuple → object?[], list → List&lt;object?&gt;,
 /// dict / OrderedDict → OrderedDictionary&lt;object, object?&gt;, tensor → <see cref="Tensor"/>.
+/// <para>Limits (a crafted pickle must fail with <see cref="CheckpointFormatException"/>, never exhaust the stack, the heap
+/// or the CPU): the interpreter itself has no recursion; every length field is checked against the bytes that remain,
+/// so strings, bytes and the stack, the marks and the memo grow at most one entry per opcode byte; a dict key is a
+/// hashable value (str, int, float, bool, bytes, None inside a tuple, tuples of those) of at most
+/// <see cref="MaxKeyNodes"/> values, nested at most <see cref="MaxNesting"/> deep; and the loaded value must be
+/// acyclic and nested at most <see cref="MaxNesting"/> containers deep, so code that walks it recursively is safe.</para>
 /// </summary>
 internal sealed class Unpickler
 {
     private static readonly UTF8Encoding StrictUtf8 = new(false, throwOnInvalidBytes: true);
+
+    /// <summary>Deepest nesting of tuples, lists and dicts accepted in a loaded value (a state dict nests 1–3 deep,
+    /// a training checkpoint under 10). Python's own unpickler has no limit, but printing or comparing such a value
+    /// in Python hits its recursion limit of 1,000; a .NET consumer that recurses would overflow the stack.</summary>
+    public const int MaxNesting = 200;
+
+    /// <summary>Most values (counted as a tree: a tuple shared twice counts twice) in one dict key. Hashing and
+    /// comparing a key walks it, so a key of shared tuples nested n deep would otherwise cost 2^n steps.</summary>
+    public const int MaxKeyNodes = 4096;
 
     private readonly byte[] _data;
     private readonly string _file;
@@ -25,6 +40,7 @@ internal sealed class Unpickler
     private readonly Stack<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
     private int _pos;
+    private long _expandedLeft = TorchGlobals.MaxExpandedElements;
 
     /// <param name="data">The pickle bytes (may hold more pickles after this one: see <see cref="Position"/>).</param>
     /// <param name="file">The file named in error messages.</param>
@@ -61,6 +77,7 @@ internal sealed class Unpickler
                 case (byte)'.': // STOP
                 {
                     var v = Pop("STOP");
+                    CheckNesting(v, at);
                     return v;
                 }
                 case (byte)'(': _marks.Push(_stack.Count); break; // MARK
@@ -142,7 +159,7 @@ internal sealed class Unpickler
                     var args = Pop("REDUCE"); var fn = Pop("REDUCE");
                     if (fn is not PyGlobal g) throw Bad($"REDUCE at byte {at} applies a {TypeName(fn)}, not an allow-listed global.");
                     if (args is not object?[] tuple) throw Bad($"REDUCE at byte {at} passes a {TypeName(args)} as the argument tuple of {g}.");
-                    Push(TorchGlobals.Call(_file, g, tuple));
+                    Push(TorchGlobals.Call(_file, g, tuple, ref _expandedLeft));
                     break;
                 }
                 case (byte)'b': // BUILD: obj.__setstate__(state)
@@ -174,9 +191,79 @@ internal sealed class Unpickler
         for (int i = 0; i < items.Count; i += 2)
         {
             var k = items[i];
-            if (k is null || k is List<object?> || k is OrderedDictionary<object, object?> || k is Tensor)
-                throw Bad($"dict key at byte {at} is a {TypeName(k)}, which Lumen does not accept as a key.");
+            if (k is null) throw Bad($"dict key at byte {at} is a None, which Lumen does not accept as a key.");
+            CheckKey(k, at);
             d[k] = items[i + 1];
+        }
+    }
+
+    /// <summary>A dict key must be hashable in Python's sense (no list, dict or tensor inside) and small enough that
+    /// <see cref="PyKeyComparer"/>, which recurses into tuples, stays within <see cref="MaxKeyNodes"/> steps and
+    /// <see cref="MaxNesting"/> frames. Walked with an explicit stack.</summary>
+    private void CheckKey(object key, int at)
+    {
+        var pending = new Stack<(object? Value, int Depth)>();
+        pending.Push((key, 1));
+        int nodes = 0;
+        while (pending.Count > 0)
+        {
+            var (v, depth) = pending.Pop();
+            if (++nodes > MaxKeyNodes) throw Bad($"the dict key at byte {at} holds more than {MaxKeyNodes} values; Lumen accepts small keys only.");
+            if (depth > MaxNesting) throw Bad($"the dict key at byte {at} nests tuples more than {MaxNesting} deep.");
+            switch (v)
+            {
+                case object?[] tuple:
+                    foreach (var e in tuple) pending.Push((e, depth + 1));
+                    break;
+                case List<object?> or OrderedDictionary<object, object?> or Tensor or Storage:
+                    throw Bad($"the dict key at byte {at} is or holds a {TypeName(v)}, which is not hashable.");
+            }
+        }
+    }
+
+    /// <summary>Rejects a loaded value that contains itself or nests containers more than <see cref="MaxNesting"/>
+    /// deep: a depth-first walk with an explicit stack (never deeper than the limit) that memoises each container's
+    /// height, so shared sub-values are visited once.</summary>
+    private void CheckNesting(object? root, int at)
+    {
+        if (!IsContainer(root)) return;
+        var height = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);
+        var onPath = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        var path = new Stack<(object Node, IEnumerator<object?> Children, int Height)>();
+        onPath.Add(root!);
+        path.Push((root!, Children(root!).GetEnumerator(), 0));
+        while (path.Count > 0)
+        {
+            var (node, children, h) = path.Pop();
+            if (children.MoveNext())
+            {
+                var c = children.Current;
+                if (!IsContainer(c)) { path.Push((node, children, h)); continue; }
+                if (height.TryGetValue(c!, out var ch)) { path.Push((node, children, Math.Max(h, ch))); continue; }
+                if (onPath.Contains(c!)) throw Bad($"the value loaded at byte {at} contains itself (a cycle through a {TypeName(c)}); a checkpoint never does.");
+                if (path.Count + 2 > MaxNesting) throw Bad($"the value loaded at byte {at} nests tuples, lists or dicts more than {MaxNesting} deep.");
+                path.Push((node, children, h));
+                onPath.Add(c!);
+                path.Push((c!, Children(c!).GetEnumerator(), 0));
+                continue;
+            }
+            int mine = h + 1;
+            if (mine > MaxNesting) throw Bad($"the value loaded at byte {at} nests tuples, lists or dicts more than {MaxNesting} deep.");
+            height[node] = mine;
+            onPath.Remove(node);
+            if (path.Count > 0) { var (p, pc, ph) = path.Pop(); path.Push((p, pc, Math.Max(ph, mine))); }
+        }
+    }
+
+    private static bool IsContainer(object? v) => v is object?[] { Length: > 0 } or List<object?> or OrderedDictionary<object, object?>;
+
+    private static IEnumerable<object?> Children(object container)
+    {
+        switch (container)
+        {
+            case object?[] t: foreach (var e in t) yield return e; break;
+            case List<object?> l: foreach (var e in l) yield return e; break;
+            case OrderedDictionary<object, object?> d: foreach (var (k, v) in d) { yield return k; yield return v; } break;
         }
     }
 
@@ -275,6 +362,7 @@ internal sealed class Unpickler
         List<object?> => "list",
         OrderedDictionary<object, object?> => "dict",
         Tensor => "tensor",
+        Storage => "storage",
         PyGlobal g => $"global {g}",
         _ => v.GetType().Name,
     };

@@ -11,6 +11,7 @@ public sealed class MaxPool1d : MaxPoolNd
 
     public override Tensor Forward(Tensor input)
     {
+        PoolModule.RejectValuesOnlyCall(this, ReturnIndices);
         PoolModule.CheckRank(this, input, 1, "L");
         return F.MaxPool1d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
     }

@@ -11,6 +11,7 @@ public sealed class MaxPool2d : MaxPoolNd
 
     public override Tensor Forward(Tensor input)
     {
+        PoolModule.RejectValuesOnlyCall(this, ReturnIndices);
         PoolModule.CheckRank(this, input, 2, "H, W");
         return F.MaxPool2d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
     }

@@ -11,6 +11,7 @@ public sealed class MaxPool3d : MaxPoolNd
 
     public override Tensor Forward(Tensor input)
     {
+        PoolModule.RejectValuesOnlyCall(this, ReturnIndices);
         PoolModule.CheckRank(this, input, 3, "D, H, W");
         return F.MaxPool3d(input, KernelSize, Stride, Padding, Dilation, CeilMode);
     }

@@ -13,8 +13,8 @@ public abstract class MaxPoolNd : Module
     public PoolSize Padding { get; }
     /// <summary>Spacing between window elements.</summary>
     public PoolSize Dilation { get; }
-    /// <summary>Whether the layer is meant to return indices (use <c>ForwardWithIndices</c>; <see cref="Module.Forward"/>
-    /// returns the values only).</summary>
+    /// <summary>Whether the layer returns indices, PyTorch's <c>return_indices</c>: such a pool is run with
+    /// <see cref="CallWithIndices"/> (its <see cref="Module.Call(Tensor)"/> throws rather than drop them).</summary>
     public bool ReturnIndices { get; }
     /// <summary>Whether output sizes round up (ceil) rather than down.</summary>
     public bool CeilMode { get; }
@@ -27,6 +27,10 @@ public abstract class MaxPoolNd : Module
 
     /// <summary>The pooled values and the argmax of each window (int64, flat per plane).</summary>
     public abstract ValuesIndices ForwardWithIndices(Tensor input);
+
+    /// <summary>PyTorch's <c>values, indices = pool(x)</c> for a pool built with <c>returnIndices: true</c>:
+    /// <c>var (values, indices) = pool.CallWithIndices(x);</c>. The indices feed <see cref="MaxUnpool2d"/>.</summary>
+    public ValuesIndices CallWithIndices(Tensor input) => WithShapeErrorPath(() => ForwardWithIndices(input));
 
     public override string ExtraRepr() =>
         $"kernel_size={KernelSize}, stride={Stride}, padding={Padding}, dilation={Dilation}, ceil_mode={PoolModule.Py(CeilMode)}";

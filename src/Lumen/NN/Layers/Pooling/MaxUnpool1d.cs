@@ -18,6 +18,10 @@ public sealed class MaxUnpool1d : Module
 
     /// <summary>Unpools <paramref name="input"/> with <paramref name="indices"/> from the matching max pool;
     /// <paramref name="outputSize"/> resolves the ambiguity of the output size.</summary>
+    /// <summary>PyTorch's <c>unpool(x, indices, output_size)</c>: the same as <see cref="Forward(Tensor, Tensor, int[])"/>.</summary>
+    public Tensor Call(Tensor input, Tensor indices, int[]? outputSize = null) =>
+        WithShapeErrorPath(() => Forward(input, indices, outputSize));
+
     public Tensor Forward(Tensor input, Tensor indices, int[]? outputSize = null)
     {
         PoolModule.CheckRank(this, input, 1, "L");
