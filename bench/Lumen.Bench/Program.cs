@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Lumen.Bench;
 
-// `--compare`: Lumen vs PyTorch SGEMM table (see bench/run.sh); `--models`: the seeds' CNNs trained by both sides (bench/run.sh --models); `--conv-layers`: ResNet-18/VGG-16 convolutions pass by pass against PyTorch; `--dataloader`: DataLoader numWorkers timing; anything else goes to BenchmarkDotNet,
+// `--compare`: Lumen vs PyTorch SGEMM table (see bench/run.sh); `--models`: the seeds' CNNs trained by both sides (bench/run.sh --models); `--conv-layers`: ResNet-18/VGG-16 convolutions pass by pass against PyTorch; `--dataloader`: DataLoader numWorkers timing; `--unary-math`: own elementwise kernels vs TensorPrimitives; anything else goes to BenchmarkDotNet,
 // e.g. `dotnet run -c Release --project bench/Lumen.Bench -- --filter '*Sgemm*'`.
 if (args.Contains("--compare")) return Compare.Run(args.Where(a => a != "--compare").ToArray());
 if (args.Contains("--models")) return ModelBench.Run(args.Where(a => a != "--models").ToArray());
@@ -9,5 +9,6 @@ if (args.Length > 1 && args[0] == "--model-case") return ModelBench.RunCase(args
 if (args.Contains("--conv-layers")) return ConvLayerBench.Run(args.Where(a => a != "--conv-layers").ToArray());
 if (args.Contains("--profile")) return LayerProfile.Run(args.Where(a => a != "--profile" && a != "tiny3d").ToArray());
 if (args.Contains("--dataloader")) return DataLoaderBench.Run(args.Where(a => a != "--dataloader").ToArray());
+if (args.Contains("--unary-math")) return UnaryMathBench.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(SgemmBenchmarks).Assembly).Run(args);
 return 0;

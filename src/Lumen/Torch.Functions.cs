@@ -9,13 +9,22 @@ public static partial class Torch
     public static Tensor Exp(Tensor x) => x.Exp();
     public static Tensor Log(Tensor x) => x.Log();
     public static Tensor Sqrt(Tensor x) => x.Sqrt();
+    public static Tensor Expm1(Tensor x) => x.Expm1();
+    public static Tensor Log1p(Tensor x) => x.Log1p();
+    public static Tensor Log2(Tensor x) => x.Log2();
+    public static Tensor Log10(Tensor x) => x.Log10();
+    public static Tensor Rsqrt(Tensor x) => x.Rsqrt();
     public static Tensor Sin(Tensor x) => x.Sin();
     public static Tensor Cos(Tensor x) => x.Cos();
     public static Tensor Sign(Tensor x) => x.Sign();
     public static Tensor Neg(Tensor x) => x.Neg();
-    public static Tensor Pow(Tensor x, float exponent) => x.Pow(exponent);
+    public static Tensor Pow(Tensor x, double exponent) => x.Pow(exponent);
     public static Tensor Pow(Tensor x, Tensor exponent) => x.Pow(exponent);
-    public static Tensor Clamp(Tensor x, float? min = null, float? max = null) => x.Clamp(min, max);
+    public static Tensor Clamp(Tensor x, double? min = null, double? max = null) => x.Clamp(min, max);
+    public static Tensor Round(Tensor x, int decimals = 0) => x.Round(decimals);
+    public static Tensor Floor(Tensor x) => x.Floor();
+    public static Tensor Ceil(Tensor x) => x.Ceil();
+    public static Tensor Trunc(Tensor x) => x.Trunc();
     public static Tensor Maximum(Tensor a, Tensor b) => a.Maximum(b);
     public static Tensor Minimum(Tensor a, Tensor b) => a.Minimum(b);
 

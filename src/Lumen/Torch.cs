@@ -24,6 +24,9 @@ public static partial class Torch
     /// <summary>A 0-d float32 tensor.</summary>
     public static Tensor Scalar(float value) => Lumen.Tensor.Wrap(new[] { value });
 
+    /// <summary>A float32 0-d tensor holding <paramref name="value"/> rounded to float (PyTorch's default dtype).</summary>
+    public static Tensor Scalar(double value) => Scalar((float)value);
+
     /// <summary>A 0-d int64 tensor.</summary>
     public static Tensor Scalar(long value) => Lumen.Tensor.Wrap(new[] { value });
 
@@ -78,12 +81,12 @@ public static partial class Torch
     public static Tensor Empty(int[] shape, DType dtype) => Lumen.Tensor.Empty(shape, dtype);
 
     /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/>.</summary>
-    public static Tensor Full(int[] shape, float value, DType dtype = DType.Float32)
+    public static Tensor Full(int[] shape, double value, DType dtype = DType.Float32)
     {
         var t = Lumen.Tensor.Empty(shape, dtype, zero: false);
         switch (dtype)
         {
-            case DType.Float32: t.SpanF32().Fill(value); break;
+            case DType.Float32: t.SpanF32().Fill((float)value); break;
             case DType.Int64: t.SpanI64().Fill((long)value); break;
             case DType.UInt8: t.SpanU8().Fill((byte)value); break;
             case DType.Bool: t.SpanBool().Fill(value != 0); break;
@@ -93,18 +96,18 @@ public static partial class Torch
 
     public static Tensor ZerosLike(Tensor t) => Zeros(t._shape, t.DType);
     public static Tensor OnesLike(Tensor t) => Ones(t._shape, t.DType);
-    public static Tensor FullLike(Tensor t, float value) => Full(t._shape, value, t.DType);
+    public static Tensor FullLike(Tensor t, double value) => Full(t._shape, value, t.DType);
     public static Tensor EmptyLike(Tensor t) => Zeros(t._shape, t.DType);
 
     /// <summary>Values from <paramref name="start"/> up to (excluding) <paramref name="end"/> by <paramref name="step"/>, float32.
-    /// The count is ceil((end − start) / step), as PyTorch.</summary>
-    public static Tensor Arange(float start, float end, float step = 1f)
+    /// The count is ceil((end − start) / step) and each value start + i·step, both in double, as PyTorch.</summary>
+    public static Tensor Arange(double start, double end, double step = 1)
     {
         if (step == 0) throw new ArgumentException("arange: step must be nonzero.");
-        int n = (int)Math.Ceiling((end - (double)start) / step);
+        int n = (int)Math.Ceiling((end - start) / step);
         if (n < 0) throw new ArgumentException($"arange: upper bound ({end}) and lower bound ({start}) inconsistent with step sign ({step}).");
         var d = new float[n];
-        for (int i = 0; i < n; i++) d[i] = (float)(start + (double)i * step);
+        for (int i = 0; i < n; i++) d[i] = (float)(start + i * step);
         return Lumen.Tensor.Wrap(d, n);
     }
 
@@ -118,8 +121,9 @@ public static partial class Torch
     }
 
     /// <summary><paramref name="steps"/> evenly spaced values from start to end inclusive (PyTorch's symmetric formula).</summary>
-    public static Tensor Linspace(float start, float end, int steps)
+    public static Tensor Linspace(double startValue, double endValue, int steps)
     {
+        float start = (float)startValue, end = (float)endValue;   // PyTorch casts both ends to the float32 dtype first
         if (steps < 0) throw new ArgumentException($"linspace: number of steps ({steps}) must be non-negative.");
         var d = new float[steps];
         if (steps == 1) d[0] = start;

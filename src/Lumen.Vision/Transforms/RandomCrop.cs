@@ -31,7 +31,7 @@ public sealed class RandomCrop : Transform
     /// <param name="paddingMode">constant, edge, reflect or symmetric.</param>
     /// <param name="paddingLTRB">(left, top, right, bottom) padding.</param>
     /// <param name="generator">generator to draw from; the global one when null.</param>
-    public RandomCrop((int Height, int Width) size, int? padding = null, bool padIfNeeded = false, float fill = 0,
+    public RandomCrop((int Height, int Width) size, int? padding = null, bool padIfNeeded = false, double fill = 0,
         PaddingMode paddingMode = PaddingMode.Constant, (int Left, int Top, int Right, int Bottom)? paddingLTRB = null, Generator? generator = null)
     {
         if (size.Height <= 0 || size.Width <= 0) throw new ArgumentException($"RandomCrop: size ({size.Height}, {size.Width}) must be positive.");
@@ -39,13 +39,13 @@ public sealed class RandomCrop : Transform
         Size = size;
         Padding = padding is int p ? (p, p, p, p) : paddingLTRB;
         PadIfNeeded = padIfNeeded;
-        Fill = fill;
+        Fill = (float)fill;
         PaddingMode = paddingMode;
         _g = generator;
     }
 
     /// <summary>A square crop of <paramref name="size"/>.</summary>
-    public RandomCrop(int size, int? padding = null, bool padIfNeeded = false, float fill = 0, PaddingMode paddingMode = PaddingMode.Constant, Generator? generator = null)
+    public RandomCrop(int size, int? padding = null, bool padIfNeeded = false, double fill = 0, PaddingMode paddingMode = PaddingMode.Constant, Generator? generator = null)
         : this((size, size), padding, padIfNeeded, fill, paddingMode, null, generator) { }
 
     /// <summary>torchvision's <c>RandomCrop.get_params</c>: (top, left) for a crop of <paramref name="size"/> from an image of (h, w).</summary>

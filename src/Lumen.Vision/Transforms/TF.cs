@@ -152,10 +152,10 @@ public static class TF
         PilOps.Pad(image, left, top, right, bottom, mode, new[] { fill });
 
     /// <inheritdoc cref="Pad(Image, int, int, int, int, byte, PaddingMode)"/>
-    public static Tensor Pad(Tensor tensor, int left, int top, int right, int bottom, float fill = 0, PaddingMode mode = PaddingMode.Constant)
+    public static Tensor Pad(Tensor tensor, int left, int top, int right, int bottom, double fill = 0, PaddingMode mode = PaddingMode.Constant)
     {
         int h = tensor.Size(-2), w = tensor.Size(-1);
-        return MapSpatial(tensor, h + top + bottom, w + left + right, y => PilOps.MapIndex(y - top, h, mode), x => PilOps.MapIndex(x - left, w, mode), fill);
+        return MapSpatial(tensor, h + top + bottom, w + left + right, y => PilOps.MapIndex(y - top, h, mode), x => PilOps.MapIndex(x - left, w, mode), (float)fill);
     }
 
     /// <summary>Mirror left–right, torchvision's <c>hflip</c>.</summary>

@@ -61,16 +61,10 @@ internal static class ActivationKernels
 
     // ------------------------------------------------------------------ elu family (elu, selu, celu)
 
-    /// <summary>PyTorch's elu kernel: x ≤ 0 ? (exp(x·inputScale) − 1)·alpha·scale : x·scale.</summary>
-    public static void Elu(ReadOnlySpan<float> x, float alpha, float scale, float inputScale, Span<float> y)
-    {
-        float negcoef = alpha * scale;
-        for (int i = 0; i < x.Length; i++)
-        {
-            float v = x[i];
-            y[i] = v <= 0f ? (MathF.Exp(v * inputScale) - 1f) * negcoef : v * scale;
-        }
-    }
+    /// <summary>PyTorch's elu kernel, x ≤ 0 ? expm1(x·inputScale)·alpha·scale : x·scale, vectorised and accurate to
+    /// half an ulp (see <see cref="EluOp"/>).</summary>
+    public static void Elu(ReadOnlySpan<float> x, float alpha, float scale, float inputScale, Span<float> y) =>
+        UnaryDriver.RunInDouble(new EluOp(alpha, scale, inputScale), x, y);
 
     /// <summary>Gradient of <see cref="Elu"/> from the input: x ≤ 0 ? g·inputScale·alpha·scale·exp(x·inputScale) : g·scale.</summary>
     public static void EluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, float alpha, float scale, float inputScale, Span<float> dx)
@@ -130,12 +124,14 @@ internal static class ActivationKernels
         for (; i < y.Length; i++) dx[i] = g[i] * (1f - y[i] * y[i]);
     }
 
-    /// <summary>y = x·sigmoid(x). Two SIMD passes, so x and y must not overlap (there is no in-place silu).</summary>
-    public static void Silu(ReadOnlySpan<float> x, Span<float> y)
-    {
-        TensorPrimitives.Sigmoid(x, y);
-        TensorPrimitives.Multiply(x, y, y);
-    }
+    /// <summary>y = x·sigmoid(x), rounded once (see <see cref="SiluOp"/>).</summary>
+    public static void Silu(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new SiluOp(), x, y);
+
+    /// <summary>y = 1/(1 + exp(−x)), accurate to half an ulp down to the subnormal left tail (see <see cref="SigmoidOp"/>).</summary>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new SigmoidOp(), x, y);
+
+    /// <summary>y = tanh(x), accurate to half an ulp, exact and sign-keeping at ±0 (see <see cref="TanhOp"/>).</summary>
+    public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new TanhOp(), x, y);
 
     /// <summary>dx = g·s·(1 + x·(1 − s)) with s = sigmoid(x).</summary>
     public static void SiluBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
@@ -144,6 +140,19 @@ internal static class ActivationKernels
         {
             float v = x[i], s = 1f / (1f + MathF.Exp(-v));
             dx[i] = g[i] * s * (1f + v * (1f - s));
+        }
+    }
+
+    /// <summary>y = x·tanh(softplus(x)), rounded once (see <see cref="MishOp"/>).</summary>
+    public static void Mish(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new MishOp(), x, y);
+
+    /// <summary>PyTorch's mish_backward: dx = g·(t + x·s·(1 − t²)) with s = sigmoid(x), t = tanh(softplus(x)), in double.</summary>
+    public static void MishBackward(ReadOnlySpan<float> x, ReadOnlySpan<float> g, Span<float> dx)
+    {
+        for (int i = 0; i < x.Length; i++)
+        {
+            double v = x[i], s = 1 / (1 + Math.Exp(-v)), t = Math.Tanh(v > 20 ? v : Log1p(Math.Exp(v)));
+            dx[i] = (float)(g[i] * (t + v * s * (1 - t * t)));
         }
     }
 
@@ -231,19 +240,13 @@ internal static class ActivationKernels
     private const double SqrtTwoOverPi = 0.79788456080286535588;  // √(2/π): the tanh form's constant
     private const double GeluKappa = 0.044715;
 
-    /// <summary>Exact gelu, y = x·Φ(x) with Φ the standard normal CDF, evaluated in double (SIMD over Vector&lt;double&gt;).</summary>
-    public static void Gelu(ReadOnlySpan<float> x, Span<float> y)
+    /// <summary>Exact gelu, y = x·Φ(x) with Φ the standard normal CDF, evaluated in double (SIMD over Vector&lt;double&gt;,
+    /// the tail through the same vector code).</summary>
+    public static void Gelu(ReadOnlySpan<float> x, Span<float> y) => UnaryDriver.RunInDouble(new GeluOp(), x, y);
+
+    private readonly struct GeluOp : IDoubleVectorFunction
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (int w = Vector<float>.Count; i <= x.Length - w; i += w)
-            {
-                Vector.Widen(new Vector<float>(x.Slice(i)), out var lo, out var hi);
-                Vector.Narrow(lo * NormalCdf(lo), hi * NormalCdf(hi)).CopyTo(y.Slice(i));
-            }
-        }
-        for (; i < x.Length; i++) { double v = x[i]; y[i] = (float)(v * NormalCdf(v)); }
+        public Vector<double> Invoke(Vector<double> x) => x * NormalCdf(x);
     }
 
     /// <summary>dx = g·(Φ(x) + x·φ(x)).</summary>
@@ -312,7 +315,8 @@ internal static class ActivationKernels
         var q = new Vector<double>(ErfcFit[^1]);
         for (int n = ErfcFit.Length - 2; n >= 0; n--) q = q * t + new Vector<double>(ErfcFit[n]);
         var tail = Vector.Exp(-(ac * ac)) * q;
-        tail = Vector.ConditionalSelect(Vector.GreaterThan(a, new Vector<double>(10)), Vector<double>.Zero, tail);
+        var far = Vector.GreaterThan(a, new Vector<double>(10));   // erfc(10) ≈ 2e-45: x·Φ(x) is still a float subnormal
+        if (far != Vector<long>.Zero) tail = Vector.ConditionalSelect(far, ErfcContinuedFraction(a), tail);
         var large = Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<double>.Zero), tail, one + one - tail);
 
         return new Vector<double>(0.5) * Vector.ConditionalSelect(Vector.LessThan(a, one), small, large);
@@ -383,6 +387,13 @@ internal static class ActivationKernels
 
     // erfc(a) = exp(−a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))), evaluated from the bottom up; for a > 10
     // 20 levels are far more than enough. Beyond a = 27 the result underflows to 0.
+    private static Vector<double> ErfcContinuedFraction(Vector<double> a)
+    {
+        var f = a;
+        for (int k = 20; k >= 1; k--) f = a + new Vector<double>(0.5 * k) / f;
+        return Vector.Exp(-(a * a)) * new Vector<double>(InvSqrtPi) / f;
+    }
+
     private static double ErfcContinuedFraction(double a)
     {
         if (a > 27) return 0;

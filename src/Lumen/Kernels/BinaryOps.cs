@@ -45,7 +45,9 @@ internal struct DivOp : IBinaryOp
 
 internal struct PowOp : IBinaryOp
 {
-    public static float Apply(float a, float b) => MathF.Pow(a, b);
+    // The exponents with a special vector path take it for a lone element too, so a result never depends on the
+    // tensor's length (pow(x, 0.5) is sqrt: (−0)^0.5 = −0 and (−∞)^0.5 = NaN, as PyTorch).
+    public static float Apply(float a, float b) => b == 2f ? a * a : b == 1f ? a : b == 0.5f ? MathF.Sqrt(a) : MathF.Pow(a, b);
     public static void VV(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> o) { for (int i = 0; i < o.Length; i++) o[i] = MathF.Pow(a[i], b[i]); }
     public static void VS(ReadOnlySpan<float> a, float b, Span<float> o)
     {

@@ -54,7 +54,7 @@ public static class Init
     public static Tensor Normal_(Tensor tensor, double mean = 0, double std = 1, Generator? generator = null)
     { using (Autograd.Autograd.NoGrad()) return tensor.Normal_(mean, std, generator); }
 
-    public static Tensor Constant_(Tensor tensor, float value)
+    public static Tensor Constant_(Tensor tensor, double value)
     { using (Autograd.Autograd.NoGrad()) return tensor.Fill_(value); }
 
     public static Tensor Zeros_(Tensor tensor) => Constant_(tensor, 0f);

@@ -41,60 +41,67 @@ public partial class Tensor
 
     /// <summary>Clamps into [minVal, maxVal], PyTorch's <c>hardtanh</c> (grad_fn HardtanhBackward0). Unlike
     /// <see cref="Clamp"/>, the gradient is zero at the bounds themselves (minVal &lt; x &lt; maxVal passes).</summary>
-    public Tensor Hardtanh(float minVal = -1f, float maxVal = 1f)
+    public Tensor Hardtanh(double minVal = -1, double maxVal = 1)
     {
         CheckHardtanhBounds(minVal, maxVal);
+        float lo = (float)minVal, hi = (float)maxVal;
         return Activation("HardtanhBackward0",
-            (x, y) => ActivationKernels.Hardtanh(x, minVal, maxVal, y),
-            (x, g, dx) => ActivationKernels.HardtanhBackward(x, g, minVal, maxVal, dx), savesResult: false);
+            (x, y) => ActivationKernels.Hardtanh(x, lo, hi, y),
+            (x, g, dx) => ActivationKernels.HardtanhBackward(x, g, lo, hi, dx), savesResult: false);
     }
 
     /// <summary>In-place <see cref="Hardtanh"/>, PyTorch's <c>hardtanh_</c> (grad_fn HardtanhBackward0, saving the result).</summary>
-    public Tensor Hardtanh_(float minVal = -1f, float maxVal = 1f)
+    public Tensor Hardtanh_(double minVal = -1, double maxVal = 1)
     {
         CheckHardtanhBounds(minVal, maxVal);
+        float lo = (float)minVal, hi = (float)maxVal;
         // The result lies strictly inside (min, max) exactly where the input does, so the mask reads the result.
         return ActivationInPlace("hardtanh_", "HardtanhBackward0",
-            (x, y) => ActivationKernels.Hardtanh(x, minVal, maxVal, y),
-            (y, g, dx) => ActivationKernels.HardtanhBackward(y, g, minVal, maxVal, dx));
+            (x, y) => ActivationKernels.Hardtanh(x, lo, hi, y),
+            (y, g, dx) => ActivationKernels.HardtanhBackward(y, g, lo, hi, dx));
     }
 
-    private static void CheckHardtanhBounds(float minVal, float maxVal)
+    private static void CheckHardtanhBounds(double minVal, double maxVal)
     {
         if (minVal > maxVal) throw new ArgumentException($"hardtanh: minVal ({minVal}) cannot be greater than maxVal ({maxVal}).");
     }
 
     /// <summary>x for x &gt; 0, negativeSlope·x otherwise, PyTorch's <c>leaky_relu</c> (grad_fn LeakyReluBackward0).
     /// At x == 0 the gradient is negativeSlope, as in PyTorch.</summary>
-    public Tensor LeakyRelu(float negativeSlope = 0.01f) =>
-        Activation("LeakyReluBackward0",
-            (x, y) => ActivationKernels.LeakyRelu(x, negativeSlope, y),
-            (x, g, dx) => ActivationKernels.LeakyReluBackward(x, g, negativeSlope, dx), savesResult: false);
+    public Tensor LeakyRelu(double negativeSlope = 0.01)
+    {
+        float slope = (float)negativeSlope;
+        return Activation("LeakyReluBackward0",
+            (x, y) => ActivationKernels.LeakyRelu(x, slope, y),
+            (x, g, dx) => ActivationKernels.LeakyReluBackward(x, g, slope, dx), savesResult: false);
+    }
 
     /// <summary>In-place <see cref="LeakyRelu"/>, PyTorch's <c>leaky_relu_</c> (grad_fn LeakyReluBackward1, saving the
     /// result). As in PyTorch, a negative slope is rejected here because the result could not tell the sign of the input.</summary>
-    public Tensor LeakyRelu_(float negativeSlope = 0.01f)
+    public Tensor LeakyRelu_(double negativeSlope = 0.01)
     {
         if (negativeSlope < 0 && GradMode.Enabled && RequiresGrad)
             throw new ArgumentException($"leaky_relu_: in-place leakyReLu backward calculation is triggered with a negative slope ({negativeSlope}), which is not supported; use the out-of-place LeakyRelu.");
+        float slope = (float)negativeSlope;
         return ActivationInPlace("leaky_relu_", "LeakyReluBackward1",
-            (x, y) => ActivationKernels.LeakyRelu(x, negativeSlope, y),
-            (y, g, dx) => ActivationKernels.LeakyReluBackward(y, g, negativeSlope, dx));
+            (x, y) => ActivationKernels.LeakyRelu(x, slope, y),
+            (y, g, dx) => ActivationKernels.LeakyReluBackward(y, g, slope, dx));
     }
 
     // ------------------------------------------------------------------ elu family
 
     /// <summary>x for x &gt; 0, alpha·(exp(x) − 1) otherwise, PyTorch's <c>elu</c> (grad_fn EluBackward0).</summary>
-    public Tensor Elu(float alpha = 1f) => EluCore("EluBackward0", alpha, 1f, 1f);
+    public Tensor Elu(double alpha = 1) => EluCore("EluBackward0", (float)alpha, 1f, 1f);
 
     /// <summary>In-place <see cref="Elu"/>, PyTorch's <c>elu_</c> (grad_fn EluBackward1, saving the result).</summary>
-    public Tensor Elu_(float alpha = 1f)
+    public Tensor Elu_(double alpha = 1)
     {
         if (alpha < 0 && GradMode.Enabled && RequiresGrad)
             throw new ArgumentException($"elu_: in-place elu backward calculation is triggered with a negative alpha ({alpha}), which is not supported; use the out-of-place Elu.");
+        float a = (float)alpha;
         return ActivationInPlace("elu_", "EluBackward1",
-            (x, y) => ActivationKernels.Elu(x, alpha, 1f, 1f, y),
-            (y, g, dx) => ActivationKernels.EluBackwardFromResult(y, g, alpha, 1f, 1f, dx));
+            (x, y) => ActivationKernels.Elu(x, a, 1f, 1f, y),
+            (y, g, dx) => ActivationKernels.EluBackwardFromResult(y, g, a, 1f, 1f, dx));
     }
 
     /// <summary>scale·elu(x, alpha) with PyTorch's fixed constants (alpha ≈ 1.6733, scale ≈ 1.0507), PyTorch's <c>selu</c>
@@ -105,10 +112,10 @@ public partial class Tensor
     private const float SeluScale = 1.0507009873554804934193349852946f;
 
     /// <summary>max(0, x) + min(0, alpha·(exp(x/alpha) − 1)), PyTorch's <c>celu</c> (grad_fn CeluBackward0).</summary>
-    public Tensor Celu(float alpha = 1f)
+    public Tensor Celu(double alpha = 1)
     {
         if (alpha == 0) throw new ArgumentException("celu: alpha cannot be 0.");
-        return EluCore("CeluBackward0", alpha, 1f, (float)(1.0 / alpha));
+        return EluCore("CeluBackward0", (float)alpha, 1f, (float)(1.0 / alpha));   // 1/alpha in double, as PyTorch
     }
 
     private Tensor EluCore(string gradFn, float alpha, float scale, float inputScale) =>
@@ -140,11 +147,14 @@ public partial class Tensor
         return Activation("SiluBackward0", ActivationKernels.Silu, ActivationKernels.SiluBackward, savesResult: false);
     }
 
+    /// <summary>x·tanh(softplus(x)), PyTorch's <c>mish</c> (grad_fn MishBackward0).</summary>
+    public Tensor Mish() => Activation("MishBackward0", ActivationKernels.Mish, ActivationKernels.MishBackward, savesResult: false);
+
     /// <summary>1/(1 + exp(−x)), PyTorch's <c>sigmoid</c> (grad_fn SigmoidBackward0, which saves the output).</summary>
     public Tensor Sigmoid()
     {
         if (Tracer.Recording) return Tracer.Record("sigmoid", new[] { this }, Sigmoid);
-        return Activation("SigmoidBackward0", (x, y) => System.Numerics.Tensors.TensorPrimitives.Sigmoid(x, y),
+        return Activation("SigmoidBackward0", ActivationKernels.Sigmoid,
             ActivationKernels.SigmoidBackward, savesResult: true);
     }
 
@@ -152,16 +162,19 @@ public partial class Tensor
     public Tensor Tanh()
     {
         if (Tracer.Recording) return Tracer.Record("tanh", new[] { this }, Tanh);
-        return Activation("TanhBackward0", (x, y) => System.Numerics.Tensors.TensorPrimitives.Tanh(x, y),
+        return Activation("TanhBackward0", ActivationKernels.Tanh,
             ActivationKernels.TanhBackward, savesResult: true);
     }
 
     /// <summary>log(1 + exp(beta·x))/beta, reverting to x where beta·x &gt; threshold, PyTorch's <c>softplus</c>
     /// (grad_fn SoftplusBackward0).</summary>
-    public Tensor Softplus(float beta = 1f, float threshold = 20f) =>
-        Activation("SoftplusBackward0",
-            (x, y) => ActivationKernels.Softplus(x, beta, threshold, y),
-            (x, g, dx) => ActivationKernels.SoftplusBackward(x, g, beta, threshold, dx), savesResult: false);
+    public Tensor Softplus(double beta = 1, double threshold = 20)
+    {
+        float b = (float)beta, t = (float)threshold;
+        return Activation("SoftplusBackward0",
+            (x, y) => ActivationKernels.Softplus(x, b, t, y),
+            (x, g, dx) => ActivationKernels.SoftplusBackward(x, g, b, t, dx), savesResult: false);
+    }
 
     /// <summary>log(sigmoid(x)) computed stably, PyTorch's <c>logsigmoid</c> (grad_fn LogSigmoidBackward0).</summary>
     public Tensor LogSigmoid() =>

@@ -8,10 +8,10 @@ namespace Lumen;
 public partial class Tensor
 {
     /// <summary>this + alpha·other with broadcasting, PyTorch's <c>add(other, alpha=)</c>.</summary>
-    public Tensor Add(Tensor other, float alpha = 1f)
+    public Tensor Add(Tensor other, double alpha = 1)
     {
-        if (Tracer.Recording) return Tracer.Record("add", new[] { this, other }, () => Add(other, alpha), ("alpha", alpha));
-        if (alpha != 1f) return Add(other.Mul(alpha));
+        if (Tracer.Recording) return Tracer.Record("add", new[] { this, other }, () => Add(other, alpha), ("alpha", (float)alpha));
+        if (alpha != 1) return Add(other.Mul(alpha));
         var (a, b) = (this, other);
         var r = BinaryF32<AddOp>(a, b, "add");
         if (r.DType != DType.Float32) return r;
@@ -20,10 +20,10 @@ public partial class Tensor
     }
 
     /// <summary>this − alpha·other with broadcasting.</summary>
-    public Tensor Sub(Tensor other, float alpha = 1f)
+    public Tensor Sub(Tensor other, double alpha = 1)
     {
-        if (Tracer.Recording) return Tracer.Record("sub", new[] { this, other }, () => Sub(other, alpha), ("alpha", alpha));
-        if (alpha != 1f) return Sub(other.Mul(alpha));
+        if (Tracer.Recording) return Tracer.Record("sub", new[] { this, other }, () => Sub(other, alpha), ("alpha", (float)alpha));
+        if (alpha != 1) return Sub(other.Mul(alpha));
         var (a, b) = (this, other);
         var r = BinaryF32<SubOp>(a, b, "sub");
         if (r.DType != DType.Float32) return r;
@@ -73,10 +73,12 @@ public partial class Tensor
             a, b, r);
     }
 
-    /// <summary>this ** exponent for a scalar exponent.</summary>
-    public Tensor Pow(float exponent)
+    /// <summary>this ** exponent for a scalar exponent (a double exponent is rounded to float, as PyTorch does for a
+    /// float32 tensor).</summary>
+    public Tensor Pow(double exponentValue)
     {
         var a = this;
+        float exponent = (float)exponentValue;
         var r = BinaryF32<PowOp>(a, Torch.Scalar(exponent), "pow");
         return Graph.Record(r, "PowBackward0", new[] { a },
             g => new[] { exponent == 0f ? Torch.ZerosLike(a) : g.Mul(a.Pow(exponent - 1f).Mul(exponent)) },
@@ -104,25 +106,29 @@ public partial class Tensor
         }, a, b, r);
     }
 
-    public Tensor Add(float s) => Add(Torch.Scalar(s));
-    public Tensor Sub(float s) => Sub(Torch.Scalar(s));
-    public Tensor Mul(float s)
+    /// <summary>this + s; a double scalar is rounded to float first, as PyTorch does for a float32 tensor.</summary>
+    public Tensor Add(double s) => Add(Torch.Scalar((float)s));
+    public Tensor Sub(double s) => Sub(Torch.Scalar((float)s));
+    public Tensor Mul(double scalar)
     {
-        if (Tracer.Recording) return Tracer.Record("mul", new[] { this }, () => Mul(s), ("other", s));
         var a = this;
+        float s = (float)scalar;
+        if (Tracer.Recording) return Tracer.Record("mul", new[] { this }, () => Mul(s), ("other", s));
         var r = BinaryF32<MulOp>(a, Torch.Scalar(s), "mul");
         return Graph.Record(r, "MulBackward0", new[] { a }, g => new[] { g.Mul(s) });
     }
-    public Tensor Div(float s)
+    public Tensor Div(double scalar)
     {
+        float s = (float)scalar;
         if (Tracer.Recording) return Tracer.Record("div", new[] { this }, () => Div(s), ("other", s));
         var a = DType.IsFloatingPoint() ? this : Float();
         var r = BinaryF32<DivOp>(a, Torch.Scalar(s), "div");
         return Graph.Record(r, "DivBackward0", new[] { a }, g => new[] { g.Div(s) });
     }
     /// <summary>s − this, PyTorch's <c>rsub</c> (grad_fn RsubBackward1).</summary>
-    public Tensor RSub(float s)
+    public Tensor RSub(double scalar)
     {
+        float s = (float)scalar;
         var a = this;
         var r = BinaryF32<SubOp>(Torch.Scalar(s), a, "rsub");
         if (r.DType != DType.Float32) return r;
@@ -132,10 +138,10 @@ public partial class Tensor
     // ------------------------------------------------------------ in-place (trailing underscore, as in PyTorch)
 
     /// <summary>this += alpha·other in place; other is broadcast to this tensor's shape.</summary>
-    public Tensor Add_(Tensor other, float alpha = 1f)
+    public Tensor Add_(Tensor other, double alpha = 1)
     {
-        if (Tracer.Recording) return Tracer.Record("add_", new[] { this, other }, () => Add_(other, alpha), ("alpha", alpha));
-        if (alpha != 1f) other = other.Mul(alpha);
+        if (Tracer.Recording) return Tracer.Record("add_", new[] { this, other }, () => Add_(other, alpha), ("alpha", (float)alpha));
+        if (alpha != 1) other = other.Mul(alpha);
         return InPlace<AddOp>(other, "AddBackward0", (g, o) => new[] { g, SumTo(g, o._shape) });
     }
     public Tensor Sub_(Tensor other) => InPlace<SubOp>(other, "SubBackward0", (g, o) => new[] { g, SumTo(g.Neg(), o._shape) });
@@ -149,10 +155,10 @@ public partial class Tensor
         var before = RequiresGrad ? Clone().Detach() : null;
         return InPlace<DivOp>(other, "DivBackward0", (g, o) => new[] { g.Div(o), before == null ? null : SumTo(g.Mul(before).Div(o.Mul(o)).Neg(), o._shape) }, other);
     }
-    public Tensor Add_(float s) => Add_(Torch.Scalar(s));
-    public Tensor Sub_(float s) => Sub_(Torch.Scalar(s));
-    public Tensor Mul_(float s) => Mul_(Torch.Scalar(s));
-    public Tensor Div_(float s) => Div_(Torch.Scalar(s));
+    public Tensor Add_(double s) => Add_(Torch.Scalar((float)s));
+    public Tensor Sub_(double s) => Sub_(Torch.Scalar((float)s));
+    public Tensor Mul_(double s) => Mul_(Torch.Scalar((float)s));
+    public Tensor Div_(double s) => Div_(Torch.Scalar((float)s));
 
     /// <summary>Applies a float binary op in place: this = op(this, other) with other broadcast to this shape.</summary>
     private Tensor InPlace<TOp>(Tensor other, string name, Func<Tensor, Tensor, Tensor?[]> backward, params Tensor[] saved)
@@ -185,15 +191,17 @@ public partial class Tensor
     public static Tensor operator *(Tensor a, Tensor b) => a.Mul(b);
     public static Tensor operator /(Tensor a, Tensor b) => a.Div(b);
     public static Tensor operator -(Tensor a) => a.Neg();
-    public static Tensor operator +(Tensor a, float s) => a.Add(s);
-    public static Tensor operator +(float s, Tensor a) => a.Add(s);
-    public static Tensor operator -(Tensor a, float s) => a.Sub(s);
-    public static Tensor operator -(float s, Tensor a) => a.RSub(s);
-    public static Tensor operator *(Tensor a, float s) => a.Mul(s);
-    public static Tensor operator *(float s, Tensor a) => a.Mul(s);
-    public static Tensor operator /(Tensor a, float s) => a.Div(s);
+    // Scalars are double (C#'s literals: x * 0.5, 0.001 * t; float and int convert) and are rounded to float, where
+    // PyTorch rounds a Python float for a float32 tensor, so x * 0.1 equals x * 0.1f bit for bit.
+    public static Tensor operator +(Tensor a, double s) => a.Add(s);
+    public static Tensor operator +(double s, Tensor a) => a.Add(s);
+    public static Tensor operator -(Tensor a, double s) => a.Sub(s);
+    public static Tensor operator -(double s, Tensor a) => a.RSub(s);
+    public static Tensor operator *(Tensor a, double s) => a.Mul(s);
+    public static Tensor operator *(double s, Tensor a) => a.Mul(s);
+    public static Tensor operator /(Tensor a, double s) => a.Div(s);
     /// <summary>s / a, computed as PyTorch does: reciprocal(a)·s (grad_fn MulBackward0).</summary>
-    public static Tensor operator /(float s, Tensor a) => a.Reciprocal().Mul(s);
+    public static Tensor operator /(double s, Tensor a) => a.Reciprocal().Mul(s);
 
     // ------------------------------------------------------------ drivers
 

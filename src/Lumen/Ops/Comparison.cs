@@ -11,12 +11,12 @@ public partial class Tensor
     public Tensor Le(Tensor other) => Compare(other, "le", (a, b) => a <= b ? 1 : 0);
     public Tensor Gt(Tensor other) => Compare(other, "gt", (a, b) => a > b ? 1 : 0);
     public Tensor Ge(Tensor other) => Compare(other, "ge", (a, b) => a >= b ? 1 : 0);
-    public Tensor Eq(float s) => Eq(Torch.Scalar(s));
-    public Tensor Ne(float s) => Ne(Torch.Scalar(s));
-    public Tensor Lt(float s) => Lt(Torch.Scalar(s));
-    public Tensor Le(float s) => Le(Torch.Scalar(s));
-    public Tensor Gt(float s) => Gt(Torch.Scalar(s));
-    public Tensor Ge(float s) => Ge(Torch.Scalar(s));
+    public Tensor Eq(double s) => Eq(Torch.Scalar(s));
+    public Tensor Ne(double s) => Ne(Torch.Scalar(s));
+    public Tensor Lt(double s) => Lt(Torch.Scalar(s));
+    public Tensor Le(double s) => Le(Torch.Scalar(s));
+    public Tensor Gt(double s) => Gt(Torch.Scalar(s));
+    public Tensor Ge(double s) => Ge(Torch.Scalar(s));
 
     // Comparing in double is exact for float32, uint8, bool and int64 below 2^53.
     private Tensor Compare(Tensor other, string op, Func<double, double, double> f) => GenericBinary(this, other, op, DType.Bool, f);
@@ -25,10 +25,10 @@ public partial class Tensor
     public static Tensor operator <=(Tensor a, Tensor b) => a.Le(b);
     public static Tensor operator >(Tensor a, Tensor b) => a.Gt(b);
     public static Tensor operator >=(Tensor a, Tensor b) => a.Ge(b);
-    public static Tensor operator <(Tensor a, float s) => a.Lt(s);
-    public static Tensor operator <=(Tensor a, float s) => a.Le(s);
-    public static Tensor operator >(Tensor a, float s) => a.Gt(s);
-    public static Tensor operator >=(Tensor a, float s) => a.Ge(s);
+    public static Tensor operator <(Tensor a, double s) => a.Lt(s);
+    public static Tensor operator <=(Tensor a, double s) => a.Le(s);
+    public static Tensor operator >(Tensor a, double s) => a.Gt(s);
+    public static Tensor operator >=(Tensor a, double s) => a.Ge(s);
 
     // == and != are deliberately not overloaded: `t == null` must stay a reference test in C#.
     // PyTorch's `a == b` is written a.Eq(b).
@@ -51,17 +51,17 @@ public partial class Tensor
     }
 
     /// <summary>Elements where <paramref name="mask"/> is true replaced by <paramref name="value"/> (mask broadcast to this shape).</summary>
-    public Tensor MaskedFill(Tensor mask, float value)
+    public Tensor MaskedFill(Tensor mask, double value)
     {
         if (mask.DType != DType.Bool) throw new ArgumentException($"masked_fill only supports boolean masks, but got mask with dtype {mask.DType.TorchName()}.");
         var m = mask.Expand(_shape).ToArray<bool>();
         var r = DType == DType.Float32 ? Detach().Clone() : Clone();
-        if (DType == DType.Float32) { var d = r.SpanF32(); for (int i = 0; i < m.Length; i++) if (m[i]) d[i] = value; }
+        if (DType == DType.Float32) { var d = r.SpanF32(); float v = (float)value; for (int i = 0; i < m.Length; i++) if (m[i]) d[i] = v; }
         else r = GenericBinary(r, mask.Expand(_shape), "masked_fill", DType, (x, k) => k != 0 ? value : x);
         if (DType != DType.Float32) return r;
         return Graph.Record(r, "MaskedFillBackward0", new[] { this }, g => new[] { g.MaskedFill(mask, 0f) });
     }
 
     /// <summary>In-place <see cref="MaskedFill"/>.</summary>
-    public Tensor MaskedFill_(Tensor mask, float value) => Copy_(MaskedFill(mask, value));
+    public Tensor MaskedFill_(Tensor mask, double value) => Copy_(MaskedFill(mask, value));
 }

@@ -229,7 +229,7 @@ public partial class Tensor
 
     /// <summary>A copy with <paramref name="value"/> written at the positions <paramref name="index"/> names,
     /// PyTorch's <c>scatter(dim, index, value)</c> (grad_fn ScatterBackward1).</summary>
-    public Tensor Scatter(int dim, Tensor index, float value) => ScatterCore(dim, index, null, value, add: false);
+    public Tensor Scatter(int dim, Tensor index, double value) => ScatterCore(dim, index, null, (float)value, add: false);
 
     /// <summary>A copy with src added at the positions <paramref name="index"/> names (duplicates accumulate),
     /// PyTorch's <c>scatter_add(dim, index, src)</c> (grad_fn ScatterAddBackward0).</summary>

@@ -98,13 +98,13 @@ public partial class Tensor
     public Tensor Random_(long to, Generator? generator = null) => Random_(0, to, generator);
 
     /// <summary>Sets every element to <paramref name="value"/> in place, PyTorch's <c>fill_</c>.</summary>
-    public Tensor Fill_(float value)
+    public Tensor Fill_(double value)
     {
         Graph.CheckInPlace(this, "fill_");
         var flat = ContiguousTarget(out bool direct);
         switch (DType)
         {
-            case DType.Float32: flat.SpanF32().Fill(value); break;
+            case DType.Float32: flat.SpanF32().Fill((float)value); break;
             case DType.Int64: flat.SpanI64().Fill((long)value); break;
             case DType.UInt8: flat.SpanU8().Fill(unchecked((byte)(long)value)); break;
             case DType.Bool: flat.SpanBool().Fill(value != 0); break;

@@ -271,10 +271,10 @@ public partial class Tensor
     /// <summary>The p-norm over <paramref name="dims"/> (all when null or empty), PyTorch's <c>norm(p, dim, keepdim)</c>:
     /// (Σ|x|ᵖ)^(1/p); p = ∞ gives max|x|, −∞ min|x|, 0 the count of non-zeros. Accumulates in double
     /// (grad_fn NormBackward1).</summary>
-    public Tensor Norm(float p = 2f, int[]? dims = null, bool keepDim = false) => PNorm(p, dims ?? Array.Empty<int>(), keepDim, "NormBackward1");
+    public Tensor Norm(double p = 2, int[]? dims = null, bool keepDim = false) => PNorm((float)p, dims ?? Array.Empty<int>(), keepDim, "NormBackward1");
 
-    /// <summary>The p-norm along one dimension; see <see cref="Norm(float, int[], bool)"/>.</summary>
-    public Tensor Norm(float p, int dim, bool keepDim = false) => PNorm(p, new[] { dim }, keepDim, "NormBackward1");
+    /// <summary>The p-norm along one dimension; see <see cref="Norm(double, int[], bool)"/>.</summary>
+    public Tensor Norm(double p, int dim, bool keepDim = false) => PNorm((float)p, new[] { dim }, keepDim, "NormBackward1");
 
     /// <summary>A named norm: "fro" (Frobenius, the 2-norm of the flattened dims), PyTorch's <c>norm(p='fro', dim)</c>.
     /// With dims, PyTorch 1.13 computes it as sqrt(sum(x·x)), hence grad_fn SqrtBackward0 there.</summary>

@@ -11,7 +11,7 @@ public partial class Tensor
     public Tensor Where(Tensor condition, Tensor other) => WhereCore(condition, this, other);
 
     /// <summary><see cref="Where(Tensor, Tensor)"/> with a scalar <paramref name="other"/>.</summary>
-    public Tensor Where(Tensor condition, float other) => WhereCore(condition, this, Torch.Scalar(other));
+    public Tensor Where(Tensor condition, double other) => WhereCore(condition, this, Torch.Scalar(other));
 
     internal static Tensor WhereCore(Tensor condition, Tensor input, Tensor other)
     {
@@ -65,8 +65,8 @@ public static partial class Torch
     public static Tensor Where(Tensor condition, Tensor input, Tensor other) => Lumen.Tensor.WhereCore(condition, input, other);
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar <paramref name="other"/> (float32 result).</summary>
-    public static Tensor Where(Tensor condition, Tensor input, float other) => Lumen.Tensor.WhereCore(condition, input, Scalar(other));
+    public static Tensor Where(Tensor condition, Tensor input, double other) => Lumen.Tensor.WhereCore(condition, input, Scalar(other));
 
     /// <summary><see cref="Where(Tensor, Tensor, Tensor)"/> with a scalar <paramref name="input"/> (float32 result).</summary>
-    public static Tensor Where(Tensor condition, float input, Tensor other) => Lumen.Tensor.WhereCore(condition, Scalar(input), other);
+    public static Tensor Where(Tensor condition, double input, Tensor other) => Lumen.Tensor.WhereCore(condition, Scalar(input), other);
 }

@@ -14,21 +14,21 @@ public static partial class F
     public static Tensor Relu6(Tensor input, bool inplace = false) => inplace ? input.Relu6_() : input.Relu6();
 
     /// <summary>x for x &gt; 0 else negativeSlope·x, PyTorch's <c>F.leaky_relu(input, negative_slope=0.01)</c>.</summary>
-    public static Tensor LeakyRelu(Tensor input, float negativeSlope = 0.01f, bool inplace = false) =>
+    public static Tensor LeakyRelu(Tensor input, double negativeSlope = 0.01, bool inplace = false) =>
         inplace ? input.LeakyRelu_(negativeSlope) : input.LeakyRelu(negativeSlope);
 
     /// <summary>Clamp into [minVal, maxVal], PyTorch's <c>F.hardtanh(input, min_val=-1., max_val=1.)</c>.</summary>
-    public static Tensor Hardtanh(Tensor input, float minVal = -1f, float maxVal = 1f, bool inplace = false) =>
+    public static Tensor Hardtanh(Tensor input, double minVal = -1, double maxVal = 1, bool inplace = false) =>
         inplace ? input.Hardtanh_(minVal, maxVal) : input.Hardtanh(minVal, maxVal);
 
     /// <summary>x for x &gt; 0 else alpha·(eˣ − 1), PyTorch's <c>F.elu(input, alpha=1.0)</c>.</summary>
-    public static Tensor Elu(Tensor input, float alpha = 1f, bool inplace = false) => inplace ? input.Elu_(alpha) : input.Elu(alpha);
+    public static Tensor Elu(Tensor input, double alpha = 1, bool inplace = false) => inplace ? input.Elu_(alpha) : input.Elu(alpha);
 
     /// <summary>scale·elu(x, α) with PyTorch's fixed constants, PyTorch's <c>F.selu</c>.</summary>
     public static Tensor Selu(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Selu()) : input.Selu();
 
     /// <summary>max(0, x) + min(0, α·(exp(x/α) − 1)), PyTorch's <c>F.celu(input, alpha=1.0)</c>.</summary>
-    public static Tensor Celu(Tensor input, float alpha = 1f, bool inplace = false) =>
+    public static Tensor Celu(Tensor input, double alpha = 1, bool inplace = false) =>
         inplace ? InPlace(input, x => x.Celu(alpha)) : input.Celu(alpha);
 
     /// <summary>x·Φ(x), PyTorch's <c>F.gelu(input, approximate='none')</c> ("none" or "tanh").</summary>
@@ -36,6 +36,9 @@ public static partial class F
 
     /// <summary>x·sigmoid(x), PyTorch's <c>F.silu</c>.</summary>
     public static Tensor Silu(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Silu()) : input.Silu();
+
+    /// <summary>x·tanh(softplus(x)), PyTorch's <c>F.mish</c>.</summary>
+    public static Tensor Mish(Tensor input, bool inplace = false) => inplace ? InPlace(input, x => x.Mish()) : input.Mish();
 
     /// <summary>1/(1 + e⁻ˣ), PyTorch's <c>torch.sigmoid</c>.</summary>
     public static Tensor Sigmoid(Tensor input) => input.Sigmoid();
@@ -51,7 +54,7 @@ public static partial class F
         inplace ? InPlace(input, x => x.Hardsigmoid()) : input.Hardsigmoid();
 
     /// <summary>log(1 + e^(βx))/β (x where βx &gt; threshold), PyTorch's <c>F.softplus(input, beta=1, threshold=20)</c>.</summary>
-    public static Tensor Softplus(Tensor input, float beta = 1f, float threshold = 20f) => input.Softplus(beta, threshold);
+    public static Tensor Softplus(Tensor input, double beta = 1, double threshold = 20) => input.Softplus(beta, threshold);
 
     /// <summary>log(sigmoid(x)), PyTorch's <c>F.logsigmoid</c>.</summary>
     public static Tensor LogSigmoid(Tensor input) => input.LogSigmoid();

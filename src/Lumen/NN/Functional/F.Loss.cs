@@ -34,19 +34,19 @@ public static partial class F
 
     /// <summary>Smooth L1: 0.5·d²/β where |d| &lt; β, else |d| − 0.5·β (d = x − y), PyTorch's <c>F.smooth_l1_loss</c>
     /// (grad_fn SmoothL1LossBackward0). β = 0 is plain L1. Broadcasts like <see cref="MseLoss"/>.</summary>
-    public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = default, float beta = 1f)
+    public static Tensor SmoothL1Loss(Tensor input, Tensor target, Reduction reduction = default, double beta = 1)
     {
         if (!(beta >= 0)) throw new ArgumentException($"SmoothL1Loss: beta must be non-negative, got {beta} (PyTorch: smooth_l1_loss does not support negative values for beta).");
-        return Pointwise("SmoothL1Loss", "SmoothL1LossBackward0", Kind.SmoothL1, input, target, null, null, beta,
+        return Pointwise("SmoothL1Loss", "SmoothL1LossBackward0", Kind.SmoothL1, input, target, null, null, (float)beta,
                          reduction.Plain("SmoothL1Loss"), broadcast: true);
     }
 
     /// <summary>Huber: 0.5·d² where |d| &lt; δ, else δ·(|d| − 0.5·δ), PyTorch's <c>F.huber_loss</c> (grad_fn
     /// HuberLossBackward0). δ must be positive. Broadcasts like <see cref="MseLoss"/>.</summary>
-    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = default, float delta = 1f)
+    public static Tensor HuberLoss(Tensor input, Tensor target, Reduction reduction = default, double delta = 1)
     {
         if (!(delta > 0)) throw new ArgumentException($"HuberLoss: delta must be positive, got {delta} (PyTorch: huber_loss does not support non-positive values for delta).");
-        return Pointwise("HuberLoss", "HuberLossBackward0", Kind.Huber, input, target, null, null, delta,
+        return Pointwise("HuberLoss", "HuberLossBackward0", Kind.Huber, input, target, null, null, (float)delta,
                          reduction.Plain("HuberLoss"), broadcast: true);
     }
 
@@ -96,15 +96,16 @@ public static partial class F
     /// "none"), AddBackward0 with label smoothing; soft targets DivBackward1 ("mean") or NegBackward0.</para>
     /// </summary>
     public static Tensor CrossEntropy(Tensor input, Tensor target, Tensor? weight = null, long ignoreIndex = -100,
-                                      Reduction reduction = default, float labelSmoothing = 0f)
+                                      Reduction reduction = default, double labelSmoothing = 0)
     {
+        float smoothing = (float)labelSmoothing;
         const string op = "CrossEntropyLoss";
         reduction = reduction.Plain(op);
-        if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+        if (!(smoothing >= 0 && smoothing <= 1))
             throw new ArgumentException($"{op}: labelSmoothing must be between 0.0 and 1.0, got {labelSmoothing}.");
         CheckInput(op, input);
         if (target.Shape == input.Shape && target.DType == DType.Float32)
-            return SoftCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+            return SoftCrossEntropy(input, target, weight, ignoreIndex, reduction, smoothing);
 
         var g = ClassGeometry(op, input, target);
         var w = WeightArray(op, weight, g.C);
@@ -114,17 +115,17 @@ public static partial class F
         var lse = new float[positions];
         var tw = new float[positions];
         var loss = new float[positions];
-        LossKernels.CrossEntropyForward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, labelSmoothing, lse, tw, loss);
+        LossKernels.CrossEntropyForward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, smoothing, lse, tw, loss);
         var (result, scale) = ReduceClassLoss(loss, tw, target._shape, reduction);
 
-        string name = labelSmoothing > 0 ? "AddBackward0" : NllName(input.Ndim, reduction);
+        string name = smoothing > 0 ? "AddBackward0" : NllName(input.Ndim, reduction);
         var inShape = input._shape;
         bool perPosition = reduction.IsNone;
         return Graph.Record(result, name, new[] { input }, gr =>
         {
             var (gd, go) = gr.ContiguousF32();
             var dx = Lumen.Tensor.Empty(inShape, DType.Float32, zero: false);
-            LossKernels.CrossEntropyBackward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, labelSmoothing, lse, gd, go,
+            LossKernels.CrossEntropyBackward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, smoothing, lse, gd, go,
                                              perPosition, scale, dx.F32);
             return new Tensor?[] { dx };
         }, input);

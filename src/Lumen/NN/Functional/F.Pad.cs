@@ -25,7 +25,7 @@ public static partial class F
     /// <param name="mode">"constant", "reflect", "replicate" or "circular".</param>
     /// <param name="value">The fill value of "constant" padding.</param>
     /// <returns>The input's shape with dimension −1−i grown by pad[2i] + pad[2i+1].</returns>
-    public static Tensor Pad(Tensor input, IntTuple pad, string mode = "constant", float value = 0f)
+    public static Tensor Pad(Tensor input, IntTuple pad, string mode = "constant", double value = 0)
     {
         if (pad.IsDefault || pad.IsScalar)
             throw new ArgumentException($"pad: expected a tuple of (before, after) sizes such as (1, 1), got {pad}.");
@@ -86,7 +86,7 @@ public static partial class F
         var x = input.Contiguous();
         var outShape = shape[..lead].Concat(outDims).ToArray();
         var y = Tensor.Empty(outShape, DType.Float32, zero: false);
-        PadKernels.Forward(x.F32, x._offset, y.F32, outer, inDims, outDims, maps, value, runLo, runHi, lastBefore);
+        PadKernels.Forward(x.F32, x._offset, y.F32, outer, inDims, outDims, maps, (float)value, runLo, runHi, lastBefore);
 
         string name = mode switch
         {

@@ -14,14 +14,14 @@ public sealed class CrossEntropyLoss : Loss
 {
     /// <summary><c>new CrossEntropyLoss()</c>; <paramref name="weight"/> [C] rescales classes (kept as buffer
     /// <c>weight</c>), targets equal to <paramref name="ignoreIndex"/> are skipped, <paramref name="labelSmoothing"/> ∈ [0, 1].</summary>
-    public CrossEntropyLoss(Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = default, float labelSmoothing = 0f)
+    public CrossEntropyLoss(Tensor? weight = null, long ignoreIndex = -100, Reduction reduction = default, double labelSmoothing = 0)
         : base(reduction.Plain("CrossEntropyLoss"))
     {
         if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
             throw new ArgumentException($"CrossEntropyLoss: labelSmoothing must be between 0.0 and 1.0, got {labelSmoothing}.");
         Weight = RegisterBuffer("weight", weight);
         IgnoreIndex = ignoreIndex;
-        LabelSmoothing = labelSmoothing;
+        LabelSmoothing = (float)labelSmoothing;
     }
 
     /// <summary>Per-class weights [C], or null; PyTorch's <c>weight</c> buffer.</summary>

@@ -5,10 +5,10 @@ namespace Lumen.NN;
 public sealed class HuberLoss : Loss
 {
     /// <summary><c>new HuberLoss()</c>, <c>new HuberLoss(delta: 2f)</c>; delta must be &gt; 0.</summary>
-    public HuberLoss(Reduction reduction = default, float delta = 1f) : base(reduction.Plain("HuberLoss"))
+    public HuberLoss(Reduction reduction = default, double delta = 1) : base(reduction.Plain("HuberLoss"))
     {
         if (!(delta > 0)) throw new ArgumentException($"HuberLoss: delta must be positive, got {delta}.");
-        Delta = delta;
+        Delta = (float)delta;
     }
 
     /// <summary>Where the loss switches from quadratic to linear, PyTorch's <c>delta</c>.</summary>

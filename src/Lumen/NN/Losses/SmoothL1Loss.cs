@@ -5,10 +5,10 @@ namespace Lumen.NN;
 public sealed class SmoothL1Loss : Loss
 {
     /// <summary><c>new SmoothL1Loss()</c>, <c>new SmoothL1Loss(beta: 0.5f)</c>; beta must be ≥ 0 (0 is plain L1).</summary>
-    public SmoothL1Loss(Reduction reduction = default, float beta = 1f) : base(reduction.Plain("SmoothL1Loss"))
+    public SmoothL1Loss(Reduction reduction = default, double beta = 1) : base(reduction.Plain("SmoothL1Loss"))
     {
         if (!(beta >= 0)) throw new ArgumentException($"SmoothL1Loss: beta must be non-negative, got {beta}.");
-        Beta = beta;
+        Beta = (float)beta;
     }
 
     /// <summary>Where the loss switches from quadratic to linear, PyTorch's <c>beta</c>.</summary>

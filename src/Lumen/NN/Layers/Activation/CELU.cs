@@ -5,7 +5,7 @@ public sealed class CELU : Module
 {
     public float Alpha { get; }
     public bool Inplace { get; }
-    public CELU(float alpha = 1f, bool inplace = false) { Alpha = alpha; Inplace = inplace; }
+    public CELU(double alpha = 1, bool inplace = false) { Alpha = (float)alpha; Inplace = inplace; }
     public override Tensor Forward(Tensor input) => F.Celu(input, Alpha, Inplace);
     public override string ExtraRepr() => $"alpha={PyFormat.Float(Alpha)}" + (Inplace ? ", inplace=True" : "");
 }

@@ -6,10 +6,10 @@ public sealed class Hardtanh : Module
     public float MinVal { get; }
     public float MaxVal { get; }
     public bool Inplace { get; }
-    public Hardtanh(float minVal = -1f, float maxVal = 1f, bool inplace = false)
+    public Hardtanh(double minVal = -1, double maxVal = 1, bool inplace = false)
     {
         if (minVal > maxVal) throw new ArgumentException($"Hardtanh: minVal ({minVal}) must not exceed maxVal ({maxVal}).");
-        MinVal = minVal; MaxVal = maxVal; Inplace = inplace;
+        MinVal = (float)minVal; MaxVal = (float)maxVal; Inplace = inplace;
     }
     public override Tensor Forward(Tensor input) => F.Hardtanh(input, MinVal, MaxVal, Inplace);
     public override string ExtraRepr() =>

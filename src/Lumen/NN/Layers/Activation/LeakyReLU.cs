@@ -5,7 +5,7 @@ public sealed class LeakyReLU : Module
 {
     public float NegativeSlope { get; }
     public bool Inplace { get; }
-    public LeakyReLU(float negativeSlope = 0.01f, bool inplace = false) { NegativeSlope = negativeSlope; Inplace = inplace; }
+    public LeakyReLU(double negativeSlope = 0.01, bool inplace = false) { NegativeSlope = (float)negativeSlope; Inplace = inplace; }
     public override Tensor Forward(Tensor input) => F.LeakyRelu(input, NegativeSlope, Inplace);
     public override string ExtraRepr() => $"negative_slope={PyFormat.Float(NegativeSlope)}" + (Inplace ? ", inplace=True" : "");
 }

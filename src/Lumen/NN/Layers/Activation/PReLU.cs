@@ -14,7 +14,7 @@ public sealed class PReLU : Module
     /// <summary>The learnable slopes, [num_parameters].</summary>
     public Parameter Weight { get; }
 
-    public PReLU(int numParameters = 1, float init = 0.25f)
+    public PReLU(int numParameters = 1, double init = 0.25)
     {
         if (numParameters < 1) throw new ArgumentException($"PReLU: numParameters ({numParameters}) must be at least 1.");
         NumParameters = numParameters;

@@ -7,7 +7,7 @@ public sealed class Softplus : Module
 {
     public float Beta { get; }
     public float Threshold { get; }
-    public Softplus(float beta = 1f, float threshold = 20f) { Beta = beta; Threshold = threshold; }
+    public Softplus(double beta = 1, double threshold = 20) { Beta = (float)beta; Threshold = (float)threshold; }
     public override Tensor Forward(Tensor input) => F.Softplus(input, Beta, Threshold);
     public override string ExtraRepr() => $"beta={(Beta == 1f ? "1" : PyFormat.Float(Beta))}, threshold={(Threshold == 20f ? "20" : PyFormat.Float(Threshold))}";
 }

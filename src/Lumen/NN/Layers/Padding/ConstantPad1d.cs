@@ -8,7 +8,7 @@ public sealed class ConstantPad1d : PadNd
 {
     /// <param name="padding">An int (the same on every side) or a 2-tuple (left, right).</param>
     /// <param name="value">The fill value.</param>
-    public ConstantPad1d(IntTuple padding, float value) : base(1, padding, "constant", value) { }
+    public ConstantPad1d(IntTuple padding, double value) : base(1, padding, "constant", (float)value) { }
 
     /// <summary><c>padding=(1, 1), value=3.5</c>, as PyTorch.</summary>
     public override string ExtraRepr() => $"padding={Padding}, value={PythonFloat(Value)}";
