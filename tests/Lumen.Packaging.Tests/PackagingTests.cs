@@ -7,7 +7,7 @@ using Xunit;
 
 namespace Lumen.Packaging.Tests;
 
-/// <summary>What docs/packaging.md promises: <c>dotnet pack</c> makes the four packages with their metadata, XML docs,
+/// <summary>What docs/packaging.md promises: <c>dotnet pack</c> makes the six packages with their metadata, XML docs,
 /// README and licence; an example builds and runs against the packages instead of the projects; the CLI installs as
 /// the <c>lumen</c> .NET tool. Everything offline, in a temporary folder.</summary>
 public class PackagingTests : IClassFixture<PackedFeed>
@@ -31,6 +31,7 @@ public class PackagingTests : IClassFixture<PackedFeed>
     [InlineData("Lumen.Vision", "lib/net10.0/")]
     [InlineData("Lumen.Training", "lib/net10.0/")]
     [InlineData("Lumen.Onnx", "lib/net10.0/")]
+    [InlineData("Lumen.Distributed", "lib/net10.0/")]
     [InlineData("Lumen.Cli", "tools/net10.0/any/")]
     public void Each_package_has_its_id_version_metadata_dll_xml_docs_readme_and_licence(string id, string folder)
     {

@@ -4,14 +4,14 @@ using System.Xml.Linq;
 
 namespace Lumen.Packaging.Tests;
 
-/// <summary>Packs the four shipped projects once per test run into a temporary feed (<c>dotnet pack --no-build</c>, in
+/// <summary>Packs the six shipped projects once per test run into a temporary feed (<c>dotnet pack --no-build</c>, in
 /// the configuration this test assembly was built in, so the packages hold exactly what the solution build produced),
 /// and runs child <c>dotnet</c> commands offline against it: their NuGet sources are only that feed and the machine's
 /// global packages folder used as a local source, and their own packages folder is a fresh temporary one, so nothing is
 /// fetched from the network and nothing stale is picked up from the machine's cache.</summary>
 public sealed class PackedFeed : IDisposable
 {
-    public static readonly string[] PackageIds = { "Lumen", "Lumen.Vision", "Lumen.Training", "Lumen.Onnx", "Lumen.Cli" };
+    public static readonly string[] PackageIds = { "Lumen", "Lumen.Vision", "Lumen.Training", "Lumen.Onnx", "Lumen.Distributed", "Lumen.Cli" };
 
     public string RepoRoot { get; }
     public string Configuration { get; }
@@ -47,7 +47,7 @@ public sealed class PackedFeed : IDisposable
             </configuration>
             """);
 
-        // One solution of the four projects, so one `dotnet pack` (one MSBuild start) packs them all.
+        // One solution of the six projects, so one `dotnet pack` (one MSBuild start) packs them all.
         var slnx = Path.Combine(WorkDir, "packages.slnx");
         File.WriteAllText(slnx, "<Solution>\n" + string.Concat(PackageIds.Select(id =>
             $"  <Project Path=\"{Path.Combine(RepoRoot, "src", id, id + ".csproj")}\" />\n")) + "</Solution>\n");
