@@ -13,7 +13,7 @@ namespace Lumen.Onnx;
 /// </summary>
 internal static class ImportTensors
 {
-    /// <summary>The shape of <paramref name="t"/>, validated; <paramref name="what"/> names the tensor in errors.</summary>
+    /// <summary>The shape of <paramref name="t"/>, validated; <paramref name="error"/> makes the error that names the tensor.</summary>
     public static int[] Shape(TensorProto t, Func<string, Exception> error)
     {
         var shape = new int[t.Dims.Count];

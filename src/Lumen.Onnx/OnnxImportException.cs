@@ -8,7 +8,7 @@ namespace Lumen.Onnx;
 public class OnnxImportException : Exception
 {
     /// <summary>The file (or "model" for a model given as bytes or a message).</summary>
-    public string Source { get; }
+    public string File { get; }
 
     /// <summary>The position of the node at fault in the graph's node list, or -1 when no node is at fault.</summary>
     public int NodeIndex { get; }
@@ -25,6 +25,6 @@ public class OnnxImportException : Exception
     public OnnxImportException(string message, string source, int nodeIndex = -1, string nodeName = "", string opType = "",
                                long opset = 0, Exception? inner = null) : base(message, inner)
     {
-        Source = source; NodeIndex = nodeIndex; NodeName = nodeName; OpType = opType; Opset = opset;
+        File = source; NodeIndex = nodeIndex; NodeName = nodeName; OpType = opType; Opset = opset;
     }
 }

@@ -20,7 +20,7 @@ public sealed class OnnxImportErrorTests
         Assert.Equal("lrn1", e.NodeName);
         Assert.Equal(1, e.NodeIndex);
         Assert.Equal(13, e.Opset);
-        Assert.Equal("net.onnx", e.Source);
+        Assert.Equal("net.onnx", e.File);
         Assert.StartsWith("net.onnx: node 'lrn1' (#1, LRN, opset 13): the operator LRN is not supported", e.Message);
         Assert.Contains("nor are Erf", e.Message);
     }

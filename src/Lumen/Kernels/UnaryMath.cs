@@ -190,7 +190,7 @@ internal readonly struct Log1pOp : IDoubleVectorFunction
     }
 }
 
-/// <summary>log x · <paramref name="scale"/> in double: log2 (scale 1/ln 2) and log10 (1/ln 10), exact at powers.</summary>
+/// <summary>log x · scale in double: log2 (scale 1/ln 2) and log10 (1/ln 10), exact at powers.</summary>
 internal readonly struct ScaledLogOp : IDoubleVectorFunction
 {
     private readonly double _scale;

@@ -87,8 +87,8 @@ public class RegistrationTests
 
     private sealed class Forgetful : Module
     {
-        public readonly Linear Registered;
+        public readonly Linear Kept;
         public readonly Linear Forgotten = new(2, 2);
-        public Forgetful() { Registered = RegisterModule("registered", new Linear(2, 2)); }
+        public Forgetful() { Kept = RegisterModule("registered", new Linear(2, 2)); }
     }
 }

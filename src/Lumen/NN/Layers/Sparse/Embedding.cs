@@ -1,7 +1,7 @@
 namespace Lumen.NN;
 
 /// <summary>
-/// A lookup table of <paramref name="numEmbeddings"/> vectors of size <paramref name="embeddingDim"/>, PyTorch's
+/// A lookup table of <c>numEmbeddings</c> vectors of size <c>embeddingDim</c>, PyTorch's
 /// <c>nn.Embedding</c>: <c>new Embedding(10, 3, paddingIdx: 0, sparse: true)</c>. Input int64 of any shape, output
 /// input.shape + (embedding_dim). The weight starts as N(0, 1) with the padding row zeroed (PyTorch's
 /// <c>reset_parameters</c>); the padding row gets no gradient. With <c>sparse: true</c> the weight's gradient is a
@@ -44,7 +44,7 @@ public sealed class Embedding : Module
         {
             if (weight.Shape != new Shape(numEmbeddings, embeddingDim))
                 throw new ShapeMismatchException($"Embedding: weight of shape {weight.Shape} does not match [{numEmbeddings}, {embeddingDim}].");
-            Weight = RegisterParameter("weight", new Parameter(weight));
+            Weight = RegisterParameter("weight", new Parameter(weight))!;
             return;
         }
         Weight = RegisterParameter("weight", Torch.Empty(numEmbeddings, embeddingDim));
