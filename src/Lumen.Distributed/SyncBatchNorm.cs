@@ -14,21 +14,9 @@ namespace Lumen.Distributed;
 /// (<c>weight</c>, <c>bias</c>, <c>running_mean</c>, <c>running_var</c>, <c>num_batches_tracked</c>), so state dicts
 /// move between the two. Convert a model with <see cref="ConvertSyncBatchNorm"/>.
 /// </summary>
-public sealed class SyncBatchNorm : Module
+public sealed class SyncBatchNorm : NormBase
 {
     private readonly ProcessGroup? _group;
-
-    public int NumFeatures { get; }
-    public double Eps { get; }
-    /// <summary>Weight of the newest batch in the running statistics; null is a cumulative average.</summary>
-    public double? Momentum { get; }
-    public bool Affine { get; }
-    public bool TrackRunningStats { get; }
-    public Parameter? Weight { get; }
-    public Parameter? Bias { get; }
-    public Tensor? RunningMean { get; }
-    public Tensor? RunningVar { get; }
-    public Tensor? NumBatchesTracked { get; }
 
     /// <summary>PyTorch's <c>nn.SyncBatchNorm(num_features, eps, momentum, affine, track_running_stats, process_group)</c>;
     /// input (N, C, *) of any rank ≥ 2.</summary>
@@ -36,18 +24,11 @@ public sealed class SyncBatchNorm : Module
                          ProcessGroup? processGroup = null)
         : this(numFeatures, eps, momentum, affine, trackRunningStats, processGroup, null) { }
 
+    // With `from`, the converted module takes over the original's tensors (see NormBase's adopting constructor).
     private SyncBatchNorm(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, ProcessGroup? group, NormBase? from)
+        : base(numFeatures, eps, momentum, affine, trackRunningStats, from)
     {
-        if (numFeatures <= 0) throw new ArgumentException($"SyncBatchNorm: numFeatures ({numFeatures}) must be positive.");
-        NumFeatures = numFeatures; Eps = eps; Momentum = momentum; Affine = affine; TrackRunningStats = trackRunningStats;
         _group = group;
-        // The converted module takes over the original's tensors (PyTorch assigns them), so an optimizer made earlier still
-        // steps the weights this module uses.
-        Weight = RegisterParameter("weight", affine ? from?.Weight ?? new Parameter(Torch.Ones(numFeatures)) : null);
-        Bias = RegisterParameter("bias", affine ? from?.Bias ?? new Parameter(Torch.Zeros(numFeatures)) : null);
-        RunningMean = RegisterBuffer("running_mean", trackRunningStats ? from?.RunningMean ?? Torch.Zeros(numFeatures) : null);
-        RunningVar = RegisterBuffer("running_var", trackRunningStats ? from?.RunningVar ?? Torch.Ones(numFeatures) : null);
-        NumBatchesTracked = RegisterBuffer("num_batches_tracked", trackRunningStats ? from?.NumBatchesTracked ?? Torch.Scalar(0L) : null);
     }
 
     private ProcessGroup Group => _group ?? ProcessGroup.World;
@@ -58,12 +39,7 @@ public sealed class SyncBatchNorm : Module
         ArgumentNullException.ThrowIfNull(input);
         if (input.Ndim < 2 || input.Size(1) != NumFeatures)
             throw new ShapeMismatchException($"{this} got input {input.Shape}: expected (N, C, *) with C = {NumFeatures}");
-        double factor = Momentum ?? 0.0;
-        if (Training && TrackRunningStats)
-        {
-            using (Autograd.Autograd.NoGrad()) NumBatchesTracked!.Add_(Torch.Scalar(1L));
-            if (Momentum == null) factor = 1.0 / NumBatchesTracked!.Item<long>();
-        }
+        double factor = StepMomentum();
         bool useBatchStats = Training || RunningMean == null;
         if (!useBatchStats || Group.WorldSize == 1)
             return F.BatchNorm(input, TrackRunningStats || !Training ? RunningMean : null, TrackRunningStats || !Training ? RunningVar : null,
@@ -196,7 +172,7 @@ public sealed class SyncBatchNorm : Module
                             if (!f.FieldType.IsAssignableFrom(typeof(SyncBatchNorm)))
                                 throw new InvalidOperationException(
                                     $"ConvertSyncBatchNorm: {parent.GetType().Name}.{f.Name} is typed {f.FieldType.Name} and cannot hold a SyncBatchNorm; " +
-                                    "declare it as Module (or NormBase's caller type) to convert this model.");
+                                    "declare it as Module or NormBase to convert this model.");
                             f.SetValue(parent, sync);
                         }
             }
@@ -205,8 +181,4 @@ public sealed class SyncBatchNorm : Module
 
     private static SyncBatchNorm From(NormBase bn, ProcessGroup? group) =>
         new(bn.NumFeatures, bn.Eps, bn.Momentum, bn.Affine, bn.TrackRunningStats, group, bn);
-
-    public override string ExtraRepr() =>
-        $"{NumFeatures}, eps={Eps.ToString(System.Globalization.CultureInfo.InvariantCulture)}, momentum={(Momentum is double m ? m.ToString(System.Globalization.CultureInfo.InvariantCulture) : "None")}, " +
-        $"affine={(Affine ? "True" : "False")}, track_running_stats={(TrackRunningStats ? "True" : "False")}";
 }

@@ -63,6 +63,16 @@ public sealed class OneProcessTests
     }
 
     [Fact]
+    public void SyncBatchNorm_prints_as_PyTorch_prints_it()
+    {
+        // str(nn.SyncBatchNorm(16)) and str(nn.SyncBatchNorm(8, momentum=None, affine=False)) in PyTorch 1.13
+        Assert.Equal("SyncBatchNorm(16, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)",
+                     new SyncBatchNorm(16, processGroup: ProcessGroup.Single).ToString());
+        Assert.Equal("SyncBatchNorm(8, eps=1e-05, momentum=None, affine=False, track_running_stats=True)",
+                     new SyncBatchNorm(8, momentum: null, affine: false, processGroup: ProcessGroup.Single).ToString());
+    }
+
+    [Fact]
     public void ConvertSyncBatchNorm_repoints_a_parents_fields()
     {
         var m = new WithField();

@@ -21,14 +21,20 @@ public abstract class NormBase : Module
     public Tensor? NumBatchesTracked { get; }
 
     protected NormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats)
+        : this(numFeatures, eps, momentum, affine, trackRunningStats, adopt: null) { }
+
+    /// <summary>As the other constructor, but with <paramref name="adopt"/> the new module takes over that module's
+    /// parameters and buffers instead of making fresh ones (PyTorch's <c>convert_sync_batchnorm</c> assigns them), so an
+    /// optimizer made earlier still steps the weights the new module uses.</summary>
+    protected NormBase(int numFeatures, double eps, double? momentum, bool affine, bool trackRunningStats, NormBase? adopt)
     {
         if (numFeatures <= 0) throw new ArgumentException($"{GetType().Name}: numFeatures ({numFeatures}) must be positive.");
         if (!(eps >= 0)) throw new ArgumentException($"{GetType().Name}: eps ({eps}) must be non-negative.");
         NumFeatures = numFeatures; Eps = eps; Momentum = momentum; Affine = affine; TrackRunningStats = trackRunningStats;
         if (affine)
         {
-            Weight = RegisterParameter("weight", Torch.Ones(numFeatures));
-            Bias = RegisterParameter("bias", Torch.Zeros(numFeatures));
+            Weight = adopt?.Weight is { } w ? RegisterParameter("weight", w)! : RegisterParameter("weight", Torch.Ones(numFeatures));
+            Bias = adopt?.Bias is { } b ? RegisterParameter("bias", b)! : RegisterParameter("bias", Torch.Zeros(numFeatures));
         }
         else
         {
@@ -37,9 +43,9 @@ public abstract class NormBase : Module
         }
         if (trackRunningStats)
         {
-            RunningMean = RegisterBuffer("running_mean", Torch.Zeros(numFeatures));
-            RunningVar = RegisterBuffer("running_var", Torch.Ones(numFeatures));
-            NumBatchesTracked = RegisterBuffer("num_batches_tracked", Torch.Scalar(0L));
+            RunningMean = RegisterBuffer("running_mean", adopt?.RunningMean ?? Torch.Zeros(numFeatures));
+            RunningVar = RegisterBuffer("running_var", adopt?.RunningVar ?? Torch.Ones(numFeatures));
+            NumBatchesTracked = RegisterBuffer("num_batches_tracked", adopt?.NumBatchesTracked ?? Torch.Scalar(0L));
         }
         else
         {
@@ -69,7 +75,7 @@ public abstract class NormBase : Module
     }
 
     /// <summary>Counts a training batch and returns the momentum to use for it (the cumulative factor when Momentum is null).</summary>
-    private protected double StepMomentum()
+    protected double StepMomentum()
     {
         double factor = Momentum ?? 0.0;
         if (Training && TrackRunningStats && NumBatchesTracked != null)
