@@ -100,11 +100,12 @@ void Train(string runDir, int epochs, int killAfter, bool resume)
     var ds = new Subset<(Tensor Image, long Label)>(new MNIST(train: true, transform: tf), Enumerable.Range(0, 400).ToArray());
     var test = new Subset<(Tensor Image, long Label)>(new MNIST(train: false, transform: tf), Enumerable.Range(0, 50).ToArray());
     var loader = new DataLoader(ds, batchSize: 50, sampler: new DistributedSampler(ds, seed: 7));
+    // Rank 1 dies after killAfter batches (the trainer's test-only crash injection, docs/cli.md).
+    if (world.Rank == 1 && killAfter > 0) Environment.SetEnvironmentVariable("LUMEN_TEST_CRASH", $"after-batches={killAfter}");
     var trainer = new Trainer(net, new CrossEntropyLoss(), new Adam(net.Parameters()), options: new TrainerOptions
     {
         Epochs = epochs, RunDir = runDir, Output = Console.Out, Interactive = false, WriteReport = false,
         CheckpointEveryBatches = 2, ProcessGroup = world,
-        Crash = world.Rank == 1 && killAfter > 0 ? new CrashSwitches(DieAfterBatches: killAfter) : null,
     });
     if (resume) trainer.Resume();
     trainer.Fit(loader, null, new DataLoader(test, batchSize: 50));

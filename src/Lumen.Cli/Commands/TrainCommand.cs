@@ -44,8 +44,6 @@ public static class TrainCommand
             new("checkpoint-every", "N", "also checkpoint every N batches inside an epoch (default 100; 0: epoch ends only)"),
             new("clip-grad", "X", "clip the gradients' total norm to X"),
             new("no-report", null, "skip report.html and its figures"),
-            new("die-after-batches", "N", "crash test: kill the process after N batches", Hidden: true),
-            new("die-while-checkpointing", "N", "crash test: kill the process while writing the N-th checkpoint", Hidden: true),
         },
         Run);
 
@@ -71,7 +69,6 @@ public static class TrainCommand
             c = FromArgs(a);
             outDir ??= Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         }
-        var crash = new CrashSwitches(a.Int("die-after-batches", min: 1) ?? 0, a.Int("die-while-checkpointing", min: 1) ?? 0);
 
         // The weights file is read when training starts from scratch: a resumed run's checkpoint (or the best weights of
         // predict_on_*) overwrite the model, and a run killed before its first checkpoint starts over, reading it again.
@@ -87,7 +84,7 @@ public static class TrainCommand
             if (!DistributedSetup.IsSecondaryRank)   // under mpirun rank 0 writes the run's files
                 Lumen.Serialization.AtomicFile.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
         }
-        var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
+        var trainer = setup.Trainer(outDir, ctx, writeReport: !a.Has("no-report"));
         var trainLoader = setup.TrainLoader();
         var valid = setup.ValidLoader();
         var test = setup.TestLoader();

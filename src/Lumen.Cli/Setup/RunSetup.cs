@@ -74,7 +74,7 @@ public sealed class RunSetup
     }
 
     /// <summary>The trainer over this setup, writing into <paramref name="runDir"/>.</summary>
-    public Trainer Trainer(string? runDir, CliContext ctx, CrashSwitches? crash = null, bool writeReport = true)
+    public Trainer Trainer(string? runDir, CliContext ctx, bool writeReport = true)
     {
         var trainer = new Trainer(Model, Loss, Optimizer, Scheduler, new TrainerOptions
         {
@@ -91,7 +91,6 @@ public sealed class RunSetup
             WriteReport = writeReport,
             NormalizeMean = Data.Mean,
             NormalizeStd = Data.Std,
-            Crash = crash,
             ProcessGroup = DistributedSetup.Group,   // under mpirun: data-parallel
         });
         if (Config.Patience > 0) trainer.Callbacks.Add(new EarlyStopping(Monitor, Config.Patience));
