@@ -112,7 +112,7 @@ public sealed class TrainingCheckpoint
             state["optimizer"] = new JsonObject { ["param_groups"] = groups, ["state"] = st };
         }
         if (Scheduler != null) state["scheduler"] = StateValues.EncodeDict(Scheduler, "scheduler", Add);
-        void Rng(string name, byte[]? b) { if (b != null) Add("rng." + name, Tensor.Wrap((byte[])b.Clone(), b.Length)); }
+        void Rng(string name, byte[]? b) { if (b != null) Add("rng." + name, Torch.FromArray((byte[])b.Clone(), b.Length)); }
         Rng("global", GlobalRng);
         Rng("loader", LoaderRng);
         Rng("global_at_epoch_start", GlobalRngAtEpochStart);

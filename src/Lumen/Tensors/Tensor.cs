@@ -48,11 +48,19 @@ public partial class Tensor
         return new Tensor(new Storage(data, DType.Int64), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
     }
 
-    internal static Tensor Wrap(bool[] data, params int[] shape) =>
-        new(new Storage(data, DType.Bool), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
+    internal static Tensor Wrap(bool[] data, params int[] shape)
+    {
+        if (ShapeUtil.Numel(shape) != data.Length)
+            throw new ShapeMismatchException($"Tensor: {data.Length} values cannot have shape {ShapeUtil.Str(shape)}.");
+        return new Tensor(new Storage(data, DType.Bool), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
+    }
 
-    internal static Tensor Wrap(byte[] data, params int[] shape) =>
-        new(new Storage(data, DType.UInt8), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
+    internal static Tensor Wrap(byte[] data, params int[] shape)
+    {
+        if (ShapeUtil.Numel(shape) != data.Length)
+            throw new ShapeMismatchException($"Tensor: {data.Length} values cannot have shape {ShapeUtil.Str(shape)}.");
+        return new Tensor(new Storage(data, DType.UInt8), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
+    }
 
     // ---------------------------------------------------------------- metadata
 
