@@ -1,4 +1,3 @@
-
 namespace Lumen.Training.Metrics;
 
 /// <summary>

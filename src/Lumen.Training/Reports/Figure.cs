@@ -1,4 +1,3 @@
-
 namespace Lumen.Training.Reports;
 
 /// <summary>An sRGB colour.</summary>

@@ -1,4 +1,3 @@
-
 namespace Lumen.Training.Reports;
 
 /// <summary>Draws a <see cref="Figure"/> into an 8-bit RGB <see cref="Raster"/>: anti-aliased lines of any width
