@@ -76,6 +76,7 @@ internal static class Compare
         int[] sizes = { 1024, 2048 };
         var runs = new Dictionary<int, int> { [1024] = 9, [2048] = 5 };
         Torch.SetNumThreads(threads);
+        ParallelFor.NumThreads = threads; // the bench's own copy of the kernels (Lumen.Bench.csproj)
         Console.WriteLine($"SGEMM C = A·B, float32, square n×n×n, {threads} threads; Lumen path {Gemm.BestPath}; " +
                           $"median of {runs[1024]} (1024) / {runs[2048]} (2048) runs after warm-up; {rounds} rounds, Lumen then PyTorch in each.");
         Console.WriteLine("GFLOP/s = 2n³ / time, shown as median / best of the runs; ratio = Lumen / PyTorch of the medians.");

@@ -190,6 +190,7 @@ internal static class ConvLayerBench
         int oi = Array.IndexOf(args, "--only");
         string? only = oi >= 0 && oi + 1 < args.Length ? args[oi + 1] : null;
         Torch.SetNumThreads(threads);
+        ParallelFor.NumThreads = threads; // the bench's own copy of the kernels (Lumen.Bench.csproj)
         Best = args.Contains("--best");
         Cpu = args.Contains("--cpu");
         int si = Array.IndexOf(args, "--strategy");
