@@ -6,7 +6,7 @@ The model classes are imported from the shared baseline so both sides time exact
 """
 import argparse, json, os, resource, sys, time
 sys.path.insert(0, os.environ.get("LUMEN_PYTORCH_BASELINE_DIR", "/work/shared/bench"))
-import torch, torch.nn as nn
+import torch, torch.nn as nn, torch.nn.functional as F
 from pytorch_baseline import MnistCNN, Net, SimpleCNN, Tiny3D
 
 def resnet18():
@@ -17,6 +17,32 @@ def vgg16():
     import torchvision
     return torchvision.models.vgg16()
 
+class ConvNet(nn.Module):
+    """Seed 001's CIFAR-10 ConvNet(c1 48, c2 96, l1 256), as Lumen.Vision.Models.ConvNet and tests/Fixtures/gen_models.py
+    (dropout only in training mode)."""
+    def __init__(self, c1=48, c2=96, l1=256, d1=0.1, num_classes=10):
+        super().__init__()
+        self.d1 = d1
+        self.conv1 = nn.Conv2d(3, c1, 3)
+        self.conv2 = nn.Conv2d(c1, c1, 3)
+        self.conv3 = nn.Conv2d(c1, c2, 3)
+        self.conv4 = nn.Conv2d(c2, c2, 3, stride=2)
+        self.flat = nn.Flatten()
+        self.batch_norm = nn.BatchNorm1d(c2 * 144)
+        self.fc1 = nn.Linear(c2 * 144, l1)
+        self.fc2 = nn.Linear(l1, num_classes)
+
+    def forward(self, x):
+        x = F.relu(self.conv1(x))
+        x = F.relu(self.conv2(x))
+        x = F.dropout(x, self.d1, self.training)
+        x = F.relu(self.conv3(x))
+        x = F.relu(self.conv4(x))
+        x = F.dropout(x, 0.5, self.training)
+        x = F.relu(self.batch_norm(self.flat(x)))
+        x = F.relu(self.fc1(x))
+        return self.fc2(x)
+
 CASES = {  # name: (model, input shape, classes, optimizer, steps per window, warm-up steps, train)
     "mnist_cnn_seed004_b100_adam": (MnistCNN, (100, 1, 28, 28), 10, "adam", 10, 3, True),
     "net_dlwpt_b64_sgd": (Net, (64, 3, 32, 32), 2, "sgd", 50, 3, True),
@@ -25,6 +51,7 @@ CASES = {  # name: (model, input shape, classes, optimizer, steps per window, wa
     "resnet18_224_b8_sgd": (resnet18, (8, 3, 224, 224), 1000, "sgd", 3, 1, True),
     "resnet18_224_b8_infer": (resnet18, (8, 3, 224, 224), 1000, "sgd", 5, 2, False),
     "vgg16_224_b4_infer": (vgg16, (4, 3, 224, 224), 1000, "sgd", 3, 1, False),
+    "convnet_seed001_b512_adam": (ConvNet, (512, 3, 32, 32), 10, "adam", 2, 1, True),
 }
 
 def main():
