@@ -1,6 +1,7 @@
 """One case of /work/shared/bench/pytorch_baseline.py per process, for bench/run.sh --models.
 
 Run: /usr/bin/python3 bench/pytorch_models.py CASE [--threads 2] [--windows 5]
+     /usr/bin/python3 bench/pytorch_models.py --params      (every case's parameter names and shapes)
 Prints one JSON line: images/s (median and best of the timing windows) and the process's peak RSS (ru_maxrss).
 The model classes are imported from the shared baseline so both sides time exactly its definitions.
 """
@@ -54,7 +55,15 @@ CASES = {  # name: (model, input shape, classes, optimizer, steps per window, wa
     "convnet_seed001_b512_adam": (ConvNet, (512, 3, 32, 32), 10, "adam", 2, 1, True),
 }
 
+def print_params():
+    """--params: every case's parameter names and shapes, one JSON line per case (Lumen.Bench --models --params)."""
+    for name, (make, *_rest) in CASES.items():
+        model = make()
+        print(json.dumps({"case": name, "params": [f"{n} [{','.join(map(str, p.shape))}]" for n, p in model.named_parameters()]}))
+
 def main():
+    if sys.argv[1:] == ["--params"]:
+        return print_params()
     p = argparse.ArgumentParser()
     p.add_argument("case", choices=sorted(CASES))
     p.add_argument("--threads", type=int, default=2)

@@ -173,6 +173,43 @@ internal static class ModelBench
         });
     }
 
+    /// <summary><c>--models --params</c>: every case's parameter names and shapes on the three sides, compared as lists
+    /// (libtorch's <c>tsbench --params --names</c> prints them grouped by class, one model per case but the inference
+    /// duplicate; PyTorch's pytorch_models.py --params prints them per case). A difference is printed and exits 1.</summary>
+    private static int CheckParams(string? only)
+    {
+        string? py = Partners.PythonScript("pytorch_models.py", out var pyWhy);
+        string? ts = Partners.TsbenchDll;
+        var torch = new Dictionary<string, List<string>>();
+        if (py != null)
+            foreach (var line in Partners.Run(Side.PyTorch, py, new[] { "--params" }).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var e = JsonDocument.Parse(line).RootElement;
+                torch[e.GetProperty("case").GetString()!] = e.GetProperty("params").EnumerateArray().Select(v => v.GetString()!).ToList();
+            }
+        else Console.WriteLine(pyWhy);
+        var libtorch = new List<List<string>>();   // one list per model class, in tsbench's case order
+        if (ts != null)
+            foreach (var g in Partners.Run(Side.Libtorch, ts, new[] { "--params", "--names" }).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                                     .Select(l => l.Split(' ', 2)).GroupBy(f => f[0]))
+                libtorch.Add(g.Select(f => f[1]).ToList());
+        else Console.WriteLine(Partners.LibtorchMissing(false));
+        Console.WriteLine($"{"case",-28} {"params",12} {"tensors",7} {"PyTorch 1.13",13} {"libtorch 2.10",13}");
+        int bad = 0;
+        foreach (var c in Cases)
+        {
+            if (only != null && !c.Name.Contains(only)) continue;
+            var model = c.Model();
+            if (model == null) continue;
+            var mine = model.NamedParameters().Select(p => $"{p.Name} [{string.Join(",", p.Parameter.Shape)}]").ToList();
+            string pt = py == null ? "n/a" : !torch.TryGetValue(c.Name, out var t) ? "missing" : t.SequenceEqual(mine) ? "same" : "DIFFERS";
+            string lt = ts == null ? "n/a" : libtorch.Any(l => l.SequenceEqual(mine)) ? "same" : "DIFFERS";
+            if (pt is "DIFFERS" or "missing" || lt == "DIFFERS") bad++;
+            Console.WriteLine($"{c.Name,-28} {model.NumParameters(),12:N0} {mine.Count,7} {pt,13} {lt,13}");
+        }
+        return bad == 0 ? 0 : 1;
+    }
+
     /// <summary>Parent mode <c>--models [--threads n] [--rounds r] [--windows w] [--only substring] [--isa sse|avx2|native]</c>:
     /// the comparison table, three columns (PyTorch 1.13, libtorch 2.10, Lumen) and Lumen's ratio to the faster partner.</summary>
     public static int Run(string[] args)
@@ -180,6 +217,7 @@ internal static class ModelBench
         int threads = Arg(args, "--threads", 2), rounds = Arg(args, "--rounds", 3), windows = Arg(args, "--windows", 5);
         string? only = ArgS(args, "--only");
         bool noScope = args.Contains("--no-scope");
+        if (args.Contains("--params")) return CheckParams(only);
         string? py = Partners.PythonScript("pytorch_models.py", out var pyWhy);
         string? ts = Partners.TsbenchDll;
         Console.WriteLine($"Training step = forward + CrossEntropyLoss + zero_grad + backward + optimizer step (inference: forward under no_grad), " +
