@@ -7,7 +7,7 @@ The model classes are imported from the shared baseline so both sides time exact
 """
 import argparse, json, os, resource, sys, time
 sys.path.insert(0, os.environ.get("LUMEN_PYTORCH_BASELINE_DIR", "/work/shared/bench"))
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn
 from pytorch_baseline import MnistCNN, Net, SimpleCNN, Tiny3D
 
 def resnet18():
@@ -18,31 +18,18 @@ def vgg16():
     import torchvision
     return torchvision.models.vgg16()
 
-class ConvNet(nn.Module):
-    """Seed 001's CIFAR-10 ConvNet(c1 48, c2 96, l1 256), as Lumen.Vision.Models.ConvNet and tests/Fixtures/gen_models.py
-    (dropout only in training mode)."""
-    def __init__(self, c1=48, c2=96, l1=256, d1=0.1, num_classes=10):
-        super().__init__()
-        self.d1 = d1
-        self.conv1 = nn.Conv2d(3, c1, 3)
-        self.conv2 = nn.Conv2d(c1, c1, 3)
-        self.conv3 = nn.Conv2d(c1, c2, 3)
-        self.conv4 = nn.Conv2d(c2, c2, 3, stride=2)
-        self.flat = nn.Flatten()
-        self.batch_norm = nn.BatchNorm1d(c2 * 144)
-        self.fc1 = nn.Linear(c2 * 144, l1)
-        self.fc2 = nn.Linear(l1, num_classes)
+def _fixtures_dir():
+    """tests/Fixtures of this checkout, found upwards from this script (bench/ or Lumen.Bench's build output)."""
+    d = os.path.dirname(os.path.abspath(__file__))
+    while d != os.path.dirname(d):
+        if os.path.isfile(os.path.join(d, "tests", "Fixtures", "gen_models.py")):
+            return os.path.join(d, "tests", "Fixtures")
+        d = os.path.dirname(d)
+    raise FileNotFoundError("tests/Fixtures/gen_models.py not found above " + os.path.abspath(__file__))
 
-    def forward(self, x):
-        x = F.relu(self.conv1(x))
-        x = F.relu(self.conv2(x))
-        x = F.dropout(x, self.d1, self.training)
-        x = F.relu(self.conv3(x))
-        x = F.relu(self.conv4(x))
-        x = F.dropout(x, 0.5, self.training)
-        x = F.relu(self.batch_norm(self.flat(x)))
-        x = F.relu(self.fc1(x))
-        return self.fc2(x)
+# Seed 001's ConvNet(c1 48, c2 96, l1 256): the golden fixtures' definition, the one Lumen's ConvNet is tested against.
+sys.path.insert(0, _fixtures_dir())
+from gen_models import ConvNet
 
 CASES = {  # name: (model, input shape, classes, optimizer, steps per window, warm-up steps, train)
     "mnist_cnn_seed004_b100_adam": (MnistCNN, (100, 1, 28, 28), 10, "adam", 10, 3, True),
