@@ -51,7 +51,7 @@ internal sealed record IsaCap(string Name, IReadOnlyDictionary<string, string> L
     public int? RunCappedIfNeeded(string[] args)
     {
         if (Lumen.Count == 0 || Environment.GetEnvironmentVariable(Marker) == Name) return null;
-        var psi = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        var psi = new ProcessStartInfo(Partners.DotnetHost) { UseShellExecute = false };
         psi.ArgumentList.Add(typeof(IsaCap).Assembly.Location);
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var (k, v) in Lumen) psi.Environment[k] = v;

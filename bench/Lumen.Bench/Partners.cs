@@ -25,6 +25,11 @@ internal static class Partners
         TsbenchDll == null ? $"libtorch 2.10 column n/a: no tsbench.dll under {TsbenchDir} (TSBENCH_DIR); build it with bench/partner/setup.sh (~1.3 GB NuGet restore on first use)."
         : $"libtorch 2.10 column n/a for this mode: {TsbenchDir} was built without Lumen's additions; run bench/partner/setup.sh.";
 
+    /// <summary>The dotnet host that runs this process, or <c>dotnet</c> from PATH when it was started by its apphost
+    /// (children are started as <c>dotnet X.dll</c>).</summary>
+    public static string DotnetHost =>
+        Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+
     /// <summary>The PyTorch script beside Lumen.Bench.dll, or null (with the reason) when Python or the script is missing.</summary>
     public static string? PythonScript(string name, out string? why)
     {
@@ -41,7 +46,7 @@ internal static class Partners
         var psi = side switch
         {
             Side.PyTorch => new ProcessStartInfo("/usr/bin/python3"),
-            _ => new ProcessStartInfo(Environment.ProcessPath!),
+            _ => new ProcessStartInfo(DotnetHost),
         };
         psi.RedirectStandardOutput = true; psi.RedirectStandardError = true; psi.UseShellExecute = false;
         psi.ArgumentList.Add(side == Side.Lumen ? typeof(Partners).Assembly.Location : scriptOrDll!);
