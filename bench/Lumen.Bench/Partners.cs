@@ -17,8 +17,10 @@ internal static class Partners
     public static string? TsbenchDll =>
         Path.Combine(TsbenchDir, "bin", "Release", "net10.0", "tsbench.dll") is var p && File.Exists(p) ? p : null;
 
-    /// <summary>Whether the partner was built by bench/partner/setup.sh (it has ConvNet and --conv-layers).</summary>
-    public static bool TsbenchHasLumenAdditions => TsbenchDll != null && File.Exists(Path.Combine(TsbenchDir, "ConvLayers.cs"));
+    /// <summary>Whether the partner was built by bench/partner/setup.sh (it has ConvNet and --conv-layers)
+    /// (checked on the patched Program.cs: the shared setup.sh run later over the same folder undoes the patch).</summary>
+    public static bool TsbenchHasLumenAdditions =>
+        TsbenchDll != null && Path.Combine(TsbenchDir, "Program.cs") is var p && File.Exists(p) && File.ReadAllText(p).Contains("ConvLayers.Run(");
 
     /// <summary>The line printed when libtorch is missing (or lacks what the mode needs).</summary>
     public static string LibtorchMissing(bool needsAdditions) =>
