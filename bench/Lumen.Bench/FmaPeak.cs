@@ -39,6 +39,14 @@ internal static class FmaPeak
             $"FMA peak = {cores} cores × {units} FMA units ({unitsHow}) × {lanes} lanes × 2 flops × {ghz:F3} GHz ({clockHow}) = {peak:F1} GFLOP/s"));
     }
 
+    /// <summary>"AMD EPYC (AuthenticAMD family 25 model 1), 2 logical CPUs": the machine for each table's header.</summary>
+    public static string CpuName()
+    {
+        var i = CpuInfo();
+        return i.Count == 0 ? $"{System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}, {Environment.ProcessorCount} logical CPUs"
+            : $"{i.GetValueOrDefault("model name", "?")} ({i.GetValueOrDefault("vendor_id", "?")} family {i.GetValueOrDefault("cpu family", "?")} model {i.GetValueOrDefault("model", "?")}), {Environment.ProcessorCount} logical CPUs";
+    }
+
     /// <summary>The first processor's fields of /proc/cpuinfo (empty elsewhere).</summary>
     private static Dictionary<string, string> CpuInfo()
     {

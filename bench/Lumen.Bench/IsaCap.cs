@@ -78,13 +78,13 @@ internal sealed record IsaCap(string Name, IReadOnlyDictionary<string, string> L
     public static int LumenLanes =>
         Gemm.BestPath == GemmPath.Avx512 ? 16 : Gemm.BestPath == GemmPath.Avx2 ? 8 : Vector256.IsHardwareAccelerated ? 8 : 4;
 
-    /// <summary>One line for the table headers: the cap, what Lumen's process sees, and each partner's variables.</summary>
+    /// <summary>One line for the table headers: the CPU, the cap, what Lumen's process sees, and each partner's variables.</summary>
     public string Describe()
     {
         string isa = Avx512F.IsSupported ? "AVX-512F" : Avx2.IsSupported ? "AVX2" : Sse41.IsSupported ? "SSE4.1 (128-bit)" :
                      AdvSimd.IsSupported ? "NEON (128-bit)" : Vector128.IsHardwareAccelerated ? "128-bit" : "scalar";
         static string Env(IReadOnlyDictionary<string, string> d) => d.Count == 0 ? "uncapped" : string.Join(" ", d.Select(kv => $"{kv.Key}={kv.Value}"));
-        return $"ISA cap '{Name}': Lumen sees {isa}{(Fma.IsSupported ? " + FMA" : "")} (GEMM path {Gemm.BestPath}, {Vector<float>.Count}-float Vector<T>; {Env(Lumen)}); " +
+        return $"CPU {FmaPeak.CpuName()}; ISA cap '{Name}': Lumen sees {isa}{(Fma.IsSupported ? " + FMA" : "")} (GEMM path {Gemm.BestPath}, {Vector<float>.Count}-float Vector<T>; {Env(Lumen)}); " +
                $"libtorch {Env(Libtorch)}; PyTorch 1.13 {Env(PyTorch)}.";
     }
 }
