@@ -69,6 +69,30 @@ public class FuseForInferenceTests
         Assert.True(model.IsFusedForInference());
     }
 
+    /// <summary>tests/Fixtures/gen_fuse.py: PyTorch 1.13's eval output of each block and the output after
+    /// torch.fx.experimental.optimization.fuse (its float32 fold), for the state dict stored beside them.</summary>
+    [Theory]
+    [InlineData("conv2d_bn_relu")]
+    [InlineData("conv2d_depthwise_nobias_bn")]
+    [InlineData("conv3d_grouped_bn_relu")]
+    public void Fused_block_matches_PyTorchs_eval_and_torch_fx_fuse_outputs(string name)
+    {
+        var c = Fixtures.Case("fuse", name);
+        Module model = name switch
+        {
+            "conv2d_bn_relu" => new Sequential(new Conv2d(3, 8, 3, padding: 1), new BatchNorm2d(8), new ReLU()),
+            "conv2d_depthwise_nobias_bn" => new Sequential(new Conv2d(6, 6, 3, stride: 2, padding: 1, groups: 6, bias: false), new BatchNorm2d(6, eps: 1e-3)),
+            _ => new Sequential(new Conv3d(4, 8, 3, padding: 1, groups: 2), new BatchNorm3d(8), new ReLU(inplace: true)),
+        };
+        model.LoadStateDict(model.StateDict().Keys.Select(k => new KeyValuePair<string, Tensor>(k, c.Tensor("state." + k))).ToList());
+        model.Eval();
+        var x = c.Tensor("input");
+        Assert.Single(model.FuseForInference(x));
+        var fused = EvalNoGrad(model, x);
+        TensorAssert.Close(c.Tensor("fx_fused"), fused, 1e-5, $"{name} vs torch.fx fuse");
+        TensorAssert.Close(c.Tensor("unfused"), fused, 1e-5, $"{name} vs PyTorch eval");
+    }
+
     [Fact]
     public void Folded_weights_are_the_float64_fold_rounded_once()
     {
