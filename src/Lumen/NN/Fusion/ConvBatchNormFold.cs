@@ -76,7 +76,8 @@ internal sealed class ConvBatchNormFold
             for (int j = o * per; j < (o + 1) * per; j++) fw[j] = (float)(w[j] * scale);
             fb[o] = (float)(((b?[o] ?? 0.0) - mean[o]) * scale + (beta?[o] ?? 0.0));
         }
-        _weight = Torch.FromArray(fw, Conv.Weight.Shape.ToArray());
-        _bias = Torch.FromArray(fb, outC);
+        // The fold outlives the step that built it: no DisposeScope may take it.
+        _weight = Torch.FromArray(fw, Conv.Weight.Shape.ToArray()).DetachFromDisposeScope();
+        _bias = Torch.FromArray(fb, outC).DetachFromDisposeScope();
     }
 }

@@ -37,7 +37,8 @@ public static class ModuleFusionExtensions
     /// <paramref name="exampleInput"/> (eval mode, with grad recording; training flags are restored) and fuses them for
     /// inference (see the class). Calling it again re-traces and replaces the earlier fusion.</summary>
     /// <param name="model">The network.</param>
-    /// <param name="exampleInput">An input of the shape the model takes, batch included (float32).</param>
+    /// <param name="exampleInput">An input of the shape the model takes, batch included (float32); one sample is enough,
+    /// and keeps the traced call's memory small.</param>
     /// <returns>The chains fused, in the order they ran.</returns>
     /// <exception cref="InvalidOperationException">called under <c>Autograd.NoGrad()</c> (the trace reads the autograd graph).</exception>
     public static IReadOnlyList<FusedChain> FuseForInference(this Module model, Tensor exampleInput)

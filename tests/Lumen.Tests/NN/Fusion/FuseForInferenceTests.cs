@@ -313,6 +313,21 @@ public class FuseForInferenceTests
     }
 
     [Fact]
+    public void A_fold_built_inside_a_dispose_scope_outlives_it()
+    {
+        Torch.ManualSeed(27);
+        var model = new Sequential(new Conv2d(3, 6, 3, padding: 1), new BatchNorm2d(6), new ReLU());
+        Warm(model, new[] { 2, 3, 7, 7 });
+        var x = Torch.Randn(2, 3, 7, 7);
+        model.FuseForInference(x);
+        float[] first;
+        using (Torch.NewDisposeScope()) first = EvalNoGrad(model, x).ToArray();   // the fold is built here
+        for (int i = 0; i < 2; i++)
+            using (Torch.NewDisposeScope()) Assert.Equal(first, EvalNoGrad(model, x).ToArray());
+        TensorAssert.Close(Unfused(model, x), Torch.FromArray(first, 2, 6, 7, 7), 1e-5);
+    }
+
+    [Fact]
     public void UnfuseForInference_drops_the_folds()
     {
         var (model, x) = FusedBlock(26);
