@@ -20,7 +20,9 @@ namespace Lumen.NN;
 /// modules as before. A write to any of the six source tensors (conv weight and bias, BN weight, bias, running mean and
 /// variance) — an optimizer step, <c>LoadStateDict</c>, a training-mode forward, an in-place edit — bumps its version
 /// counter, and the next fused call re-folds. Limitation: the chains hold for the control flow seen in the traced call;
-/// a Forward that routes a fused convolution's output elsewhere on another input must not be fused.</para>
+/// a Forward that routes a fused convolution's output elsewhere on another input must not be fused, and a fused
+/// convolution called on its own (eval, no-grad, no hooks) returns the folded result: read features through a forward
+/// hook (which turns the fold off for that module) or call <see cref="UnfuseForInference"/> first.</para>
 /// </summary>
 public static class ModuleFusionExtensions
 {
