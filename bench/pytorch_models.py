@@ -38,6 +38,7 @@ CASES = {  # name: (model, input shape, classes, optimizer, steps per window, wa
     "tiny3d_b8_sgd": (Tiny3D, (8, 1, 32, 32, 32), 2, "sgd", 10, 3, True),
     "resnet18_224_b8_sgd": (resnet18, (8, 3, 224, 224), 1000, "sgd", 3, 1, True),
     "resnet18_224_b8_infer": (resnet18, (8, 3, 224, 224), 1000, "sgd", 5, 2, False),
+    "resnet18_224_b8_infer_fused": (resnet18, (8, 3, 224, 224), 1000, "sgd", 5, 2, False),  # eager: Lumen's side fuses
     "vgg16_224_b4_infer": (vgg16, (4, 3, 224, 224), 1000, "sgd", 3, 1, False),
     "convnet_seed001_b512_adam": (ConvNet, (512, 3, 32, 32), 10, "adam", 2, 1, True),
 }

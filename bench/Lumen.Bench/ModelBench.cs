@@ -14,7 +14,9 @@ namespace Lumen.Bench;
 internal static class ModelBench
 {
     /// <summary>One benchmark case: a model, its input shape, classes and optimizer, as in pytorch_baseline.py.</summary>
-    private sealed record Case(string Name, Func<Module?> Model, int[] Shape, int Classes, string Optimizer, int Steps, int Warm, bool Train = true);
+    /// <remarks><c>Fuse</c>: an inference case that calls <c>FuseForInference</c> first (Conv→BatchNorm→ReLU folded); its
+    /// PyTorch twin runs eager, as the unfused case's does.</remarks>
+    private sealed record Case(string Name, Func<Module?> Model, int[] Shape, int Classes, string Optimizer, int Steps, int Warm, bool Train = true, bool Fuse = false);
 
     private static readonly Case[] Cases =
     {
@@ -24,6 +26,7 @@ internal static class ModelBench
         new("tiny3d_b8_sgd", () => new Tiny3D(), new[] { 8, 1, 32, 32, 32 }, 2, "sgd", 10, 3),
         new("resnet18_224_b8_sgd", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 3, 1),
         new("resnet18_224_b8_infer", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 5, 2, Train: false),
+        new("resnet18_224_b8_infer_fused", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 5, 2, Train: false, Fuse: true),
         new("vgg16_224_b4_infer", () => Lumen.Vision.Models.Models.VGG16(), new[] { 4, 3, 224, 224 }, 1000, "sgd", 3, 1, Train: false),
         // Seed 001's ConvNet (c1 48, c2 96, l1 256) as its HyperSearch trains it: CIFAR-10 3×32×32, batch 512, Adam.
         new("convnet_seed001_b512_adam", () => new Lumen.Vision.Models.ConvNet(), new[] { 512, 3, 32, 32 }, 10, "adam", 2, 1),
@@ -79,6 +82,7 @@ internal static class ModelBench
         }
         else
         {
+            if (c.Fuse) model.FuseForInference(x.Narrow(0, 0, 1));   // one sample finds the same chains, with less memory
             model.Eval();
             step = () =>
             {
