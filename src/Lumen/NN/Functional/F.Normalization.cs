@@ -42,6 +42,9 @@ public static partial class F
         if (training && count <= 1)
             throw new ArgumentException($"batch_norm: expected more than 1 value per channel when training, got input size {input.Shape}.");
 
+        if (training && Torch.AreSplitInvariantReductionsEnabled())
+            return SplitInvariantBatchNorm(input, runningMean, runningVar, weight, bias, momentum, eps);
+
         // Per-channel scratch lives until the step's DisposeScope ends (the backward reads it); plain arrays without one.
         var (xd, xo) = input.ContiguousF32();
         var mean = training ? DisposeScope.RentArray<float>(c) : PerChannel(runningMean, c)!;
