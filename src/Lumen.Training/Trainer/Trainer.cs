@@ -153,6 +153,7 @@ public sealed class Trainer
         if (!File.Exists(path)) return false;
         // Everything is checked before anything changes: a damaged checkpoint leaves the trainer as it was.
         var ck = TrainingCheckpoint.Load(path);
+        DistributedTraining.CheckWorldSize(ck.Trainer, path, _dist?.Group.WorldSize ?? 1);
         if (_dist != null)
         {
             // Each rank continues its own random streams, which rank 0 gathered into the checkpoint.
