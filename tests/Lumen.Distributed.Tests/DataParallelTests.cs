@@ -11,7 +11,9 @@ public sealed class DataParallelTests
     private static string Run(int ranks, string model, string norm, int steps, string dir, bool splitInvariant = false)
     {
         var file = Path.Combine(dir, $"{model}-{norm}-{ranks}{(splitInvariant ? "-si" : "")}.safetensors");
-        var r = MpiRun.Worker(ranks, new[] { "equiv", model, norm, "100", steps.ToString(), file }, splitInvariant ? SplitInvariant : null);
+        // The split-invariant mode costs about 2× per step (one kernel call per sample): a loaded CI box gets more time.
+        var r = MpiRun.Worker(ranks, new[] { "equiv", model, norm, "100", steps.ToString(), file }, splitInvariant ? SplitInvariant : null,
+                              timeoutSeconds: splitInvariant ? 600 : 180);
         Assert.True(r.ExitCode == 0, r.ToString());
         return file;
     }
