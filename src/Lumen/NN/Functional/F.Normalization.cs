@@ -74,15 +74,7 @@ public static partial class F
 
         // Weight and bias are read now (a copy): the backward uses the values the forward saw, as PyTorch's saved tensors.
         float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
-        var alpha = DisposeScope.RentArray<float>(c);
-        var beta = DisposeScope.RentArray<float>(c);
-        for (int ch = 0; ch < c; ch++)
-        {
-            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
-            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
-        }
-        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        var (r, alpha) = NormalizeChannels(input, xd, xo, n, c, s, mean, invstd, w, b);
 
         var inShape = input._shape;
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
@@ -222,6 +214,23 @@ public static partial class F
             }
             return new[] { dx, dw, db };
         }, input);
+    }
+
+    /// <summary>y = (x − mean)·invstd·w + b per channel, applied as the affine map y = x·alpha + beta; returns y and alpha
+    /// (invstd·w, which the eval-mode backward reuses).</summary>
+    private static (Tensor Y, float[] Alpha) NormalizeChannels(Tensor input, float[] xd, int xo, int n, int c, int s, float[] mean,
+                                                               float[] invstd, float[]? w, float[]? b)
+    {
+        var alpha = DisposeScope.RentArray<float>(c);
+        var beta = DisposeScope.RentArray<float>(c);
+        for (int ch = 0; ch < c; ch++)
+        {
+            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
+            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
+        }
+        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
+        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        return (r, alpha);
     }
 
     private static void CheckPerChannel(string op, string what, Tensor? t, int c, Tensor input)

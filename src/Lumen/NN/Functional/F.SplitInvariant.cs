@@ -160,15 +160,7 @@ public static partial class F
         if (rv != null) WriteBuffer(runningVar!, rv);
 
         float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
-        var alpha = new float[c];
-        var beta = new float[c];
-        for (int ch = 0; ch < c; ch++)
-        {
-            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
-            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
-        }
-        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        var (r, _) = NormalizeChannels(input, xd, xo, n, c, s, mean, invstd, w, b);
 
         var inShape = input._shape;
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
