@@ -26,16 +26,7 @@ public static partial class F
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Ndim < 2)
-            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
-        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
-        int n = input.Size(0), c = input.Size(1);
-        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
-        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
-        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
-        CheckPerChannel("batch_norm", "weight", weight, c, input);
-        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        var (n, c, s) = CheckBatchNorm(input, runningMean, runningVar, weight, bias);
         if (!training && (runningMean == null || runningVar == null))
             throw new ArgumentException("batch_norm: running_mean and running_var must be given when not training.");
         long count = (long)n * s;
@@ -214,6 +205,22 @@ public static partial class F
             }
             return new[] { dx, dw, db };
         }, input);
+    }
+
+    /// <summary>Checks batch_norm's arguments; returns the batch size, the channels and the elements per channel and sample.</summary>
+    private static (int N, int C, int S) CheckBatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Ndim < 2)
+            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
+        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
+        int n = input.Size(0), c = input.Size(1);
+        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
+        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
+        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
+        CheckPerChannel("batch_norm", "weight", weight, c, input);
+        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        return (n, c, s);
     }
 
     /// <summary>y = (x − mean)·invstd·w + b per channel, applied as the affine map y = x·alpha + beta; returns y and alpha

@@ -106,16 +106,7 @@ public static partial class F
     public static Tensor SplitInvariantBatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias,
                                                  double momentum, double eps, Action<double[]>? sumAcrossProcesses = null)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Ndim < 2)
-            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
-        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
-        int n = input.Size(0), c = input.Size(1);
-        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
-        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
-        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
-        CheckPerChannel("batch_norm", "weight", weight, c, input);
-        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        var (n, c, s) = CheckBatchNorm(input, runningMean, runningVar, weight, bias);
         var (xd, xo) = input.ContiguousF32();
 
         var sums = BatchTree.Sum<double>(n, c + 1, (i, buf) =>
