@@ -18,10 +18,12 @@ using Lumen.Vision.Transforms;
 //   hang                                                                      rank 1 never reaches the all-reduce
 //   bench-allreduce                                                           all-reduce throughput, 1–64 MB
 //   bench-overlap <resnet18|mnist> <batchPerRank> <steps> <bucketMb>          backward+reduce time per step
-// Environment: LUMEN_THREADS (compute threads per rank, 1); for equiv mnist, LUMEN_LR (plain SGD at this rate instead of
+// Environment: LUMEN_THREADS (compute threads per rank, 1); LUMEN_SPLIT_INVARIANT=1 turns on
+// Torch.UseSplitInvariantReductions (every rank and the one-rank reference alike); for equiv mnist, LUMEN_LR (plain SGD at this rate instead of
 // momentum 0.9 at 0.01) and LUMEN_PERTURB (scale the initial weights by 1 + this) reproduce docs/distributed.md's
 // sensitivity measurement.
 Torch.SetNumThreads(int.TryParse(Environment.GetEnvironmentVariable("LUMEN_THREADS"), out var th) ? th : 1);
+Torch.UseSplitInvariantReductions(Environment.GetEnvironmentVariable("LUMEN_SPLIT_INVARIANT") == "1");
 var world = ProcessGroup.World;
 var inv = CultureInfo.InvariantCulture;
 switch (args[0])

@@ -44,6 +44,8 @@ public sealed class RunSetup
             throw new CliException("--pretrained cannot be combined with --model-args (the published weights fix the model's shape)");
         var model = CreateModel(c, data.InputShape, data.Classes.Count, loadWeights);
         if (c.Freeze) ModelZoo.FreezeAllButHead(model);
+        if (c.SyncBatchNorm && DistributedSetup.Group is { } group)   // the same parameter objects: before the optimizer
+            model = Lumen.Distributed.SyncBatchNorm.ConvertSyncBatchNorm(model, group);
         // Only trainable parameters go to the optimizer (with --freeze: the head's).
         var optimizer = OptimSetup.Optimizer(c, model.Parameters().Where(p => p.RequiresGrad));
         string monitor = c.Monitor ?? "valid_loss";

@@ -49,6 +49,7 @@ internal sealed class ResumePoint
     public static ResumePoint Load(string path, Trainer trainer)
     {
         var ck = TrainingCheckpoint.Load(path);
+        DistributedTraining.CheckWorldSize(ck.Trainer, path, trainer.Distributed?.Group.WorldSize ?? 1);
         if (trainer.Distributed is { } dist)
         {
             // Each rank continues its own random streams, which rank 0 gathered into the checkpoint.

@@ -203,6 +203,12 @@ public static partial class F
         var x = input.Contiguous();
         var w = weight.Contiguous();
         var b = bias?.Contiguous();
+        if (Torch.AreSplitInvariantReductionsEnabled())
+        {
+            var one = new ConvGeometry(1, c, oc, groups, inSize, kernel, st, before, dil, outSize);
+            var yy = ConvolutionSplitInvariant(input, weight, bias, geo, one, x, w, b, new[] { n, oc }.Concat(outSize).ToArray(), plan);
+            return unbatched ? yy.Squeeze(0) : yy;
+        }
         var y = Tensor.Empty(new[] { n, oc }.Concat(outSize).ToArray(), DType.Float32, zero: false);
         ConvKernels.Forward(geo, x.F32, x._offset, w.F32, w._offset, b?.F32, b?._offset ?? 0, y.F32, 0, plan);
 

@@ -26,21 +26,15 @@ public static partial class F
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Ndim < 2)
-            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
-        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
-        int n = input.Size(0), c = input.Size(1);
-        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
-        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
-        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
-        CheckPerChannel("batch_norm", "weight", weight, c, input);
-        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        var (n, c, s) = CheckBatchNorm(input, runningMean, runningVar, weight, bias);
         if (!training && (runningMean == null || runningVar == null))
             throw new ArgumentException("batch_norm: running_mean and running_var must be given when not training.");
         long count = (long)n * s;
         if (training && count <= 1)
             throw new ArgumentException($"batch_norm: expected more than 1 value per channel when training, got input size {input.Shape}.");
+
+        if (training && Torch.AreSplitInvariantReductionsEnabled())
+            return SplitInvariantBatchNorm(input, runningMean, runningVar, weight, bias, momentum, eps);
 
         // Per-channel scratch lives until the step's DisposeScope ends (the backward reads it); plain arrays without one.
         var (xd, xo) = input.ContiguousF32();
@@ -71,15 +65,7 @@ public static partial class F
 
         // Weight and bias are read now (a copy): the backward uses the values the forward saw, as PyTorch's saved tensors.
         float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
-        var alpha = DisposeScope.RentArray<float>(c);
-        var beta = DisposeScope.RentArray<float>(c);
-        for (int ch = 0; ch < c; ch++)
-        {
-            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
-            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
-        }
-        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        var (r, alpha) = NormalizeChannels(input, xd, xo, n, c, s, mean, invstd, w, b);
 
         var inShape = input._shape;
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
@@ -219,6 +205,39 @@ public static partial class F
             }
             return new[] { dx, dw, db };
         }, input);
+    }
+
+    /// <summary>Checks batch_norm's arguments; returns the batch size, the channels and the elements per channel and sample.</summary>
+    private static (int N, int C, int S) CheckBatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Ndim < 2)
+            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
+        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
+        int n = input.Size(0), c = input.Size(1);
+        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
+        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
+        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
+        CheckPerChannel("batch_norm", "weight", weight, c, input);
+        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        return (n, c, s);
+    }
+
+    /// <summary>y = (x − mean)·invstd·w + b per channel, applied as the affine map y = x·alpha + beta; returns y and alpha
+    /// (invstd·w, which the eval-mode backward reuses).</summary>
+    private static (Tensor Y, float[] Alpha) NormalizeChannels(Tensor input, float[] xd, int xo, int n, int c, int s, float[] mean,
+                                                               float[] invstd, float[]? w, float[]? b)
+    {
+        var alpha = DisposeScope.RentArray<float>(c);
+        var beta = DisposeScope.RentArray<float>(c);
+        for (int ch = 0; ch < c; ch++)
+        {
+            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
+            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
+        }
+        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
+        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        return (r, alpha);
     }
 
     private static void CheckPerChannel(string op, string what, Tensor? t, int c, Tensor input)
