@@ -80,18 +80,23 @@ internal struct MinOp : IBinaryOp
 internal static class BinaryDriver
 {
     /// <summary>
-    /// out[i] = op(a[i], b[i]) for every index i of <paramref name="shape"/>; a and b are read through their (broadcast)
-    /// strides, out is contiguous. Adjacent dimensions that are contiguous for all three are merged first, so
-    /// <c>[N,C,H,W] + [1,C,1,1]</c> runs as N*C rows of H*W with a scalar right-hand side.
+    /// out[i] = op(a[i], b[i]) for every index i of the common shape; a and b are strided views already broadcast to
+    /// it (stride 0 along a broadcast dimension), out is contiguous. Adjacent dimensions that are contiguous for all
+    /// three are merged first, so <c>[N,C,H,W] + [1,C,1,1]</c> runs as N*C rows of H*W with a scalar right-hand side.
     /// </summary>
-    public static void Run<TOp>(float[] a, int[] aStrides, int aOff, float[] b, int[] bStrides, int bOff,
-                                float[] o, int[] shape) where TOp : struct, IBinaryOp
+    public static void Run<TOp>(View<float> av, View<float> bv, View<float> ov) where TOp : struct, IBinaryOp
     {
+        int[] shape = av.Shape, aStrides = av.Strides, bStrides = bv.Strides;
+        if (!shape.AsSpan().SequenceEqual(bv.Shape))
+            throw new ArgumentException($"binary op: operands of shapes ({string.Join(", ", shape)}) and ({string.Join(", ", bv.Shape)}); broadcast them first.");
+        ov.SpanOf(av.Numel, "binary op: output");
+        float[] a = av.Array, b = bv.Array, o = ov.Array;
+        int aOff = av.Offset, bOff = bv.Offset, oOff = ov.Offset;
         Coalesce(ref shape, ref aStrides, ref bStrides);
         int rank = shape.Length;
         int total = ShapeUtil.NumelInt(shape);
         if (total == 0) return;
-        if (rank == 0) { o[0] = TOp.Apply(a[aOff], b[bOff]); return; }
+        if (rank == 0) { o[oOff] = TOp.Apply(a[aOff], b[bOff]); return; }
         int inner = shape[rank - 1], sa = aStrides[rank - 1], sb = bStrides[rank - 1];
         int rows = total / inner;
         var shp = shape; var ast = aStrides; var bst = bStrides;
@@ -106,7 +111,7 @@ internal static class BinaryDriver
                     int i = rem % shp[d]; rem /= shp[d];
                     offA += i * ast[d]; offB += i * bst[d];
                 }
-                var dst = o.AsSpan(r * inner, inner);
+                var dst = o.AsSpan(oOff + r * inner, inner);
                 if (sa == 1 && sb == 1) TOp.VV(a.AsSpan(offA, inner), b.AsSpan(offB, inner), dst);
                 else if (sa == 1 && sb == 0) TOp.VS(a.AsSpan(offA, inner), b[offB], dst);
                 else if (sa == 0 && sb == 1) TOp.SV(a[offA], b.AsSpan(offB, inner), dst);

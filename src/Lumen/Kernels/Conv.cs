@@ -496,7 +496,7 @@ internal static partial class ConvKernels
     /// <summary>Adds bias[c] to every element of y[n, c, ...] (y: N × C × positions, contiguous; bias: C values).</summary>
     public static void AddBias(View<float> bias, View<float> y)
     {
-        var (n, oc, p) = ChannelRows(y, "convolution bias: output");
+        var (n, oc, p) = y.ChannelRows("convolution bias: output");
         var b = bias.SpanOf(oc, "convolution bias");
         var ys = y.Span;
         for (int s = 0; s < n; s++)
@@ -511,7 +511,7 @@ internal static partial class ConvKernels
     /// row in float and across rows in double.</summary>
     public static void BiasGrad(View<float> dy, Span<float> db)
     {
-        var (n, oc, p) = ChannelRows(dy, "convolution bias gradient: dy");
+        var (n, oc, p) = dy.ChannelRows("convolution bias gradient: dy");
         if (db.Length != oc) throw new ArgumentException($"convolution bias gradient: expected {oc} values, got {db.Length}.");
         BiasGradRows(n, oc, p, dy.Span, db);
     }
@@ -524,14 +524,6 @@ internal static partial class ConvKernels
             for (int s = 0; s < n; s++) sum += TensorPrimitives.Sum(d.Slice((s * oc + c) * p, p));
             db[c] = (float)sum;
         }
-    }
-
-    /// <summary>(N, C, positions per channel) of a contiguous N × C × ... view.</summary>
-    private static (int N, int C, int P) ChannelRows(View<float> v, string what)
-    {
-        if (v.Rank < 2) throw new ArgumentException($"{what}: expected (N, C, ...), got shape ({string.Join(", ", v.Shape)}).");
-        int n = v.Size(0), c = v.Size(1), numel = v.Numel;
-        return (n, c, n * c == 0 ? 0 : numel / (n * c));
     }
 
     /// <summary>The output positions o in [0, outN) whose input index o·stride + off lies in [0, n): [lo, hi).</summary>

@@ -105,6 +105,16 @@ internal readonly struct View<T> where T : unmanaged
         return new View<T>(Array, Offset + n * Stride(0), _shape, _strides, _first + 1);
     }
 
+    /// <summary>(N, C, positions per channel) of a contiguous (N, C, ...) view: the batch, the channels and the product of
+    /// the rest (1 for an (N, C) view); checked contiguous.</summary>
+    public (int N, int C, int P) ChannelRows(string what)
+    {
+        if (Rank < 2) throw new ArgumentException($"{what}: expected (N, C, ...), got shape ({string.Join(", ", Shape)}).");
+        if (!IsContiguous) _ = Span;   // throws, naming the strides
+        int n = Size(0), c = Size(1);
+        return (n, c, n * c == 0 ? 0 : Numel / (n * c));
+    }
+
     /// <summary>The span of a contiguous view that must hold exactly <paramref name="numel"/> elements, checked by name
     /// (a kernel's entry point asks this of each operand against its geometry).</summary>
     public Span<T> SpanOf(long numel, string what)
