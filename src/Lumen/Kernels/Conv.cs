@@ -171,10 +171,10 @@ internal static partial class ConvKernels
     /// geometry gives; an operand that is none is not checked.</summary>
     private static void Operands(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y, string what)
     {
-        if (!x.IsNone) x.SpanOf((long)g.N * g.C * g.S, what + ": input");
-        if (!w.IsNone) w.SpanOf((long)g.OC * g.K, what + ": weight");
-        if (!bias.IsNone) bias.SpanOf(g.OC, what + ": bias");
-        if (!y.IsNone) y.SpanOf((long)g.N * g.OC * g.P, what + ": output");
+        if (!x.IsNone) x.SpanOf((long)g.N * g.C * g.S, what, "input");
+        if (!w.IsNone) w.SpanOf((long)g.OC * g.K, what, "weight");
+        if (!bias.IsNone) bias.SpanOf(g.OC, what, "bias");
+        if (!y.IsNone) y.SpanOf((long)g.N * g.OC * g.P, what, "output");
     }
 
     private static void ForwardPerSample(in ConvGeometry g, bool fused, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,

@@ -116,11 +116,13 @@ internal readonly struct View<T> where T : unmanaged
     }
 
     /// <summary>The span of a contiguous view that must hold exactly <paramref name="numel"/> elements, checked by name
-    /// (a kernel's entry point asks this of each operand against its geometry).</summary>
-    public Span<T> SpanOf(long numel, string what)
+    /// (a kernel's entry point asks this of each operand against its geometry). The message joins <paramref name="what"/>
+    /// and <paramref name="operand"/> only when it throws, so a check allocates nothing.</summary>
+    public Span<T> SpanOf(long numel, string what, string? operand = null)
     {
         if (Numel != numel)
-            throw new ArgumentException($"{what}: expected {numel} elements for the kernel's geometry, got shape ({string.Join(", ", Shape)}).");
+            throw new ArgumentException($"{what}{(operand == null ? "" : ": " + operand)}: expected {numel} elements for the kernel's " +
+                                        $"geometry, got shape ({string.Join(", ", Shape)}).");
         return Span;
     }
 }
