@@ -86,13 +86,12 @@ internal static class BinaryDriver
     /// </summary>
     public static void Run<TOp>(View<float> av, View<float> bv, View<float> ov) where TOp : struct, IBinaryOp
     {
-        int[] shape = av.Shape, aStrides = av.Strides, bStrides = bv.Strides;
-        if (!shape.AsSpan().SequenceEqual(bv.Shape))
-            throw new ArgumentException($"binary op: operands of shapes ({string.Join(", ", shape)}) and ({string.Join(", ", bv.Shape)}); broadcast them first.");
+        if (!av.Dims.SequenceEqual(bv.Dims))
+            throw new ArgumentException($"binary op: operands of shapes ({string.Join(", ", av.Shape)}) and ({string.Join(", ", bv.Shape)}); broadcast them first.");
         ov.SpanOf(av.Numel, "binary op: output");
         float[] a = av.Array, b = bv.Array, o = ov.Array;
         int aOff = av.Offset, bOff = bv.Offset, oOff = ov.Offset;
-        Coalesce(ref shape, ref aStrides, ref bStrides);
+        var (shape, aStrides, bStrides) = Coalesce(av.Dims, av.StrideSpan, bv.StrideSpan);
         int rank = shape.Length;
         int total = ShapeUtil.NumelInt(shape);
         if (total == 0) return;
@@ -121,7 +120,7 @@ internal static class BinaryDriver
     }
 
     /// <summary>Merges dimension d into d+1 wherever both operands step through it as one run, and drops size-1 dims.</summary>
-    internal static void Coalesce(ref int[] shape, ref int[] s1, ref int[] s2)
+    internal static (int[] Shape, int[] S1, int[] S2) Coalesce(ReadOnlySpan<int> shape, ReadOnlySpan<int> s1, ReadOnlySpan<int> s2)
     {
         var ns = new List<int>(shape.Length); var n1 = new List<int>(shape.Length); var n2 = new List<int>(shape.Length);
         for (int d = 0; d < shape.Length; d++)
@@ -139,6 +138,6 @@ internal static class BinaryDriver
             ns.Add(shape[d]); n1.Add(s1[d]); n2.Add(s2[d]);
         }
         if (ns.Count == 0 && shape.Length > 0) { ns.Add(1); n1.Add(0); n2.Add(0); }
-        shape = ns.ToArray(); s1 = n1.ToArray(); s2 = n2.ToArray();
+        return (ns.ToArray(), n1.ToArray(), n2.ToArray());
     }
 }

@@ -159,12 +159,9 @@ internal static partial class ConvKernels
     private static void Run(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w, View<float> bias, View<float> y)
     {
         if (plan.IsDirect) { ConvDirect.Forward(g, plan.Width, x, w, bias, y); return; }
-        float[]? b = bias.IsNone ? null : bias.Array;
         if (plan.IsBatched)
-            ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options),
-                           x.Array, x.Offset, w.Array, w.Offset, b, bias.Offset, y.Array, y.Offset);
-        else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x.Array, x.Offset, w.Array, w.Offset, b, bias.Offset,
-                              y.Array, y.Offset);
+            ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options), x, w, bias, y);
+        else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x, w, bias, y);
     }
 
     /// <summary>Checks that x (N·C·S), w (OC·K), bias (OC, when given) and y (N·OC·P) are contiguous views of the sizes the
@@ -177,9 +174,12 @@ internal static partial class ConvKernels
         if (!y.IsNone) y.SpanOf((long)g.N * g.OC * g.P, what, "output");
     }
 
-    private static void ForwardPerSample(in ConvGeometry g, bool fused, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                                         float[] y, int yOff)
+    private static void ForwardPerSample(in ConvGeometry g, bool fused, View<float> xv, View<float> wv, View<float> bv, View<float> yv)
     {
+        // The loops below index the arrays directly (offsets added), as before views: same reads, same bits.
+        float[] x = xv.Array, w = wv.Array, y = yv.Array;
+        float[]? bias = bv.IsNone ? null : bv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, biasOff = bv.Offset, yOff = yv.Offset;
         var geo = g;
         int n = g.N;
         if (n == 0) return;
@@ -242,16 +242,16 @@ internal static partial class ConvKernels
     private static void RunBackward(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w,
                                     View<float> dy, View<float> dx, View<float> dw)
     {
-        float[]? xa = x.IsNone ? null : x.Array, dxa = dx.IsNone ? null : dx.Array, dwa = dw.IsNone ? null : dw.Array;
-        if (plan.IsBatched)
-            BackwardBatched(g, ConvPlanner.ChunkSamples(g, options), xa, x.Offset, w.Array, w.Offset, dy.Array, dy.Offset,
-                            dxa, dx.Offset, dwa, dw.Offset);
-        else BackwardPerSample(g, xa, x.Offset, w.Array, w.Offset, dy.Array, dy.Offset, dxa, dx.Offset, dwa, dw.Offset);
+        if (plan.IsBatched) BackwardBatched(g, ConvPlanner.ChunkSamples(g, options), x, w, dy, dx, dw);
+        else BackwardPerSample(g, x, w, dy, dx, dw);
     }
 
-    private static void BackwardPerSample(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                          float[]? dx, int dxOff, float[]? dw, int dwOff)
+    private static void BackwardPerSample(in ConvGeometry g, View<float> xv, View<float> wv, View<float> dyv, View<float> dxv, View<float> dwv)
     {
+        // As the forward: the loops index the arrays (none: null) with the views' offsets added.
+        float[]? x = xv.IsNone ? null : xv.Array, dx = dxv.IsNone ? null : dxv.Array, dw = dwv.IsNone ? null : dwv.Array;
+        float[] w = wv.Array, dy = dyv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, dyOff = dyv.Offset, dxOff = dxv.Offset, dwOff = dwv.Offset;
         var geo = g;
         int n = g.N, K = g.K, P = g.P, S = g.S, wSize = g.OC * K;
         if (dx != null) dx.AsSpan(dxOff, n * g.C * S).Clear();
@@ -331,11 +331,17 @@ internal static partial class ConvKernels
 
     [ThreadStatic] private static float[]? _ybuf;
 
+    /// <summary>Floats copied per parallel work item when the batched paths move rows between (OCg × n·P) and (n, OC, P).</summary>
+    private const int CopyGrain = 16384;
+
     /// <summary>Forward with the samples of a chunk side by side: cols (K × n·P) holds every sample's columns, one SGEMM
     /// per group gives (OCg × n·P), which is then copied into y's (n, OC, P) layout with the bias.</summary>
-    private static void ForwardBatched(in ConvGeometry g, bool fused, int nb, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                                       float[] y, int yOff)
+    private static void ForwardBatched(in ConvGeometry g, bool fused, int nb, View<float> xv, View<float> wv, View<float> bv, View<float> yv)
     {
+        // The loops below index the arrays directly (offsets added), as before views: same reads, same bits.
+        float[] x = xv.Array, w = wv.Array, y = yv.Array;
+        float[]? bias = bv.IsNone ? null : bv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, biasOff = bv.Offset, yOff = yv.Offset;
         var geo = g;
         int K = g.K, P = g.P, S = g.S;
         if (g.N == 0 || P == 0) return;
@@ -359,7 +365,7 @@ internal static partial class ConvKernels
                     });
                     Gemm.Sgemm(false, false, g.OCg, L, K, 1f, w.AsSpan(wOff + gr * g.OCg * K), K, cols!.AsSpan(0, K * L), L, 0f, yb.AsSpan(0, g.OCg * L), L);
                 }
-                ParallelFor.Run(nc, Math.Max(1, 16384 / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
+                ParallelFor.Run(nc, Math.Max(1, CopyGrain / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
                 {
                     for (int s = s0; s < s1; s++)
                         for (int oc = 0; oc < geo.OCg; oc++)
@@ -378,9 +384,13 @@ internal static partial class ConvKernels
     /// <summary>Backward over chunks of samples side by side: dy is gathered into (OCg × n·P), the weight gradient is one
     /// SGEMM against the chunk's columns (accumulated chunk after chunk, always in the same order), and the column
     /// gradient one SGEMM whose columns col2im adds back per sample.</summary>
-    private static void BackwardBatched(in ConvGeometry g, int nb, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                        float[]? dx, int dxOff, float[]? dw, int dwOff)
+    private static void BackwardBatched(in ConvGeometry g, int nb, View<float> xv, View<float> wv, View<float> dyv, View<float> dxv,
+                                        View<float> dwv)
     {
+        // As the forward: the loops index the arrays (none: null) with the views' offsets added.
+        float[]? x = xv.IsNone ? null : xv.Array, dx = dxv.IsNone ? null : dxv.Array, dw = dwv.IsNone ? null : dwv.Array;
+        float[] w = wv.Array, dy = dyv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, dyOff = dyv.Offset, dxOff = dxv.Offset, dwOff = dwv.Offset;
         var geo = g;
         int K = g.K, P = g.P, S = g.S;
         if (dx != null) dx.AsSpan(dxOff, g.N * g.C * S).Clear();
@@ -394,7 +404,7 @@ internal static partial class ConvKernels
             for (int gr = 0; gr < g.Groups; gr++)
             {
                 int grc = gr;
-                ParallelFor.Run(nc, Math.Max(1, 16384 / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
+                ParallelFor.Run(nc, Math.Max(1, CopyGrain / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
                 {
                     for (int s = s0; s < s1; s++)
                         for (int oc = 0; oc < geo.OCg; oc++)

@@ -52,7 +52,13 @@ internal readonly struct View<T> where T : unmanaged
     /// <summary>Stride (in elements) of dimension <paramref name="d"/>.</summary>
     public int Stride(int d) => _strides[_first + d];
 
-    /// <summary>The sizes of the view's dimensions (a copy; for messages and the strided drivers).</summary>
+    /// <summary>The sizes of the view's dimensions, without a copy.</summary>
+    public ReadOnlySpan<int> Dims => _shape.AsSpan(_first);
+
+    /// <summary>The strides of the view's dimensions, without a copy.</summary>
+    public ReadOnlySpan<int> StrideSpan => _strides.AsSpan(_first);
+
+    /// <summary>The sizes of the view's dimensions (a copy; for messages).</summary>
     public int[] Shape => _shape[_first..];
 
     /// <summary>The strides of the view's dimensions (a copy).</summary>

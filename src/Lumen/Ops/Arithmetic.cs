@@ -177,7 +177,7 @@ public partial class Tensor
             throw new ShapeMismatchException($"{name.Replace("Backward0", "_")}: output with shape {Shape} doesn't match the broadcast shape {ShapeUtil.Str(outShape)}.");
         var tmp = BufferPool.RentScratch<float>(Numel());   // all of the result before any of it is written (operands may overlap)
         BinaryDriver.Run<TOp>(ViewF32(), new(o.F32, o._offset, _shape, Strided.BroadcastStrides(o._shape, o._strides, _shape)),
-                              Kernels.View<float>.Contiguous(tmp, 0, _shape));
+                              IsContiguous() ? new(tmp, 0, _shape, _strides) : Kernels.View<float>.Contiguous(tmp, 0, _shape));
         Strided.Scatter<float>(tmp, F32, _shape, _strides, _offset);
         BufferPool.ReturnScratch(tmp);
         BumpVersion();
