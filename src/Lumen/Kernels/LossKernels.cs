@@ -345,8 +345,8 @@ internal static class LossKernels
 
     // ------------------------------------------------------------------ negative log-likelihood
 
-    /// <summary>loss[p] = −w_t·x[n, t, s] and tw[p] = w_t (both 0 where t == ignoreIndex); x is [N, C, S] contiguous from
-    /// target, tw and loss are [N, S].</summary>
+    /// <summary>loss[p] = −w_t·x[n, t, s] and tw[p] = w_t (both 0 where t == ignoreIndex); x is a contiguous (N, C, S)
+    /// view, target (N·S values), tw and loss are [N, S].</summary>
     public static void NllForward(View<float> xv, View<long> tv, float[] w, long ignoreIndex, float[] tw, float[] loss)
     {
         var (n, c, s) = Classes(xv, "nll_loss");
