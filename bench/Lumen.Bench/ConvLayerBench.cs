@@ -101,6 +101,9 @@ internal static class ConvLayerBench
     /// <summary>A layer's geometry and operands: random x, w and dy in [−1, 1) (seed 0), zeroed y, dx and dw.</summary>
     private sealed record Operands(ConvGeometry G, float[] X, float[] W, float[] Y, float[] Gy, float[] Gx, float[] Gw);
 
+    /// <summary>A flat contiguous kernel view of the whole array.</summary>
+    private static View<float> V(float[] a) => View<float>.Of(a);
+
     private static Operands Make(Layer l)
     {
         int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
@@ -119,9 +122,9 @@ internal static class ConvLayerBench
     private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
     {
         var (g, x, w, y, gy, gx, gw) = Make(l);
-        double f = MedianMs(() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0, Plan), reps);
-        double dx = MedianMs(() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: Plan), reps);
-        double dw = MedianMs(() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, null, 0, gw, 0, options: Plan), reps);
+        double f = MedianMs(() => ConvKernels.Forward(g, V(x), V(w), default, V(y), Plan), reps);
+        double dx = MedianMs(() => ConvKernels.Backward(g, default, V(w), V(gy), V(gx), default, options: Plan), reps);
+        double dw = MedianMs(() => ConvKernels.Backward(g, V(x), V(w), V(gy), default, V(gw), options: Plan), reps);
         return (f, dx, dw);
     }
 
@@ -165,9 +168,9 @@ internal static class ConvLayerBench
             string rule = (ConvPlanner.Plan(g, ConvPass.Forward, Plan).IsDirect ? "F" : "") + (ConvPlanner.Plan(g, ConvPass.InputGrad, Plan).IsDirect ? "D" : "");
             var gemm = Plan with { Direct = DirectMode.Off };
             var direct = Plan with { Direct = DirectMode.Force };
-            void Fwd(ConvPlanOptions o) => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0, o);
-            void Dx(ConvPlanOptions o) => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: o);
-            void DxDw(ConvPlanOptions o) => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, gx, 0, gw, 0, options: o);
+            void Fwd(ConvPlanOptions o) => ConvKernels.Forward(g, V(x), V(w), default, V(y), o);
+            void Dx(ConvPlanOptions o) => ConvKernels.Backward(g, default, V(w), V(gy), V(gx), default, options: o);
+            void DxDw(ConvPlanOptions o) => ConvKernels.Backward(g, V(x), V(w), V(gy), V(gx), V(gw), options: o);
             if (ConvPlanner.Plan(g, ConvPass.Forward, direct).IsDirect) (fg, fd) = MedianPair(() => Fwd(gemm), () => Fwd(direct), reps);
             else fg = MedianMs(() => Fwd(gemm), reps);
             if (ConvPlanner.Plan(g, ConvPass.InputGrad, direct).IsDirect)

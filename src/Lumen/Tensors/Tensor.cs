@@ -186,6 +186,11 @@ public partial class Tensor
     /// <summary>The elements in row-major order as a span: the tensor's own memory when contiguous, else a copy.</summary>
     internal ReadOnlySpan<float> ReadF32() => IsContiguous() ? F32.AsSpan(_offset, Numel()) : ToArray<float>();
 
+    /// <summary>This tensor as a kernel operand: its storage seen through its offset, shape and strides (no copy).</summary>
+    internal Kernels.View<float> ViewF32() => new(F32, _offset, _shape, _strides);
+
+    internal Kernels.View<long> ViewI64() => new(I64, _offset, _shape, _strides);
+
     internal void BumpVersion() => Storage.Version++;
 
     // ---------------------------------------------------------------- export

@@ -37,13 +37,13 @@ public static partial class F
             return SplitInvariantBatchNorm(input, runningMean, runningVar, weight, bias, momentum, eps);
 
         // Per-channel scratch lives until the step's DisposeScope ends (the backward reads it); plain arrays without one.
-        var (xd, xo) = input.ContiguousF32();
+        var xv = input.ContiguousViewF32();
         var mean = training ? DisposeScope.RentArray<float>(c) : PerChannel(runningMean, c)!;
         var invstd = DisposeScope.RentArray<float>(c);
         if (training)
         {
             var varSum = DisposeScope.RentArray<double>(c);
-            NormKernels.BatchNormStats(xd, xo, n, c, s, mean, varSum);
+            NormKernels.BatchNormStats(xv, mean, varSum);
             float[]? rm = PerChannel(runningMean, c), rv = PerChannel(runningVar, c);
             float mom = (float)momentum;
             for (int ch = 0; ch < c; ch++)
@@ -65,25 +65,25 @@ public static partial class F
 
         // Weight and bias are read now (a copy): the backward uses the values the forward saw, as PyTorch's saved tensors.
         float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
-        var (r, alpha) = NormalizeChannels(input, xd, xo, n, c, s, mean, invstd, w, b);
+        var (r, alpha) = NormalizeChannels(input, xv, c, mean, invstd, w, b);
 
         var inShape = input._shape;
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
         {
-            var (gd, go) = g.ContiguousF32();
+            var gv = g.ContiguousViewF32();
             var sumDy = DisposeScope.RentArray<double>(c);
             var dotP = DisposeScope.RentArray<double>(c);
-            NormKernels.BatchNormBackwardSums(xd, xo, gd, go, n, c, s, mean, sumDy, dotP);
+            NormKernels.BatchNormBackwardSums(xv, gv, mean, sumDy, dotP);
             Tensor? dx = null;
             if (input.RequiresGrad)
             {
                 dx = Tensor.Empty(inShape, DType.Float32, zero: false);
-                if (training) NormKernels.BatchNormBackwardInput(xd, xo, gd, go, n, c, s, mean, invstd, w, sumDy, dotP, dx.F32);
+                if (training) NormKernels.BatchNormBackwardInput(xv, gv, mean, invstd, w, sumDy, dotP, dx.ViewF32());
                 else
                 {
                     var zero = DisposeScope.RentArray<float>(c);
                     Array.Clear(zero);
-                    NormKernels.ChannelAffine(gd, go, n, c, s, alpha, zero, dx.F32);   // dy·invstd·w
+                    NormKernels.ChannelAffine(gv, alpha, zero, dx.ViewF32());   // dy·invstd·w
                 }
             }
             Tensor? dw = null, db = null;
@@ -177,29 +177,30 @@ public static partial class F
                                   string op, string gradFn)
     {
         if (input.DType != DType.Float32) throw new ArgumentException($"{op}: expected a float32 input, got {input.DType.TorchName()}.");
-        var (xd, xo) = input.ContiguousF32();
+        var xv = input.ContiguousViewF32();
+        var geo = new RowNormGeometry(rows, len, seg, groups);
         var mean = new float[rows];
         var rstd = new float[rows];
-        NormKernels.RowMoments(xd, xo, rows, len, eps, mean, rstd);
+        NormKernels.RowMoments(xv, geo, eps, mean, rstd);
         float[]? w = weight?.ToArray<float>(), b = bias?.ToArray<float>();
         var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.RowNormForward(xd, xo, rows, len, seg, groups, mean, rstd, w, b, r.F32);
+        NormKernels.RowNormForward(xv, geo, mean, rstd, w, b, r.ViewF32());
         var inShape = input._shape;
         return Graph.Record(r, gradFn, new[] { input, weight, bias }, g =>
         {
-            var (gd, go) = g.ContiguousF32();
+            var gv = g.ContiguousViewF32();
             Tensor? dx = null, dw = null, db = null;
             if (input.RequiresGrad)
             {
                 dx = Tensor.Empty(inShape, DType.Float32, zero: false);
-                NormKernels.RowNormBackwardInput(xd, xo, gd, go, rows, len, seg, groups, mean, rstd, w, dx.F32);
+                NormKernels.RowNormBackwardInput(xv, gv, geo, mean, rstd, w, dx.ViewF32());
             }
             bool needW = weight != null && weight.RequiresGrad, needB = bias != null && bias.RequiresGrad;
             if (needW || needB)
             {
-                int channels = groups * (len / Math.Max(seg, 1));
+                int channels = geo.Channels;
                 float[]? dwv = needW ? new float[channels] : null, dbv = needB ? new float[channels] : null;
-                NormKernels.RowNormBackwardAffine(xd, xo, gd, go, rows, len, seg, groups, mean, rstd, dwv, dbv);
+                NormKernels.RowNormBackwardAffine(xv, gv, geo, mean, rstd, dwv, dbv);
                 if (needW) dw = Tensor.Wrap(dwv!, weight!._shape);
                 if (needB) db = Tensor.Wrap(dbv!, bias!._shape);
             }
@@ -225,7 +226,7 @@ public static partial class F
 
     /// <summary>y = (x − mean)·invstd·w + b per channel, applied as the affine map y = x·alpha + beta; returns y and alpha
     /// (invstd·w, which the eval-mode backward reuses).</summary>
-    private static (Tensor Y, float[] Alpha) NormalizeChannels(Tensor input, float[] xd, int xo, int n, int c, int s, float[] mean,
+    private static (Tensor Y, float[] Alpha) NormalizeChannels(Tensor input, View<float> xv, int c, float[] mean,
                                                                float[] invstd, float[]? w, float[]? b)
     {
         var alpha = DisposeScope.RentArray<float>(c);
@@ -236,7 +237,7 @@ public static partial class F
             beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
         }
         var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        NormKernels.ChannelAffine(xv, alpha, beta, r.ViewF32());
         return (r, alpha);
     }
 

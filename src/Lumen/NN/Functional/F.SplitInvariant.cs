@@ -14,8 +14,12 @@ public static partial class F
         int n = geo.N, inStride = geo.C * geo.S, outStride = geo.OC * geo.P, wl = w.Numel(), oc = geo.OC;
         var sample = one;
         var y = Tensor.Empty(yShape, DType.Float32, zero: false);
+        var wv = View<float>.Contiguous(w.F32, w._offset, wl);
+        var bv = b == null ? default : View<float>.Contiguous(b.F32, b._offset, oc);
+        // One sample's operands as flat views at its offset (the kernels check their sizes against the one-sample geometry).
+        View<float> At(Tensor t, int offset, int numel) => View<float>.Contiguous(t.F32, t._offset + offset, numel);
         for (int i = 0; i < n; i++)
-            ConvKernels.Forward(sample, x.F32, x._offset + i * inStride, w.F32, w._offset, b?.F32, b?._offset ?? 0, y.F32, i * outStride, plan);
+            ConvKernels.Forward(sample, At(x, i * inStride, inStride), wv, bv, At(y, i * outStride, outStride), plan);
         var xShape = input.Shape.ToArray();
         return Graph.Record(y, "ConvolutionBackward0", new[] { input, weight, bias }, g =>
         {
@@ -25,15 +29,15 @@ public static partial class F
             {
                 gx = Tensor.Empty(xShape, DType.Float32, zero: false);
                 for (int i = 0; i < n; i++)
-                    ConvKernels.Backward(sample, null, 0, w.F32, w._offset, gy.F32, gy._offset + i * outStride, gx.F32, i * inStride, null, 0, null, 0, plan);
+                    ConvKernels.InputGrad(sample, wv, At(gy, i * outStride, outStride), At(gx, i * inStride, inStride), plan);
             }
             bool needB = bias is { RequiresGrad: true };
             if (weight.RequiresGrad || needB)
             {
                 // Per sample: dW (wl values) then db (oc values) in one vector, summed over the batch by the tree.
                 var sum = BatchTree.Sum<float>(n, wl + oc, (i, buf) =>
-                    ConvKernels.Backward(sample, x.F32, x._offset + i * inStride, w.F32, w._offset, gy.F32, gy._offset + i * outStride,
-                                         null, 0, buf, 0, buf, wl, plan));
+                    ConvKernels.WeightGrad(sample, At(x, i * inStride, inStride), At(gy, i * outStride, outStride),
+                                           View<float>.Contiguous(buf, 0, wl), View<float>.Contiguous(buf, wl, oc), plan));
                 if (weight.RequiresGrad) gw = Tensor.Wrap(sum[..wl], w._shape);
                 if (needB) gb = Tensor.Wrap(sum[wl..], oc);
             }
@@ -107,7 +111,8 @@ public static partial class F
                                                  double momentum, double eps, Action<double[]>? sumAcrossProcesses = null)
     {
         var (n, c, s) = CheckBatchNorm(input, runningMean, runningVar, weight, bias);
-        var (xd, xo) = input.ContiguousF32();
+        var xv = input.ContiguousViewF32();
+        var (xd, xo) = (xv.Array, xv.Offset);
 
         var sums = BatchTree.Sum<double>(n, c + 1, (i, buf) =>
         {
@@ -151,7 +156,7 @@ public static partial class F
         if (rv != null) WriteBuffer(runningVar!, rv);
 
         float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
-        var (r, _) = NormalizeChannels(input, xd, xo, n, c, s, mean, invstd, w, b);
+        var (r, _) = NormalizeChannels(input, xv, c, mean, invstd, w, b);
 
         var inShape = input._shape;
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
