@@ -32,37 +32,29 @@ internal static class Compare
         return (times[runs / 2], times[0]);
     }
 
-    /// <summary>Runs bench/pytorch_sgemm.py; null (with a printed reason) when Python or torch is missing.</summary>
-    private static Dictionary<int, (double Median, double Best)>? TimePyTorch(int threads, int runs, int[] sizes)
+    /// <summary>Runs bench/pytorch_sgemm.py for one size; null (with a printed reason, once) when Python or torch is missing.</summary>
+    private static (double Median, double Best)? TimePyTorch(string script, int threads, int runs, int n)
     {
-        var script = Path.Combine(AppContext.BaseDirectory, "pytorch_sgemm.py");
-        if (!File.Exists("/usr/bin/python3")) { Console.WriteLine("PyTorch comparison skipped: /usr/bin/python3 not found."); return null; }
-        var psi = new ProcessStartInfo("env")
+        var (code, stdout, stderr) = Partners.Run(Side.PyTorch, script, new[] { threads.ToString(), runs.ToString(), n.ToString() });
+        if (code != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // Those two variables slow OpenBLAS on this machine; PyTorch's own baseline runs without them too.
-        foreach (var arg in new[] { "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "/usr/bin/python3", script,
-                                    threads.ToString(), runs.ToString() }.Concat(sizes.Select(s => s.ToString())))
-            psi.ArgumentList.Add(arg);
-        using var p = Process.Start(psi)!;
-        string stdout = p.StandardOutput.ReadToEnd(), stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0)
-        {
-            var why = stderr.Contains("No module named 'torch'") ? "torch is not installed for /usr/bin/python3" : stderr.Trim().Split('\n').LastOrDefault();
-            Console.WriteLine($"PyTorch comparison skipped: {why}");
+            var why = stderr.Contains("No module named 'torch'") ? "torch is not installed for /usr/bin/python3" : Partners.LastLine(stderr);
+            Console.WriteLine($"PyTorch 1.13 column n/a: {why}");
             return null;
         }
-        var r = new Dictionary<int, (double, double)>();
-        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var f = line.Split(' ');
-            r[int.Parse(f[0])] = (double.Parse(f[1], CultureInfo.InvariantCulture), double.Parse(f[2], CultureInfo.InvariantCulture));
-        }
-        return r;
+        var f = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last().Split(' ');
+        return (Partners.D(f[1]), Partners.D(f[2]));
+    }
+
+    /// <summary>Times libtorch's <c>torch.matmul</c> in the partner (case sgemm1024 / sgemm2048: the same warm-up and
+    /// run counts); its output is GFLOP/s, turned back into seconds here. Null when it failed (reason printed).</summary>
+    private static (double Median, double Best)? TimeLibtorch(string dll, int threads, int n)
+    {
+        var (code, stdout, stderr) = Partners.Run(Side.Libtorch, dll, new[] { "--threads", threads.ToString(), "--only", $"sgemm{n}" });
+        var f = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (code != 0 || f is not { Length: 3 }) { Console.WriteLine($"libtorch 2.10 column n/a: {Partners.LastLine(stderr)}"); return null; }
+        double flops = 2.0 * n * n * n;
+        return (flops / (Partners.D(f[1]) * 1e9), flops / (Partners.D(f[2]) * 1e9));
     }
 
     public static int Run(string[] args)
@@ -76,46 +68,53 @@ internal static class Compare
         int[] sizes = { 1024, 2048 };
         var runs = new Dictionary<int, int> { [1024] = 9, [2048] = 5 };
         Torch.SetNumThreads(threads);
+        ParallelFor.NumThreads = threads; // the bench's own copy of the kernels (Lumen.Bench.csproj)
+        string? py = Partners.PythonScript("pytorch_sgemm.py", out var pyWhy);
+        string? ts = Partners.TsbenchDll;
+        var (peak, peakHow) = FmaPeak.Derive(threads, args);
         Console.WriteLine($"SGEMM C = A·B, float32, square n×n×n, {threads} threads; Lumen path {Gemm.BestPath}; " +
-                          $"median of {runs[1024]} (1024) / {runs[2048]} (2048) runs after warm-up; {rounds} rounds, Lumen then PyTorch in each.");
-        Console.WriteLine("GFLOP/s = 2n³ / time, shown as median / best of the runs; ratio = Lumen / PyTorch of the medians.");
-        Console.WriteLine($"{"round",5} {"case",7} {"PyTorch GFLOP/s",17} {"Lumen GFLOP/s",17} {"ratio",6}");
+                          $"median of {runs[1024]} (1024) / {runs[2048]} (2048) runs after warm-up; {rounds} rounds, Lumen, PyTorch 1.13 (OpenBLAS), libtorch 2.10 (oneMKL) in each.");
+        Console.WriteLine("GFLOP/s = 2n³ / time, shown as median / best of the runs; ratio = Lumen / the faster partner of the medians (* : libtorch); peak % = Lumen's median / FMA peak.");
+        Console.WriteLine(IsaCap.Current.Describe());
+        Console.WriteLine(peakHow);
+        if (pyWhy != null) Console.WriteLine(pyWhy);
+        if (ts == null) Console.WriteLine(Partners.LibtorchMissing(false));
+        Console.WriteLine($"{"round",5} {"case",7} {"PyTorch GFLOP/s",16} {"libtorch GFLOP/s",16} {"Lumen GFLOP/s",16} {"ratio",6} {"peak %",6}");
         var ratios = sizes.ToDictionary(s => s, _ => new List<double>());
-        var bestTime = sizes.ToDictionary(s => s, _ => (Torch: double.MaxValue, Lumen: double.MaxValue));
+        var best = sizes.ToDictionary(s => s, _ => new double[] { double.MaxValue, double.MaxValue, double.MaxValue });   // PyTorch, libtorch, Lumen
         for (int round = 1; round <= rounds; round++)
         {
-            var lumen = sizes.ToDictionary(s => s, s => TimeLumen(s, runs[s]));
-            var torch = new Dictionary<int, (double Median, double Best)>();
             foreach (var s in sizes)
             {
-                var t = TimePyTorch(threads, runs[s], new[] { s });
-                if (t == null) { torch.Clear(); break; }
-                torch[s] = t[s];
-            }
-            foreach (var s in sizes)
-            {
+                var lumen = TimeLumen(s, runs[s]);
+                var torch = py == null ? null : TimePyTorch(py, threads, runs[s], s);
+                if (torch == null) py = null;
+                var lt = ts == null ? null : TimeLibtorch(ts, threads, s);
+                if (lt == null) ts = null;
                 double flops = 2.0 * s * s * s;
-                string G((double Median, double Best) t) => $"{flops / t.Median / 1e9,7:F1} / {flops / t.Best / 1e9,6:F1}";
-                string tg = "-", ratio = "-";
-                if (torch.TryGetValue(s, out var tt))
+                string G((double Median, double Best)? t) => t is { } v ? $"{flops / v.Median / 1e9,6:F1} / {flops / v.Best / 1e9,6:F1}" : "n/a";
+                // The faster partner is the one with the shorter median time.
+                double partner = Math.Min(torch?.Median ?? double.MaxValue, lt?.Median ?? double.MaxValue);
+                string ratio = "-";
+                if (partner < double.MaxValue)
                 {
-                    tg = G(tt);
-                    double r = tt.Median / lumen[s].Median;
-                    ratio = r.ToString("F2", CultureInfo.InvariantCulture);
+                    double r = partner / lumen.Median;
                     ratios[s].Add(r);
-                    bestTime[s] = (Math.Min(bestTime[s].Torch, tt.Best), Math.Min(bestTime[s].Lumen, lumen[s].Best));
+                    ratio = r.ToString("F2", CultureInfo.InvariantCulture) + (lt is { } l && l.Median == partner ? "*" : "");
                 }
-                else bestTime[s] = (bestTime[s].Torch, Math.Min(bestTime[s].Lumen, lumen[s].Best));
-                Console.WriteLine($"{round,5} {$"{s}³",7} {tg,17} {G(lumen[s]),17} {ratio,6}");
+                best[s][0] = Math.Min(best[s][0], torch?.Best ?? double.MaxValue);
+                best[s][1] = Math.Min(best[s][1], lt?.Best ?? double.MaxValue);
+                best[s][2] = Math.Min(best[s][2], lumen.Best);
+                string pct = double.IsNaN(peak) ? "-" : (100 * flops / lumen.Median / 1e9 / peak).ToString("F0", CultureInfo.InvariantCulture);
+                Console.WriteLine($"{round,5} {$"{s}³",7} {G(torch),16} {G(lt),16} {G(lumen),16} {ratio,6} {pct,6}");
             }
         }
         foreach (var s in sizes)
         {
             double flops = 2.0 * s * s * s;
-            if (ratios[s].Count == 0) { Console.WriteLine($"{s}³: Lumen best {flops / bestTime[s].Lumen / 1e9:F1} GFLOP/s (no PyTorch)"); continue; }
-            Console.WriteLine($"{s}³: ratio of medians over {ratios[s].Count} rounds min {ratios[s].Min():F2}, max {ratios[s].Max():F2}; " +
-                              $"best single runs PyTorch {flops / bestTime[s].Torch / 1e9:F1}, Lumen {flops / bestTime[s].Lumen / 1e9:F1} GFLOP/s " +
-                              $"(ratio {bestTime[s].Torch / bestTime[s].Lumen:F2})");
+            string Gf(double t) => t == double.MaxValue ? "n/a" : (flops / t / 1e9).ToString("F1", CultureInfo.InvariantCulture);
+            string range = ratios[s].Count == 0 ? "no partner" : $"ratio to the faster partner over {ratios[s].Count} rounds min {ratios[s].Min():F2}, max {ratios[s].Max():F2}";
+            Console.WriteLine($"{s}³: {range}; best single runs PyTorch {Gf(best[s][0])}, libtorch {Gf(best[s][1])}, Lumen {Gf(best[s][2])} GFLOP/s");
         }
         return 0;
     }

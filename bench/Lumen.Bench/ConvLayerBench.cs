@@ -6,9 +6,10 @@ using Lumen.Kernels;
 namespace Lumen.Bench;
 
 /// <summary>The <c>--conv-layers</c> mode: each convolution shape of ResNet-18 (batch 8, 224²) and VGG-16 (batch 4)
-/// timed pass by pass (forward, input gradient, weight gradient) on the kernels alone, Lumen then PyTorch
-/// (<c>bench/pytorch_conv_layers.py</c>, same shapes, same threads) in the same run. Options:
-/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c>, <c>--strategy batched</c>, <c>--width 128</c> (the direct kernels' widest vectors),
+/// timed pass by pass (forward, input gradient, weight gradient) on the kernels alone, by PyTorch 1.13
+/// (<c>bench/pytorch_conv_layers.py</c>, its ResNet-18/VGG-16 shapes), libtorch 2.10 (the partner's <c>--conv-layers</c>, given
+/// every shape of the table) and Lumen, same threads, in the same run, with Lumen's share of the FMA peak (<see cref="FmaPeak"/>). Options:
+/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c> (neither partner), <c>--isa sse|avx2</c>, <c>--clock-ghz X</c>, <c>--fma-units N</c>, <c>--strategy batched</c>, <c>--width 128</c> (the direct kernels' widest vectors),
 /// <c>--direct-vs-gemm</c> (forward and input gradient through SGEMM vs the direct kernel forced on, alternately).</summary>
 internal static class ConvLayerBench
 {
@@ -100,6 +101,9 @@ internal static class ConvLayerBench
     /// <summary>A layer's geometry and operands: random x, w and dy in [−1, 1) (seed 0), zeroed y, dx and dw.</summary>
     private sealed record Operands(ConvGeometry G, float[] X, float[] W, float[] Y, float[] Gy, float[] Gx, float[] Gw);
 
+    /// <summary>A flat contiguous kernel view of the whole array.</summary>
+    private static View<float> V(float[] a) => View<float>.Of(a);
+
     private static Operands Make(Layer l)
     {
         int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
@@ -118,9 +122,9 @@ internal static class ConvLayerBench
     private static (double F, double Dx, double Dw) TimeLumen(Layer l, int reps)
     {
         var (g, x, w, y, gy, gx, gw) = Make(l);
-        double f = MedianMs(() => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0, Plan), reps);
-        double dx = MedianMs(() => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: Plan), reps);
-        double dw = MedianMs(() => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, null, 0, gw, 0, options: Plan), reps);
+        double f = MedianMs(() => ConvKernels.Forward(g, V(x), V(w), default, V(y), Plan), reps);
+        double dx = MedianMs(() => ConvKernels.Backward(g, default, V(w), V(gy), V(gx), default, options: Plan), reps);
+        double dw = MedianMs(() => ConvKernels.Backward(g, V(x), V(w), V(gy), default, V(gw), options: Plan), reps);
         return (f, dx, dw);
     }
 
@@ -164,9 +168,9 @@ internal static class ConvLayerBench
             string rule = (ConvPlanner.Plan(g, ConvPass.Forward, Plan).IsDirect ? "F" : "") + (ConvPlanner.Plan(g, ConvPass.InputGrad, Plan).IsDirect ? "D" : "");
             var gemm = Plan with { Direct = DirectMode.Off };
             var direct = Plan with { Direct = DirectMode.Force };
-            void Fwd(ConvPlanOptions o) => ConvKernels.Forward(g, x, 0, w, 0, null, 0, y, 0, o);
-            void Dx(ConvPlanOptions o) => ConvKernels.Backward(g, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: o);
-            void DxDw(ConvPlanOptions o) => ConvKernels.Backward(g, x, 0, w, 0, gy, 0, gx, 0, gw, 0, options: o);
+            void Fwd(ConvPlanOptions o) => ConvKernels.Forward(g, V(x), V(w), default, V(y), o);
+            void Dx(ConvPlanOptions o) => ConvKernels.Backward(g, default, V(w), V(gy), V(gx), default, options: o);
+            void DxDw(ConvPlanOptions o) => ConvKernels.Backward(g, V(x), V(w), V(gy), V(gx), V(gw), options: o);
             if (ConvPlanner.Plan(g, ConvPass.Forward, direct).IsDirect) (fg, fd) = MedianPair(() => Fwd(gemm), () => Fwd(direct), reps);
             else fg = MedianMs(() => Fwd(gemm), reps);
             if (ConvPlanner.Plan(g, ConvPass.InputGrad, direct).IsDirect)
@@ -190,6 +194,7 @@ internal static class ConvLayerBench
         int oi = Array.IndexOf(args, "--only");
         string? only = oi >= 0 && oi + 1 < args.Length ? args[oi + 1] : null;
         Torch.SetNumThreads(threads);
+        ParallelFor.NumThreads = threads; // the bench's own copy of the kernels (Lumen.Bench.csproj)
         Best = args.Contains("--best");
         Cpu = args.Contains("--cpu");
         int si = Array.IndexOf(args, "--strategy");
@@ -199,56 +204,99 @@ internal static class ConvLayerBench
         bool noTorch = args.Contains("--no-torch");
         if (args.Contains("--direct-vs-gemm")) return DirectVsGemm(only, threads, reps);
 
-        var torch = new Dictionary<string, JsonElement>();
-        string py = Path.Combine(AppContext.BaseDirectory, "pytorch_conv_layers.py");
-        if (!noTorch && File.Exists("/usr/bin/python3") && File.Exists(py))
-        {
-            var psi = new ProcessStartInfo("env") { RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "/usr/bin/python3", py,
-                                      "--threads", threads.ToString(), "--reps", reps.ToString() })
-                psi.ArgumentList.Add(a);
-            if (only != null) { psi.ArgumentList.Add("--only"); psi.ArgumentList.Add(only); }
-            if (Best) psi.ArgumentList.Add("--best");
-            if (Cpu) psi.ArgumentList.Add("--cpu");
-            using var p = Process.Start(psi)!;
-            foreach (var line in p.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                if (line.StartsWith('{'))
-                {
-                    var e = JsonDocument.Parse(line).RootElement.Clone();
-                    torch[e.GetProperty("layer").GetString()!] = e;
-                }
-            p.WaitForExit();
-        }
+        var selected = Layers.Where(l => only == null || l.Name.Contains(only)).ToList();
+        var torch = noTorch ? new() : Partner(Side.PyTorch, threads, reps, only, selected);
+        var libtorch = noTorch ? new() : Partner(Side.Libtorch, threads, reps, only, selected);
+        var (peak, peakHow) = FmaPeak.Derive(threads, args);
 
-        Console.WriteLine($"Convolution kernels alone, {threads} threads, {(Best ? "fastest" : "median")} of {reps} calls{(Cpu ? " (process CPU time)" : "")}, ms (PyTorch / Lumen); ratio = PyTorch time / Lumen time (> 1: Lumen faster).");
-        Console.WriteLine($"{"layer",-28} {"x",2} {"forward",15} {"input grad",15} {"weight grad",15} {"ratio",6}");
+        Console.WriteLine($"Convolution kernels alone, {threads} threads, {(Best ? "fastest" : "median")} of {reps} calls{(Cpu ? " (process CPU time)" : "")}, ms (PyTorch 1.13 / libtorch 2.10 / Lumen); " +
+                          "ratio = the faster partner's time / Lumen's time over the three passes (> 1: Lumen faster; * : libtorch is the faster partner); " +
+                          "peak % = Lumen's 3 × 2·N·OC·out·C·k^d flops over its three passes / their time / the FMA peak.");
+        Console.WriteLine(IsaCap.Current.Describe());
+        Console.WriteLine(peakHow);
+        Console.WriteLine($"{"layer",-28} {"x",2} {"forward",23} {"input grad",23} {"weight grad",23} {"ratio",6} {"peak %",6}");
         var totals = new Dictionary<string, double[]>();
-        foreach (var l in Layers)
+        foreach (var l in selected)
         {
-            if (only != null && !l.Name.Contains(only)) continue;
             var (f, dx, dw) = TimeLumen(l, reps);
-            double tf = double.NaN, tdx = double.NaN, tdw = double.NaN;
-            if (torch.TryGetValue(l.Name, out var t))
-            {
-                tf = t.GetProperty("forward_ms").GetDouble();
-                tdx = t.GetProperty("input_grad_ms").GetDouble();
-                tdw = t.GetProperty("weight_grad_ms").GetDouble();
-            }
+            double[] T(Dictionary<string, JsonElement> d) => d.TryGetValue(l.Name, out var t)
+                ? new[] { t.GetProperty("forward_ms").GetDouble(), t.GetProperty("input_grad_ms").GetDouble(), t.GetProperty("weight_grad_ms").GetDouble() }
+                : new[] { double.NaN, double.NaN, double.NaN };
+            var pt = T(torch); var lt = T(libtorch); var lu = new[] { f, dx, dw };
             string model = l.Name[..l.Name.IndexOfAny(new[] { '.', ' ' })];   // "r18.l1 …" → r18, "pw 1x1 …" → pw
-            if (!totals.TryGetValue(model, out var tot)) totals[model] = tot = new double[6];
-            tot[0] += l.Count * tf; tot[1] += l.Count * tdx; tot[2] += l.Count * tdw;
-            tot[3] += l.Count * f; tot[4] += l.Count * dx; tot[5] += l.Count * dw;
-            Console.WriteLine($"{l.Name,-28} {l.Count,2} {Pair(tf, f),15} {Pair(tdx, dx),15} {Pair(tdw, dw),15} {R(tf + tdx + tdw, f + dx + dw),6}");
+            if (!totals.TryGetValue(model, out var tot)) totals[model] = tot = new double[10];
+            for (int i = 0; i < 3; i++) { tot[i] += l.Count * pt[i]; tot[3 + i] += l.Count * lt[i]; tot[6 + i] += l.Count * lu[i]; }
+            tot[9] += l.Count * Flops(l);
+            Console.WriteLine($"{l.Name,-28} {l.Count,2} {Triple(pt[0], lt[0], f),23} {Triple(pt[1], lt[1], dx),23} {Triple(pt[2], lt[2], dw),23} " +
+                              $"{R(pt.Sum(), lt.Sum(), lu.Sum()),6} {Pct(Flops(l), lu.Sum(), peak),6}");
         }
         foreach (var (model, t) in totals)
-            Console.WriteLine($"{model + " total (weighted)",-31} {Pair(t[0], t[3]),15} {Pair(t[1], t[4]),15} {Pair(t[2], t[5]),15} {R(t[0] + t[1] + t[2], t[3] + t[4] + t[5]),6}");
+            Console.WriteLine($"{model + " total (weighted)",-31} {Triple(t[0], t[3], t[6]),23} {Triple(t[1], t[4], t[7]),23} {Triple(t[2], t[5], t[8]),23} " +
+                              $"{R(t[0] + t[1] + t[2], t[3] + t[4] + t[5], t[6] + t[7] + t[8]),6} {Pct(t[9], t[6] + t[7] + t[8], peak),6}");
         return 0;
     }
 
-    private static string Pair(double t, double l) =>
-        (double.IsNaN(t) ? "-" : t.ToString("F1", CultureInfo.InvariantCulture)) + " / " + l.ToString("F1", CultureInfo.InvariantCulture);
+    /// <summary>A partner's per-layer times: PyTorch 1.13 through bench/pytorch_conv_layers.py (its own ResNet-18 / VGG-16
+    /// table), libtorch 2.10 through the partner's --conv-layers mode, given every selected layer's geometry here. Empty
+    /// (with a printed reason) when the partner is missing.</summary>
+    private static Dictionary<string, JsonElement> Partner(Side side, int threads, int reps, string? only, List<Layer> layers)
+    {
+        var result = new Dictionary<string, JsonElement>();
+        var args = new List<string>();
+        string? target;
+        if (side == Side.PyTorch)
+        {
+            target = Partners.PythonScript("pytorch_conv_layers.py", out var why);
+            if (target == null) { Console.WriteLine(why); return result; }
+            if (only != null) { args.Add("--only"); args.Add(only); }
+        }
+        else
+        {
+            if (!Partners.TsbenchHasLumenAdditions) { Console.WriteLine(Partners.LibtorchMissing(true)); return result; }
+            target = Partners.TsbenchDll;
+            args.Add("--conv-layers");
+            foreach (var l in layers)
+            {
+                args.Add("--layer");
+                args.Add(string.Create(CultureInfo.InvariantCulture, $"{l.Name}={l.N},{l.C},{l.OC},{l.K},{l.S},{l.P},{l.HW},{l.Dims}"));
+            }
+        }
+        args.AddRange(new[] { "--threads", threads.ToString(), "--reps", reps.ToString() });
+        if (Best) args.Add("--best");
+        if (Cpu) args.Add("--cpu");
+        var (code, stdout, stderr) = Partners.Run(side, target, args);
+        foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (line.StartsWith('{'))
+            {
+                var e = JsonDocument.Parse(line).RootElement.Clone();
+                result[e.GetProperty("layer").GetString()!] = e;
+            }
+        if (code != 0) Console.WriteLine($"{side} conv layers failed (exit {code}): {Partners.LastLine(stderr)}");
+        return result;
+    }
 
-    private static string R(double t, double l) => double.IsNaN(t) ? "-" : (t / l).ToString("F2", CultureInfo.InvariantCulture);
+    /// <summary>Flops of one pass of a layer (forward, input gradient and weight gradient each do as many), times 3.</summary>
+    private static double Flops(Layer l)
+    {
+        int o = (l.HW + 2 * l.P - l.K) / l.S + 1;
+        return 3 * 2.0 * l.N * l.OC * l.C * Math.Pow(o, l.Dims) * Math.Pow(l.K, l.Dims);
+    }
+
+    private static string Pct(double flops, double ms, double peak) =>
+        double.IsNaN(peak) ? "-" : (100 * flops / (ms * 1e-3) / 1e9 / peak).ToString("F0", CultureInfo.InvariantCulture);
+
+    private static string Triple(double pt, double lt, double l)
+    {
+        static string F(double v) => double.IsNaN(v) ? "-" : v.ToString("F1", CultureInfo.InvariantCulture);
+        return $"{F(pt)} / {F(lt)} / {F(l)}";
+    }
+
+    /// <summary>The faster partner's time over Lumen's, "*" when that partner is libtorch.</summary>
+    private static string R(double pt, double lt, double l)
+    {
+        double faster = double.IsNaN(lt) ? pt : double.IsNaN(pt) ? lt : Math.Min(pt, lt);
+        return Partners.Ratio(faster, l) + (!double.IsNaN(lt) && lt == faster ? "*" : "");
+    }
 
     private static int Arg(string[] args, string name, int fallback)
     {

@@ -14,7 +14,9 @@ namespace Lumen.Bench;
 internal static class ModelBench
 {
     /// <summary>One benchmark case: a model, its input shape, classes and optimizer, as in pytorch_baseline.py.</summary>
-    private sealed record Case(string Name, Func<Module?> Model, int[] Shape, int Classes, string Optimizer, int Steps, int Warm, bool Train = true);
+    /// <remarks><c>Fuse</c>: an inference case that calls <c>FuseForInference</c> first (Conv→BatchNorm→ReLU folded); its
+    /// PyTorch twin runs eager, as the unfused case's does.</remarks>
+    private sealed record Case(string Name, Func<Module?> Model, int[] Shape, int Classes, string Optimizer, int Steps, int Warm, bool Train = true, bool Fuse = false);
 
     private static readonly Case[] Cases =
     {
@@ -24,7 +26,10 @@ internal static class ModelBench
         new("tiny3d_b8_sgd", () => new Tiny3D(), new[] { 8, 1, 32, 32, 32 }, 2, "sgd", 10, 3),
         new("resnet18_224_b8_sgd", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 3, 1),
         new("resnet18_224_b8_infer", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 5, 2, Train: false),
+        new("resnet18_224_b8_infer_fused", ResNet18, new[] { 8, 3, 224, 224 }, 1000, "sgd", 5, 2, Train: false, Fuse: true),
         new("vgg16_224_b4_infer", () => Lumen.Vision.Models.Models.VGG16(), new[] { 4, 3, 224, 224 }, 1000, "sgd", 3, 1, Train: false),
+        // Seed 001's ConvNet (c1 48, c2 96, l1 256) as its HyperSearch trains it: CIFAR-10 3×32×32, batch 512, Adam.
+        new("convnet_seed001_b512_adam", () => new Lumen.Vision.Models.ConvNet(), new[] { 512, 3, 32, 32 }, 10, "adam", 2, 1),
     };
 
     /// <summary>ResNet-18 from the model zoo (src/Lumen.Vision/Models) when this build has it, found by name so the
@@ -77,6 +82,7 @@ internal static class ModelBench
         }
         else
         {
+            if (c.Fuse) model.FuseForInference(x.Narrow(0, 0, 1));   // one sample finds the same chains, with less memory
             model.Eval();
             step = () =>
             {
@@ -143,61 +149,114 @@ internal static class ModelBench
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private static JsonElement? Child(string file, IEnumerable<string> arguments, bool python)
+    /// <summary>One child's JSON line (Lumen, PyTorch), or for libtorch its "case median best" line and the peak RSS
+    /// from its stderr, as the same JSON fields; null (with a note on stderr) when it failed.</summary>
+    private static JsonElement? Child(Side side, string? script, IEnumerable<string> arguments)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in arguments) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var errTask = p.StandardError.ReadToEndAsync();
-        string stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        string stderr = errTask.Result;
-        var line = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault(l => l.StartsWith('{'));
-        if (p.ExitCode != 0 || line == null)
+        var (code, stdout, stderr) = Partners.Run(side, script, arguments);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string? line = side == Side.Libtorch ? LibtorchJson(lines.LastOrDefault(), stderr) : lines.LastOrDefault(l => l.StartsWith('{'));
+        if (code != 0 || line == null)
         {
-            Console.Error.WriteLine($"{(python ? "PyTorch" : "Lumen")} child failed (exit {p.ExitCode}): {stderr.Trim().Split('\n').LastOrDefault()}");
+            Console.Error.WriteLine($"{side} child failed (exit {code}): {Partners.LastLine(stderr)}");
             return null;
         }
         return JsonDocument.Parse(line).RootElement.Clone();
     }
 
-    /// <summary>Parent mode <c>--models [--threads n] [--rounds r] [--only substring]</c>: the comparison table.</summary>
+    /// <summary>tsbench prints <c>case  median  best</c> on stdout and <c>... peak RSS N MB ...</c> on stderr.</summary>
+    private static string? LibtorchJson(string? line, string stderr)
+    {
+        var f = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (f is not { Length: 3 }) return null;
+        var rss = System.Text.RegularExpressions.Regex.Match(stderr, @"peak RSS (\d+) MB");
+        return JsonSerializer.Serialize(new
+        {
+            @case = f[0], images_per_s_median = Partners.D(f[1]), images_per_s_best = Partners.D(f[2]),
+            peak_rss_mb = rss.Success ? Partners.D(rss.Groups[1].Value) : -1,
+        });
+    }
+
+    /// <summary><c>--models --params</c>: every case's parameter names and shapes on the three sides, compared as lists
+    /// (libtorch's <c>tsbench --params --names</c> prints them grouped by class, one model per case but the inference
+    /// duplicate; PyTorch's pytorch_models.py --params prints them per case). A difference is printed and exits 1.</summary>
+    private static int CheckParams(string? only)
+    {
+        string? py = Partners.PythonScript("pytorch_models.py", out var pyWhy);
+        string? ts = Partners.TsbenchDll;
+        var torch = new Dictionary<string, List<string>>();
+        if (py != null)
+            foreach (var line in Partners.Run(Side.PyTorch, py, new[] { "--params" }).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var e = JsonDocument.Parse(line).RootElement;
+                torch[e.GetProperty("case").GetString()!] = e.GetProperty("params").EnumerateArray().Select(v => v.GetString()!).ToList();
+            }
+        else Console.WriteLine(pyWhy);
+        var libtorch = new List<List<string>>();   // one list per model class, in tsbench's case order
+        if (ts != null)
+            foreach (var g in Partners.Run(Side.Libtorch, ts, new[] { "--params", "--names" }).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                                     .Select(l => l.Split(' ', 2)).GroupBy(f => f[0]))
+                libtorch.Add(g.Select(f => f[1]).ToList());
+        else Console.WriteLine(Partners.LibtorchMissing(false));
+        Console.WriteLine($"{"case",-28} {"params",12} {"tensors",7} {"PyTorch 1.13",13} {"libtorch 2.10",13}");
+        int bad = 0;
+        foreach (var c in Cases)
+        {
+            if (only != null && !c.Name.Contains(only)) continue;
+            var model = c.Model();
+            if (model == null) continue;
+            var mine = model.NamedParameters().Select(p => $"{p.Name} [{string.Join(",", p.Parameter.Shape)}]").ToList();
+            string pt = py == null ? "n/a" : !torch.TryGetValue(c.Name, out var t) ? "missing" : t.SequenceEqual(mine) ? "same" : "DIFFERS";
+            string lt = ts == null ? "n/a" : libtorch.Any(l => l.SequenceEqual(mine)) ? "same"
+                      : Partners.TsbenchHasLumenAdditions ? "DIFFERS" : "n/a (setup)";   // the shared build lacks ConvNet
+            if (pt is "DIFFERS" or "missing" || lt == "DIFFERS") bad++;
+            Console.WriteLine($"{c.Name,-28} {model.NumParameters(),12:N0} {mine.Count,7} {pt,13} {lt,13}");
+        }
+        return bad == 0 ? 0 : 1;
+    }
+
+    /// <summary>Parent mode <c>--models [--threads n] [--rounds r] [--windows w] [--only substring] [--isa sse|avx2|native]</c>:
+    /// the comparison table, three columns (PyTorch 1.13, libtorch 2.10, Lumen) and Lumen's ratio to the faster partner.</summary>
     public static int Run(string[] args)
     {
         int threads = Arg(args, "--threads", 2), rounds = Arg(args, "--rounds", 3), windows = Arg(args, "--windows", 5);
         string? only = ArgS(args, "--only");
         bool noScope = args.Contains("--no-scope");
-        string self = Environment.ProcessPath!, dll = typeof(ModelBench).Assembly.Location;
-        string py = Path.Combine(AppContext.BaseDirectory, "pytorch_models.py");
-        bool havePy = File.Exists("/usr/bin/python3") && File.Exists(py);
+        if (args.Contains("--params")) return CheckParams(only);
+        string? py = Partners.PythonScript("pytorch_models.py", out var pyWhy);
+        string? ts = Partners.TsbenchDll;
         Console.WriteLine($"Training step = forward + CrossEntropyLoss + zero_grad + backward + optimizer step (inference: forward under no_grad), " +
-                          $"{threads} threads each side, one child process per case and side, {rounds} rounds interleaved (Lumen then PyTorch), " +
+                          $"{threads} threads each side, one child process per case and side, {rounds} rounds interleaved (Lumen, PyTorch 1.13, libtorch 2.10), " +
                           $"{windows} timing windows per process; images/s shown as median of the per-process medians / best single window; " +
-                          "ratio = Lumen / PyTorch of the medians; alloc = Lumen managed bytes allocated per step in the steady state (all threads, over as many steps again after the timed windows) " +
-                          "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (Lumen VmHWM, PyTorch ru_maxrss). " +
+                          "ratio = Lumen / the faster partner (by median; * marks libtorch as that partner); alloc = Lumen managed bytes allocated per step in the steady state (all threads, over as many steps again after the timed windows) " +
+                          "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (VmHWM; PyTorch ru_maxrss). " +
                           (noScope ? "Lumen steps run WITHOUT a DisposeScope (--no-scope): the GC frees their tensors."
                                    : "Each Lumen step runs in `using var scope = Torch.NewDisposeScope();` (--no-scope to compare without)."));
-        Console.WriteLine($"{"case",-28} {"PyTorch img/s",17} {"Lumen img/s",17} {"ratio",6} {"alloc/step",11} {"gen0/2",7} {"RSS PT MB",9} {"RSS Lumen",9}");
+        Console.WriteLine(IsaCap.Current.Describe());
+        if (pyWhy != null) Console.WriteLine(pyWhy);
+        if (ts == null) Console.WriteLine(Partners.LibtorchMissing(false));
+        Console.WriteLine($"{"case",-28} {"PyTorch img/s",15} {"libtorch img/s",15} {"Lumen img/s",15} {"ratio",6} {"alloc/step",11} {"gen0/2",7} {"RSS PT",6} {"RSS LT",6} {"RSS L",6}");
         foreach (var c in Cases)
         {
             if (only != null && !c.Name.Contains(only)) continue;
-            var lumen = new List<JsonElement>(); var torch = new List<JsonElement>();
+            var lumen = new List<JsonElement>(); var torch = new List<JsonElement>(); var lt = new List<JsonElement>();
             string? skipped = null;
             for (int r = 0; r < rounds && skipped == null; r++)
             {
-                var lumenArgs = new List<string> { dll, "--model-case", c.Name, "--threads", threads.ToString(), "--windows", windows.ToString() };
+                var lumenArgs = new List<string> { "--model-case", c.Name, "--threads", threads.ToString(), "--windows", windows.ToString() };
                 if (noScope) lumenArgs.Add("--no-scope");
-                var l = Child(self, lumenArgs, false);
-                if (l is { } le)
+                if (Child(Side.Lumen, null, lumenArgs) is { } le)
                 {
                     if (le.TryGetProperty("skipped", out var why)) { skipped = why.GetString(); break; }
                     lumen.Add(le);
                 }
-                if (havePy)
+                if (py != null && Child(Side.PyTorch, py, new[] { c.Name, "--threads", threads.ToString(), "--windows", windows.ToString() }) is { } te)
+                    torch.Add(te);
+                if (ts != null)
                 {
-                    var t = Child("env", new[] { "-u", "OPENBLAS_CORETYPE", "-u", "OPENBLAS_L2_SIZE", "/usr/bin/python3", py, c.Name,
-                                                 "--threads", threads.ToString(), "--windows", windows.ToString() }, true);
-                    if (t is { } te) torch.Add(te);
+                    var tsArgs = new List<string> { "--threads", threads.ToString(), "--windows", windows.ToString(), "--only", c.Name };
+                    if (noScope) tsArgs.Add("--no-scope");
+                    if (Child(Side.Libtorch, ts, tsArgs) is { } le2) lt.Add(le2);
                 }
             }
             if (skipped != null) { Console.WriteLine($"{c.Name,-28} skipped: {skipped}"); continue; }
@@ -207,14 +266,16 @@ internal static class ModelBench
                 var med = rows.Select(r => r.GetProperty("images_per_s_median").GetDouble()).OrderBy(v => v).ToList();
                 return (med[med.Count / 2], rows.Max(r => r.GetProperty("images_per_s_best").GetDouble()));
             }
-            var (lm, lb) = Ips(lumen); var (tm, tb) = Ips(torch);
+            var (lm, lb) = Ips(lumen); var (tm, tb) = Ips(torch); var (sm, sb) = Ips(lt);
             string F1(double v) => double.IsNaN(v) ? "-" : v.ToString(v < 10 ? "F1" : "F0", CultureInfo.InvariantCulture);
-            string ratio = double.IsNaN(tm) || double.IsNaN(lm) ? "-" : (lm / tm).ToString("F2", CultureInfo.InvariantCulture);
+            string Pair(double m, double b) => double.IsNaN(m) ? "n/a" : $"{F1(m)} / {F1(b)}";
+            double faster = double.IsNaN(sm) ? tm : double.IsNaN(tm) ? sm : Math.Max(tm, sm);
+            string ratio = Partners.Ratio(lm, faster) + (!double.IsNaN(sm) && sm == faster ? "*" : "");
             string alloc = lumen.Count == 0 ? "-" : Bytes(lumen.Min(r => r.GetProperty("bytes_per_step").GetInt64()));
             string gcs = lumen.Count == 0 ? "-" : $"{lumen.Max(r => r.GetProperty("gen0").GetInt32())}/{lumen.Max(r => r.GetProperty("gen2").GetInt32())}";
-            string rssL = lumen.Count == 0 ? "-" : lumen.Max(r => r.GetProperty("peak_rss_mb").GetDouble()).ToString("F0", CultureInfo.InvariantCulture);
-            string rssT = torch.Count == 0 ? "-" : torch.Max(r => r.GetProperty("peak_rss_mb").GetDouble()).ToString("F0", CultureInfo.InvariantCulture);
-            Console.WriteLine($"{c.Name,-28} {$"{F1(tm)} / {F1(tb)}",17} {$"{F1(lm)} / {F1(lb)}",17} {ratio,6} {alloc,11} {gcs,7} {rssT,9} {rssL,9}");
+            static string Rss(List<JsonElement> rows) =>
+                rows.Count == 0 ? "-" : rows.Max(r => r.GetProperty("peak_rss_mb").GetDouble()) is var v && v < 0 ? "-" : v.ToString("F0", CultureInfo.InvariantCulture);
+            Console.WriteLine($"{c.Name,-28} {Pair(tm, tb),15} {Pair(sm, sb),15} {Pair(lm, lb),15} {ratio,6} {alloc,11} {gcs,7} {Rss(torch),6} {Rss(lt),6} {Rss(lumen),6}");
         }
         return 0;
     }

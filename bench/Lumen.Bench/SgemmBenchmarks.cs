@@ -16,7 +16,7 @@ public class SgemmBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Torch.SetNumThreads(2);
+        ParallelFor.NumThreads = 2; // the bench's own copy of the kernels (Lumen.Bench.csproj)
         _a = Compare.RandomMatrix(N, 1);
         _b = Compare.RandomMatrix(N, 2);
         _c = new float[N * N];

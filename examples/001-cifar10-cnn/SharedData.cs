@@ -2,7 +2,7 @@ namespace Lumen.Examples.Cifar10Cnn;
 
 /// <summary>Finds the workplace's shared data folder the way the tests do: <c>--data DIR</c>, else
 /// <c>&lt;repository&gt;/../shared/data</c> (the repository being the first ancestor of the working directory or of the program
-/// holding Lumen.slnx), else /work/shared/data.</summary>
+/// holding Lumen.slnx). No machine path: a clone elsewhere passes --data.</summary>
 internal static class SharedData
 {
     public static IReadOnlyList<string> Candidates(string? explicitDir)
@@ -16,7 +16,6 @@ internal static class SharedData
                     list.Add(Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data")));
                     break;
                 }
-        list.Add("/work/shared/data");
         return list.Distinct().ToList();
     }
 

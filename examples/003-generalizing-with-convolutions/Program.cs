@@ -94,7 +94,7 @@ public static class Program
     }
 
     /// <summary>Where ../shared/data is: --data, then beside the repository root (the first ancestor of this program
-    /// holding Lumen.slnx), then /work/shared/data.</summary>
+    /// holding Lumen.slnx). No machine path: a clone elsewhere passes --data.</summary>
     private static List<string> DataRoots(string? dataDir)
     {
         var list = new List<string>();
@@ -105,7 +105,6 @@ public static class Program
                 list.Add(Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data")));
                 break;
             }
-        list.Add("/work/shared/data");
         return list;
     }
 

@@ -31,6 +31,7 @@ public sealed unsafe class DistributedDataParallel : Module, IDisposable
     private bool[] _ready = Array.Empty<bool>();
     private int _nextToLaunch;
     private bool _passOpen;
+    private bool _treeOrder;     // this pass sums in tree order (Torch.UseSplitInvariantReductions): all-gather at the end
 
     /// <param name="module">the replica this rank trains.</param>
     /// <param name="group">the ranks to average over; <see cref="ProcessGroup.World"/> when null.</param>
@@ -95,6 +96,7 @@ public sealed unsafe class DistributedDataParallel : Module, IDisposable
         if (!_passOpen)
         {
             _passOpen = true;
+            _treeOrder = Torch.AreSplitInvariantReductionsEnabled();
             Array.Clear(_ready);
             foreach (var k in _buckets) { k.Pending = k.Parameters.Length; k.Launched = false; k.Dirty = false; }
             _nextToLaunch = 0;
@@ -135,6 +137,8 @@ public sealed unsafe class DistributedDataParallel : Module, IDisposable
             if (bucket.Parameters[i].Grad is { } g) g.Contiguous().AsSpan<float>().CopyTo(dst);
             else dst.Clear();   // unused in this pass: it contributes zeros (PyTorch's find_unused_parameters)
         }
+        bucket.Launched = true;
+        if (_treeOrder) return;   // reduced in FinishPass, in the ranks' tree order
         var mpi = _group.Backend!;
         bucket.Sequence = mpi.NextSequence();
         IntPtr req;
@@ -172,13 +176,15 @@ public sealed unsafe class DistributedDataParallel : Module, IDisposable
                 mpi.Wait(ref r, bucket.Sequence, "gradient all-reduce", _group.Timeout);
                 bucket.Request = IntPtr.Zero;
             }
-            if (bucket.Dirty)
+            if (bucket.Dirty && !_treeOrder)
             {
                 Launch(bucket);
                 IntPtr r = bucket.Request;
                 mpi.Wait(ref r, bucket.Sequence, "gradient all-reduce", _group.Timeout);
                 bucket.Request = IntPtr.Zero;
             }
+            if (bucket.Dirty && _treeOrder) Launch(bucket);   // copy the late contribution in
+            if (_treeOrder) _group.AllReduceInTreeOrder(new Span<float>(bucket.Data, bucket.Count));
             for (int i = 0; i < bucket.Parameters.Length; i++)
             {
                 var p = bucket.Parameters[i];

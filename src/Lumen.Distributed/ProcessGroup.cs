@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using Lumen.NN;
 using Lumen.Distributed.Mpi;
 using static Lumen.Distributed.Mpi.MpiNative;
 
@@ -176,6 +179,24 @@ public sealed unsafe class ProcessGroup
             _mpi.Check(Iallreduce(InPlace.ToPointer(), p, values.Length, MpiNative.Double, OpSum, _mpi.World, &req), "MPI_Iallreduce");
             _mpi.Wait(ref req, seq, "all-reduce", Timeout);
         }
+    }
+
+    /// <summary>Sums <paramref name="values"/> across ranks in place, adding the ranks' vectors in the decimation tree's
+    /// order over rank indices ((r0 + r2) + (r1 + r3) for four ranks; <see cref="BatchTree"/>), on every rank the same bits.
+    /// With <see cref="Torch.UseSplitInvariantReductions"/> and a power-of-two world size this is the one-process batch
+    /// tree's top: MPI_Allreduce fixes no order. Costs an all-gather (every rank receives all vectors).</summary>
+    public void AllReduceInTreeOrder<T>(Span<T> values) where T : unmanaged, INumber<T>
+    {
+        if (_mpi == null) return;
+        var all = AllGatherBytes(MemoryMarshal.AsBytes(values).ToArray());
+        int n = values.Length;
+        var sum = BatchTree.Sum<T>(WorldSize, n, (r, buf) =>
+        {
+            if (all[r].Length != n * sizeof(T))
+                throw new DistributedException($"AllReduceInTreeOrder: rank {r} sent {all[r].Length} bytes, rank {Rank} expected {n * sizeof(T)}.");
+            MemoryMarshal.Cast<byte, T>(all[r]).CopyTo(buf);
+        });
+        sum.CopyTo(values);
     }
 
     private void Bcast(void* p, int count, IntPtr type, int src)

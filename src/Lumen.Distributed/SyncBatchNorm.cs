@@ -44,6 +44,13 @@ public sealed class SyncBatchNorm : NormBase
         if (!useBatchStats || Group.WorldSize == 1)
             return F.BatchNorm(input, TrackRunningStats || !Training ? RunningMean : null, TrackRunningStats || !Training ? RunningVar : null,
                                Weight, Bias, useBatchStats, factor, Eps);
+        if (Torch.AreSplitInvariantReductionsEnabled())
+        {
+            // The one-process BatchNorm's own code with the ranks' sums added in tree order: bit-identical to it.
+            var group = Group;
+            return F.SplitInvariantBatchNorm(input, TrackRunningStats ? RunningMean : null, TrackRunningStats ? RunningVar : null,
+                                             Weight, Bias, factor, Eps, v => group.AllReduceInTreeOrder<double>(v));
+        }
         return SyncForward(input.Contiguous(), factor);
     }
 

@@ -16,10 +16,27 @@ public static partial class Torch
 
     /// <summary>Sets the number of threads every kernel may use (default: all cores), PyTorch's <c>torch.set_num_threads</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is below 1 or above <see cref="MaxNumThreads"/>.</exception>
-    public static void SetNumThreads(int n) => ParallelFor.NumThreads = n;
+    public static void SetNumThreads(int n) => Kernels.ParallelFor.NumThreads = n;
 
     /// <summary>The current intra-op thread count.</summary>
-    public static int GetNumThreads() => ParallelFor.NumThreads;
+    public static int GetNumThreads() => Kernels.ParallelFor.NumThreads;
+
+    /// <summary>Runs <paramref name="body"/>(chunkBegin, chunkEnd) over [<paramref name="begin"/>, <paramref name="end"/>)
+    /// on the intra-op threads, ATen's <c>at::parallel_for(begin, end, grain_size, f)</c>: at most
+    /// <see cref="GetNumThreads"/> contiguous chunks of at least <paramref name="grainSize"/> items, each chunk's bounds
+    /// fixed by the range and the thread count alone (so per-chunk results never depend on scheduling), and run serially
+    /// when called from inside another parallel loop (no oversubscription). For code outside the library (a metric, a
+    /// custom op) that must share Lumen's threads rather than start its own. An exception thrown by a chunk is rethrown
+    /// here once every chunk has stopped.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="end"/> is below <paramref name="begin"/> or <paramref name="grainSize"/> is below 1.</exception>
+    public static void ParallelFor(int begin, int end, int grainSize, Action<int, int> body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (end < begin) throw new ArgumentOutOfRangeException(nameof(end), $"ParallelFor: end ({end}) is below begin ({begin}).");
+        if (grainSize < 1) throw new ArgumentOutOfRangeException(nameof(grainSize), $"ParallelFor: grainSize must be at least 1, got {grainSize}.");
+        if (begin == 0) Kernels.ParallelFor.Run(end, grainSize, body);
+        else Kernels.ParallelFor.Run(end - begin, grainSize, (s, e) => body(begin + s, begin + e));
+    }
 
     /// <summary>A 0-d float32 tensor.</summary>
     public static Tensor Scalar(float value) => Lumen.Tensor.Wrap(new[] { value });
@@ -69,6 +86,20 @@ public static partial class Torch
 
     /// <summary>A tensor over <paramref name="data"/> without copying (changes to either are seen by both), PyTorch's <c>from_numpy</c>.</summary>
     public static Tensor FromArray(float[] data, params int[] shape) => Lumen.Tensor.Wrap(data, shape);
+
+    /// <summary>An int64 tensor over <paramref name="data"/> without copying, PyTorch's <c>from_numpy</c> of an int64
+    /// array: labels and indices built outside the library (a dataset's targets) become a tensor at no cost.</summary>
+    /// <exception cref="ShapeMismatchException">the shape's element count differs from the array's length.</exception>
+    public static Tensor FromArray(long[] data, params int[] shape) => Lumen.Tensor.Wrap(data, shape);
+
+    /// <summary>A uint8 tensor over <paramref name="data"/> without copying, PyTorch's <c>from_numpy</c> of a uint8
+    /// array: raw pixels (an (N, H, W, C) dataset, a decoded image) become a tensor without a second copy.</summary>
+    /// <exception cref="ShapeMismatchException">the shape's element count differs from the array's length.</exception>
+    public static Tensor FromArray(byte[] data, params int[] shape) => Lumen.Tensor.Wrap(data, shape);
+
+    /// <summary>A bool tensor over <paramref name="data"/> without copying, PyTorch's <c>from_numpy</c> of a bool array (masks).</summary>
+    /// <exception cref="ShapeMismatchException">the shape's element count differs from the array's length.</exception>
+    public static Tensor FromArray(bool[] data, params int[] shape) => Lumen.Tensor.Wrap(data, shape);
 
     public static Tensor Zeros(params int[] shape) => Lumen.Tensor.Empty(shape);
     public static Tensor Zeros(int[] shape, DType dtype) => Lumen.Tensor.Empty(shape, dtype);

@@ -10,7 +10,7 @@ import torch
 from common import save, t
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-sys.path[:0] = [os.path.join(ROOT, "..", "shared", "bench"), "/work/shared/bench"]
+sys.path[:0] = [os.path.join(ROOT, "..", "shared", "bench")]
 from pytorch_baseline import MnistCNN  # noqa: E402  (seed 004's MNIST model, as benchmarked)
 
 

@@ -313,7 +313,7 @@ def others():
 # ---------------------------------------------------------------- dogcat -------------------------------------------
 
 def dogcat():
-    roots = [os.path.join(REPO, "..", "shared", "data", "dogcat"), "/work/shared/data/dogcat"]
+    roots = [os.path.join(REPO, "..", "shared", "data", "dogcat")]
     root = next((r for r in roots if os.path.isdir(r)), None)
     if root is None:
         print("dogcat data not found: dogcat.json not regenerated")

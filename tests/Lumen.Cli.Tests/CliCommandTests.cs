@@ -24,7 +24,7 @@ public sealed class CliCommandTests
     }
 
     [Fact]
-    public void Help_lists_the_commands_and_hides_the_crash_switches()
+    public void Help_lists_the_commands_and_no_crash_switch()
     {
         var top = LumenCli.Run("--help");
         Assert.Equal(0, top.Code);
@@ -33,6 +33,18 @@ public sealed class CliCommandTests
         Assert.Equal(0, train.Code);
         Assert.Contains("--checkpoint-every N", train.Out);
         Assert.DoesNotContain("die-after", train.Out);
+    }
+
+    [Fact]
+    public void Crash_injection_is_not_a_command_line_option()
+    {
+        // It lives in the test-only variable LUMEN_TEST_CRASH (KillResumeTests), not in the command's options.
+        foreach (var old in new[] { "--die-after-batches", "--die-while-checkpointing" })
+        {
+            var r = LumenCli.Run("train", old, "3");
+            Assert.Equal(2, r.Code);
+            Assert.Contains($"unknown option '{old}'", r.Err);
+        }
     }
 
     [Fact]

@@ -6,7 +6,8 @@ namespace Lumen.Cli.Tests;
 /// <summary>
 /// The acceptance tests of resume: a training process killed mid-epoch, and one killed while writing a checkpoint,
 /// each resume with <c>--resume</c> and end with weights bit-identical to an uninterrupted run with the same seed.
-/// The runs are real child processes (SIGKILL, no clean-up), on 512 MNIST images, a tiny CNN with batch norm and
+/// The runs are real child processes killed (SIGKILL, no clean-up) by the trainer's test-only crash injection
+/// (<c>LUMEN_TEST_CRASH</c>), on 512 MNIST images, a tiny CNN with batch norm and
 /// dropout, shuffled batches of 32 (16 per epoch), 2 epochs, a checkpoint every 3 batches.
 /// </summary>
 public sealed class KillResumeTests
@@ -33,8 +34,8 @@ public sealed class KillResumeTests
         return Path.Combine(dir, "whole");
     });
 
-    private static LumenCli.Result Train(string dir, string outDir, params string[] extra) =>
-        LumenCli.RunProcess(dir, TrainArgs.Concat(new[] { "--out", outDir }).Concat(extra).ToArray());
+    private static LumenCli.Result Train(string dir, string outDir, string? crash = null) =>
+        LumenCli.RunProcessWithCrash(dir, crash, TrainArgs.Concat(new[] { "--out", outDir }).ToArray());
 
     private static void AssertSameWeights(string expectedRun, string actualRun)
     {
@@ -64,7 +65,7 @@ public sealed class KillResumeTests
         var dir = Setup();
 
         // Killed after batch 4 of epoch 2 (20 of 32 batches); the last checkpoint is at batch 3 of epoch 2.
-        var killed = Train(dir, "killed", "--die-after-batches", "20");
+        var killed = Train(dir, "killed", crash: "after-batches=20");
         AssertKilled(killed, Path.Combine(dir, "killed"));
         Assert.Contains("epoch 1/2  train loss", killed.Out);
 
@@ -84,7 +85,7 @@ public sealed class KillResumeTests
         var dir = Setup();
 
         // The 4th checkpoint (batch 12 of epoch 1) is half written when the process dies: the 3rd (batch 9) survives.
-        var killed = Train(dir, "killed", "--die-while-checkpointing", "4");
+        var killed = Train(dir, "killed", crash: "while-checkpointing=4");
         AssertKilled(killed, Path.Combine(dir, "killed"));
         Assert.Single(Directory.GetFiles(Path.Combine(dir, "killed"), ".last.safetensors.*.tmp"));
 
@@ -96,12 +97,21 @@ public sealed class KillResumeTests
     }
 
     [Fact]
+    public void A_bad_crash_injection_value_is_refused_with_exit_code_2_naming_the_variable()
+    {
+        var r = Train(Setup(), "bad", crash: "after-batches=soon");
+        Assert.Equal(2, r.Code);
+        Assert.Contains("LUMEN_TEST_CRASH", r.Err);
+        Assert.Contains("'after-batches=soon'", r.Err);
+    }
+
+    [Fact]
     public void A_run_killed_at_an_epoch_end_and_killed_again_after_resuming_still_ends_identical()
     {
         var dir = Setup();
 
-        AssertKilled(Train(dir, "twice", "--die-after-batches", "16"), Path.Combine(dir, "twice"));   // right after epoch 1's last batch
-        var again = LumenCli.RunProcess(dir, "train", "--out", "twice", "--resume", "--die-after-batches", "5");
+        AssertKilled(Train(dir, "twice", crash: "after-batches=16"), Path.Combine(dir, "twice"));   // right after epoch 1's last batch
+        var again = LumenCli.RunProcessWithCrash(dir, "after-batches=5", "train", "--out", "twice", "--resume");
         AssertKilled(again, Path.Combine(dir, "twice"));
         var resumed = LumenCli.RunProcess(dir, "train", "--out", "twice", "--resume");
         Assert.True(resumed.Code == 0, resumed.Err);

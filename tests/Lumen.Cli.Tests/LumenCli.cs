@@ -20,7 +20,12 @@ public static class LumenCli
     }
 
     /// <summary>Runs <c>dotnet Lumen.Cli.dll ARGS</c> in <paramref name="workDir"/>; returns its exit code and output.</summary>
-    public static Result RunProcess(string workDir, params string[] args)
+    public static Result RunProcess(string workDir, params string[] args) => RunProcessWithCrash(workDir, null, args);
+
+    /// <summary><see cref="RunProcess(string, string[])"/> with the variable <c>LUMEN_TEST_CRASH</c> set to
+    /// <paramref name="crash"/> in the child (the trainer's test-only crash injection: <c>after-batches=N</c>,
+    /// <c>while-checkpointing=N</c>), or removed when null.</summary>
+    public static Result RunProcessWithCrash(string workDir, string? crash, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Lumen.Cli.dll");
         var psi = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -30,6 +35,8 @@ public static class LumenCli
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (crash != null) psi.Environment["LUMEN_TEST_CRASH"] = crash;
+        else psi.Environment.Remove("LUMEN_TEST_CRASH");
         psi.ArgumentList.Add(dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

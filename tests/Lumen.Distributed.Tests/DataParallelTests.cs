@@ -6,12 +6,25 @@ namespace Lumen.Distributed.Tests;
 [Collection("mpi")]
 public sealed class DataParallelTests
 {
-    private static string Run(int ranks, string model, string norm, int steps, string dir)
+    private static readonly Dictionary<string, string> SplitInvariant = new() { ["LUMEN_SPLIT_INVARIANT"] = "1" };
+
+    private static string Run(int ranks, string model, string norm, int steps, string dir, bool splitInvariant = false)
     {
-        var file = Path.Combine(dir, $"{model}-{norm}-{ranks}.safetensors");
-        var r = MpiRun.Worker(ranks, new[] { "equiv", model, norm, "100", steps.ToString(), file });
+        var file = Path.Combine(dir, $"{model}-{norm}-{ranks}{(splitInvariant ? "-si" : "")}.safetensors");
+        // The split-invariant mode costs about 2× per step (one kernel call per sample): a loaded CI box gets more time.
+        var r = MpiRun.Worker(ranks, new[] { "equiv", model, norm, "100", steps.ToString(), file }, splitInvariant ? SplitInvariant : null,
+                              timeoutSeconds: splitInvariant ? 600 : 180);
         Assert.True(r.ExitCode == 0, r.ToString());
         return file;
+    }
+
+    private static void AssertBitIdentical(string actual, string expected, string what)
+    {
+        foreach (var (k, d) in Weights.RelativeDifferences(actual, expected))
+        {
+            Assert.True(d <= 1e-6, $"{what}, {k}: relative difference {d:E2} (issue 19's bound 1e-6)");
+            Assert.True(d == 0, $"{what}, {k}: relative difference {d:E2}, expected bit-identical tensors");
+        }
     }
 
     [MpiFact]
@@ -25,19 +38,41 @@ public sealed class DataParallelTests
         Assert.All(Weights.RelativeDifferences(two + ".rank1", two + ".rank0"), kv => Assert.Equal(0, kv.Value));
     }
 
-    /// <summary>Seed 004's MNIST CNN with SyncBatchNorm (2 × 50) against BatchNorm (1 × 100), SGD with momentum. After the
-    /// first step every tensor agrees to 1e-6. Over 20 steps the network's own sensitivity takes over: the 1-rank run
-    /// itself, started from weights scaled by (1 + 1e-7), ends about 2e-2 away in the BatchNorm biases (ReLU and max-pool
-    /// decisions flip), so after 20 steps the two runs are held to that band (docs/distributed.md).</summary>
+    /// <summary>Issue 19's bound for seed 004's MNIST CNN: SyncBatchNorm on 2 ranks × 50 against BatchNorm on 1 rank × 100,
+    /// 20 steps of SGD with momentum, every tensor ≤ 1e-6 relative. Met with Torch.UseSplitInvariantReductions on both
+    /// sides, which makes the two runs bit-identical (asserted: 0), where the default float32 mode cannot hold this chaotic
+    /// net to 1e-6 (docs/distributed.md).</summary>
     [MpiFact]
-    public void MnistCNN_with_SyncBatchNorm_two_ranks_of_50_match_one_rank_of_100()
+    public void MnistCNN_with_SyncBatchNorm_two_ranks_of_50_end_20_steps_bit_identical_to_one_rank_of_100_when_split_invariant()
+    {
+        var dir = MpiRun.TempDir("mnist-si");
+        var one = Run(1, "mnist", "plain", 20, dir, splitInvariant: true);
+        var two = Run(2, "mnist", "sync", 20, dir, splitInvariant: true);
+        AssertBitIdentical(two + ".step1", one + ".step1", "step 1");
+        AssertBitIdentical(two, one, "step 20");
+    }
+
+    /// <summary>The tree order over ranks: 4 ranks × 25 of DLwPT's Net (ranks combined as (r0 + r2) + (r1 + r3), not in
+    /// MPI's order) end 20 Adam steps bit-identical to 1 rank × 100.</summary>
+    [MpiFact]
+    public void Net_of_DLwPT_four_ranks_of_25_end_20_steps_bit_identical_to_one_rank_of_100_when_split_invariant()
+    {
+        var dir = MpiRun.TempDir("net-si");
+        var one = Run(1, "net", "plain", 20, dir, splitInvariant: true);
+        var four = Run(4, "net", "plain", 20, dir, splitInvariant: true);
+        AssertBitIdentical(four, one, "step 20");
+    }
+
+    /// <summary>The default float32 mode: after one step SyncBatchNorm on 2 × 50 agrees with BatchNorm on 1 × 100 to 1e-6
+    /// in every tensor (the sums differ only in order); beyond it the net's sensitivity takes over (docs/distributed.md).</summary>
+    [MpiFact]
+    public void MnistCNN_with_SyncBatchNorm_two_ranks_of_50_match_one_rank_of_100_after_one_step_in_the_default_mode()
     {
         var dir = MpiRun.TempDir("mnist");
-        var one = Run(1, "mnist", "plain", 20, dir);
-        var two = Run(2, "mnist", "sync", 20, dir);
+        var one = Run(1, "mnist", "plain", 1, dir);
+        var two = Run(2, "mnist", "sync", 1, dir);
         foreach (var (k, d) in Weights.RelativeDifferences(two + ".step1", one + ".step1")) Assert.True(d <= 1e-6, $"step 1, {k}: relative difference {d:E2}");
-        double global = Weights.GlobalRelativeDifference(two, one);
-        Assert.True(global <= 1e-3, $"after 20 steps the weights differ by {global:E2} (relative, all tensors)");
+        Assert.Contains(Weights.RelativeDifferences(two, one), kv => kv.Value > 0);   // not bit-identical: that needs the mode
     }
 
     /// <summary>Plain BatchNorm under DDP normalises with each rank's own batch: rank r's running mean after one forward is

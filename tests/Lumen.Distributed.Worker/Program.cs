@@ -18,10 +18,12 @@ using Lumen.Vision.Transforms;
 //   hang                                                                      rank 1 never reaches the all-reduce
 //   bench-allreduce                                                           all-reduce throughput, 1–64 MB
 //   bench-overlap <resnet18|mnist> <batchPerRank> <steps> <bucketMb>          backward+reduce time per step
-// Environment: LUMEN_THREADS (compute threads per rank, 1); for equiv mnist, LUMEN_LR (plain SGD at this rate instead of
+// Environment: LUMEN_THREADS (compute threads per rank, 1); LUMEN_SPLIT_INVARIANT=1 turns on
+// Torch.UseSplitInvariantReductions (every rank and the one-rank reference alike); for equiv mnist, LUMEN_LR (plain SGD at this rate instead of
 // momentum 0.9 at 0.01) and LUMEN_PERTURB (scale the initial weights by 1 + this) reproduce docs/distributed.md's
 // sensitivity measurement.
 Torch.SetNumThreads(int.TryParse(Environment.GetEnvironmentVariable("LUMEN_THREADS"), out var th) ? th : 1);
+Torch.UseSplitInvariantReductions(Environment.GetEnvironmentVariable("LUMEN_SPLIT_INVARIANT") == "1");
 var world = ProcessGroup.World;
 var inv = CultureInfo.InvariantCulture;
 switch (args[0])
@@ -100,11 +102,12 @@ void Train(string runDir, int epochs, int killAfter, bool resume)
     var ds = new Subset<(Tensor Image, long Label)>(new MNIST(train: true, transform: tf), Enumerable.Range(0, 400).ToArray());
     var test = new Subset<(Tensor Image, long Label)>(new MNIST(train: false, transform: tf), Enumerable.Range(0, 50).ToArray());
     var loader = new DataLoader(ds, batchSize: 50, sampler: new DistributedSampler(ds, seed: 7));
+    // Rank 1 dies after killAfter batches (the trainer's test-only crash injection, docs/cli.md).
+    if (world.Rank == 1 && killAfter > 0) Environment.SetEnvironmentVariable("LUMEN_TEST_CRASH", $"after-batches={killAfter}");
     var trainer = new Trainer(net, new CrossEntropyLoss(), new Adam(net.Parameters()), options: new TrainerOptions
     {
         Epochs = epochs, RunDir = runDir, Output = Console.Out, Interactive = false, WriteReport = false,
         CheckpointEveryBatches = 2, ProcessGroup = world,
-        Crash = world.Rank == 1 && killAfter > 0 ? new CrashSwitches(DieAfterBatches: killAfter) : null,
     });
     if (resume) trainer.Resume();
     trainer.Fit(loader, null, new DataLoader(test, batchSize: 50));

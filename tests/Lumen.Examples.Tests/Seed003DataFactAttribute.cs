@@ -3,7 +3,7 @@ using Xunit;
 namespace Lumen.Examples.Tests;
 
 /// <summary>A [Fact] skipped, with a message saying where it looked, when ../shared/data/dogcat is absent (a clone
-/// outside this workplace). Looks where seed 003's example looks: beside the repository root, then /work/shared/data.</summary>
+/// outside this workplace). Looks where seed 003's example looks: beside the repository root.</summary>
 public sealed class Seed003DataFactAttribute : FactAttribute
 {
     public Seed003DataFactAttribute()
@@ -15,7 +15,6 @@ public sealed class Seed003DataFactAttribute : FactAttribute
                 candidates.Add(Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data", "dogcat")));
                 break;
             }
-        candidates.Add("/work/shared/data/dogcat");
         if (!candidates.Any(Directory.Exists))
             Skip = $"dogcat images not found (looked in {string.Join(", ", candidates)}).";
     }

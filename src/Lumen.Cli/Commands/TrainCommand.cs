@@ -20,6 +20,7 @@ public static class TrainCommand
             new("weights", "FILE", "start from this state dict (.pth from torch.save(model.state_dict()), or .safetensors); a head with another class count is replaced by a new Linear (transfer learning)"),
             new("pretrained", null, $"start from torchvision's ImageNet weights for the zoo model ({string.Join(", ", ModelZoo.All.Where(m => m.Pretrained != null).Select(m => m.Name))}), downloaded once into torch.hub's cache ($TORCH_HOME/hub/checkpoints, else ~/.cache/torch/hub/checkpoints); the head is replaced as with --weights"),
             new("freeze", null, "train the classifier head only (the last Linear); everything else keeps its weights"),
+            new("sync-batchnorm", null, "under mpirun: BatchNorm layers normalise with the statistics of all ranks' batches (SyncBatchNorm); without it each rank uses its own batch's, as PyTorch's DDP"),
             new("dataset", "NAME", "mnist (default, embedded), mnist:PATH, fashion-mnist:PATH, cifar10:PATH, imagefolder:PATH (PATH/train + PATH/test, or class folders with --valid-split)"),
             new("transforms", "LIST", DataSetup.TransformHelp),
             new("optimizer", "NAME", "adam (default), adamw, sgd, rmsprop, adagrad, adamax, nadam, radam"),
@@ -44,8 +45,6 @@ public static class TrainCommand
             new("checkpoint-every", "N", "also checkpoint every N batches inside an epoch (default 100; 0: epoch ends only)"),
             new("clip-grad", "X", "clip the gradients' total norm to X"),
             new("no-report", null, "skip report.html and its figures"),
-            new("die-after-batches", "N", "crash test: kill the process after N batches", Hidden: true),
-            new("die-while-checkpointing", "N", "crash test: kill the process while writing the N-th checkpoint", Hidden: true),
         },
         Run);
 
@@ -71,7 +70,6 @@ public static class TrainCommand
             c = FromArgs(a);
             outDir ??= Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         }
-        var crash = new CrashSwitches(a.Int("die-after-batches", min: 1) ?? 0, a.Int("die-while-checkpointing", min: 1) ?? 0);
 
         // The weights file is read when training starts from scratch: a resumed run's checkpoint (or the best weights of
         // predict_on_*) overwrite the model, and a run killed before its first checkpoint starts over, reading it again.
@@ -87,12 +85,16 @@ public static class TrainCommand
             if (!DistributedSetup.IsSecondaryRank)   // under mpirun rank 0 writes the run's files
                 Lumen.Serialization.AtomicFile.WriteAllText(Path.Combine(outDir!, RunFiles.Config), c.ToJson());
         }
-        var trainer = setup.Trainer(outDir, ctx, crash, writeReport: !a.Has("no-report"));
+        var trainer = setup.Trainer(outDir, ctx, writeReport: !a.Has("no-report"));
         var trainLoader = setup.TrainLoader();
         var valid = setup.ValidLoader();
         var test = setup.TestLoader();
         ctx.Out.WriteLine($"lumen train: {c.Model} on {c.Dataset} ({setup.Data.Train.Count} train, {(valid != null ? $"{setup.Data.Valid!.Count} valid, " : "")}{setup.Data.Test.Count} test), " +
                           $"{c.Optimizer}, batch {c.BatchSize}, {c.Epochs} epochs, seed {c.Seed}, {Torch.GetNumThreads()} threads -> {outDir}");
+        if (DistributedSetup.Group is { } g)
+            ctx.Out.WriteLine($"data-parallel: {g.WorldSize} ranks x batch {c.BatchSize}; " +
+                              (c.SyncBatchNorm ? $"SyncBatchNorm in {setup.Model.Modules().OfType<Lumen.Distributed.SyncBatchNorm>().Count()} layers"
+                                               : "BatchNorm per rank (--sync-batchnorm for global statistics)"));
 
         var runMode = mode switch
         {
@@ -145,6 +147,7 @@ public static class TrainCommand
             ModelZoo.PretrainedWeights(c.Model);   // fail before any data is read
         }
         c.Freeze = a.Has("freeze");
+        c.SyncBatchNorm = a.Has("sync-batchnorm");
         if (a.String("dataset") is { } d) c.Dataset = d;
         if (a.String("transforms") is { } t) c.Transforms = t;
         if (a.String("optimizer") is { } o) c.Optimizer = o.ToLowerInvariant();

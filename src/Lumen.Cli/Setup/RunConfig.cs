@@ -25,6 +25,9 @@ public sealed record RunConfig
     public bool Pretrained { get; set; }
     /// <summary>Train the head only (<c>--freeze</c>).</summary>
     public bool Freeze { get; set; }
+    /// <summary>Under mpirun, replace the model's BatchNorm layers by SyncBatchNorm (<c>--sync-batchnorm</c>): statistics
+    /// of the global batch, PyTorch's <c>convert_sync_batchnorm</c>. No effect in one process.</summary>
+    public bool SyncBatchNorm { get; set; }
     public string Dataset { get; set; } = "mnist";
     public string Transforms { get; set; } = "default";
     public string Optimizer { get; set; } = "adam";
@@ -168,6 +171,7 @@ public sealed record RunConfig
         if (Weights != null) d["weights"] = Weights;
         if (Pretrained) d["pretrained"] = "true";
         if (Freeze) d["freeze"] = "true";
+        if (SyncBatchNorm) d["sync-batchnorm"] = "true";
         if (Patience > 0) d["patience"] = Patience.ToString();
         if (TrainSubset > 0) d["train_subset"] = TrainSubset.ToString();
         if (TestSubset > 0) d["test_subset"] = TestSubset.ToString();

@@ -44,6 +44,8 @@ public sealed class RunSetup
             throw new CliException("--pretrained cannot be combined with --model-args (the published weights fix the model's shape)");
         var model = CreateModel(c, data.InputShape, data.Classes.Count, loadWeights);
         if (c.Freeze) ModelZoo.FreezeAllButHead(model);
+        if (c.SyncBatchNorm && DistributedSetup.Group is { } group)   // the same parameter objects: before the optimizer
+            model = Lumen.Distributed.SyncBatchNorm.ConvertSyncBatchNorm(model, group);
         // Only trainable parameters go to the optimizer (with --freeze: the head's).
         var optimizer = OptimSetup.Optimizer(c, model.Parameters().Where(p => p.RequiresGrad));
         string monitor = c.Monitor ?? "valid_loss";
@@ -74,7 +76,7 @@ public sealed class RunSetup
     }
 
     /// <summary>The trainer over this setup, writing into <paramref name="runDir"/>.</summary>
-    public Trainer Trainer(string? runDir, CliContext ctx, CrashSwitches? crash = null, bool writeReport = true)
+    public Trainer Trainer(string? runDir, CliContext ctx, bool writeReport = true)
     {
         var trainer = new Trainer(Model, Loss, Optimizer, Scheduler, new TrainerOptions
         {
@@ -91,7 +93,6 @@ public sealed class RunSetup
             WriteReport = writeReport,
             NormalizeMean = Data.Mean,
             NormalizeStd = Data.Std,
-            Crash = crash,
             ProcessGroup = DistributedSetup.Group,   // under mpirun: data-parallel
         });
         if (Config.Patience > 0) trainer.Callbacks.Add(new EarlyStopping(Monitor, Config.Patience));

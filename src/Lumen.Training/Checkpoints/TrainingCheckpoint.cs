@@ -105,21 +105,21 @@ public sealed class TrainingCheckpoint
         if (Optimizer != null)
         {
             var groups = new JsonArray();
-            foreach (var g in Optimizer.ParamGroups) groups.Add(StateValues.EncodeDict(g, "optimizer.param_groups", Add));
+            foreach (var g in Optimizer.ParamGroups) groups.Add(StateJson.EncodeDict(g, "optimizer.param_groups", Add));
             var st = new JsonObject();
             foreach (var (id, s) in Optimizer.State)
-                st[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = StateValues.EncodeDict(s, $"optimizer.state.{id}", Add);
+                st[id.ToString(System.Globalization.CultureInfo.InvariantCulture)] = StateJson.EncodeDict(s, $"optimizer.state.{id}", Add);
             state["optimizer"] = new JsonObject { ["param_groups"] = groups, ["state"] = st };
         }
-        if (Scheduler != null) state["scheduler"] = StateValues.EncodeDict(Scheduler, "scheduler", Add);
-        void Rng(string name, byte[]? b) { if (b != null) Add("rng." + name, Tensor.Wrap((byte[])b.Clone(), b.Length)); }
+        if (Scheduler != null) state["scheduler"] = StateJson.EncodeDict(Scheduler, "scheduler", Add);
+        void Rng(string name, byte[]? b) { if (b != null) Add("rng." + name, Torch.FromArray((byte[])b.Clone(), b.Length)); }
         Rng("global", GlobalRng);
         Rng("loader", LoaderRng);
         Rng("global_at_epoch_start", GlobalRngAtEpochStart);
         Rng("loader_at_epoch_start", LoaderRngAtEpochStart);
-        state["trainer"] = StateValues.EncodeDict(Trainer, "trainer", Add);
+        state["trainer"] = StateJson.EncodeDict(Trainer, "trainer", Add);
         var cb = new JsonObject();
-        foreach (var (k, d) in Callbacks) cb[k] = StateValues.EncodeDict(d, "callbacks." + k, Add);
+        foreach (var (k, d) in Callbacks) cb[k] = StateJson.EncodeDict(d, "callbacks." + k, Add);
         state["callbacks"] = cb;
 
         string json = state.ToJsonString();
@@ -177,7 +177,7 @@ public sealed class TrainingCheckpoint
             {
                 var d = new OrderedDictionary<string, object?>();
                 var g = groups[gi] as JsonObject ?? throw new FormatException($"optimizer.param_groups[{gi}] is not a mapping.");
-                foreach (var (k, v) in StateValues.DecodeDict(g, $"optimizer.param_groups.{gi}", Get)) d[k] = v;
+                foreach (var (k, v) in StateJson.DecodeDict(g, $"optimizer.param_groups.{gi}", Get)) d[k] = v;
                 if (d.GetValueOrDefault("params") is not int[]) throw new FormatException($"optimizer.param_groups[{gi}] has no 'params' list of integers.");
                 opt.ParamGroups.Add(d);
             }
@@ -185,7 +185,7 @@ public sealed class TrainingCheckpoint
             {
                 if (!int.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid))
                     throw new FormatException($"optimizer.state has the key '{id}': expected a parameter index.");
-                opt.State[pid] = StateValues.DecodeDict(st as JsonObject ?? throw new FormatException($"optimizer.state.{id} is not a mapping."), "optimizer.state." + id, Get);
+                opt.State[pid] = StateJson.DecodeDict(st as JsonObject ?? throw new FormatException($"optimizer.state.{id} is not a mapping."), "optimizer.state." + id, Get);
             }
         }
         byte[]? Rng(string name)
@@ -210,19 +210,19 @@ public sealed class TrainingCheckpoint
         var callbacks = new Dictionary<string, Dictionary<string, object?>>();
         if (Mapping("callbacks") is { } cb)
             foreach (var (k, v) in cb)
-                callbacks[k] = StateValues.DecodeDict(v as JsonObject ?? throw new FormatException($"callbacks.{k} is not a mapping."), "callbacks." + k, Get);
+                callbacks[k] = StateJson.DecodeDict(v as JsonObject ?? throw new FormatException($"callbacks.{k} is not a mapping."), "callbacks." + k, Get);
         return new TrainingCheckpoint
         {
             Model = model,
             Optimizer = opt,
-            Scheduler = Mapping("scheduler") is { } sch ? StateValues.DecodeDict(sch, "scheduler", Get) : null,
+            Scheduler = Mapping("scheduler") is { } sch ? StateJson.DecodeDict(sch, "scheduler", Get) : null,
             Epoch = epoch,
             Batch = batch,
             GlobalRng = Rng("global"),
             LoaderRng = Rng("loader"),
             GlobalRngAtEpochStart = globalStart,
             LoaderRngAtEpochStart = Rng("loader_at_epoch_start"),
-            Trainer = Mapping("trainer") is { } tr ? StateValues.DecodeDict(tr, "trainer", Get) : new(),
+            Trainer = Mapping("trainer") is { } tr ? StateJson.DecodeDict(tr, "trainer", Get) : new(),
             Callbacks = callbacks,
         };
     }

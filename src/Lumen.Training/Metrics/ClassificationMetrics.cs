@@ -1,5 +1,3 @@
-using Lumen.Kernels;
-
 namespace Lumen.Training.Metrics;
 
 /// <summary>
@@ -145,7 +143,7 @@ public sealed class ClassificationMetrics
         Span<float> scores = _ranking
             ? _scores.AsSpan(_count * _cols, b * _cols)
             : Grow(ref _batchScores, b * _cols).AsSpan(0, b * _cols);
-        Strided.Gather(output.F32, output._shape, output._strides, output._offset, scores);
+        output.CopyTo(scores);
 
         if (Task == ClassificationTask.MultiClass) UpdateMultiClass(scores, ReadClassTargets(target, b), b);
         else UpdateLabels(scores, target, b);
@@ -343,7 +341,7 @@ public sealed class ClassificationMetrics
         }
 
         int grain = (int)Math.Min(cols, (1L << 15) / n + 1); // columns per chunk: ~32k examples of work at least
-        ParallelFor.Run(cols, grain, (start, end) =>
+        Torch.ParallelFor(0, cols, grain, (start, end) =>
         {
             var keys = new double[n];
             var labels = new byte[n];
@@ -370,23 +368,23 @@ public sealed class ClassificationMetrics
     {
         if (output.DType != DType.Float32)
             throw new ArgumentException($"{Name}: output must be float32, got {output.DType.TorchName()}.");
-        var os = output._shape; var ts = target._shape;
-        string Shapes() => $"output {ShapeUtil.Str(os)}, target {ShapeUtil.Str(ts)}";
+        var os = output.Shape; var ts = target.Shape;
+        string Shapes() => $"output {os}, target {ts}";
         switch (Task)
         {
             case ClassificationTask.MultiClass:
-                if (os.Length != 2 || os[1] != _c || ts.Length != 1 || ts[0] != os[0])
+                if (os.Count != 2 || os[1] != _c || ts.Count != 1 || ts[0] != os[0])
                     throw new ShapeMismatchException($"{Name}: expected output (N, {_c}) and int64 target (N), got {Shapes()}.");
                 if (target.DType != DType.Int64)
                     throw new ArgumentException($"{Name}: target must hold int64 class indices, got {target.DType.TorchName()}.");
                 return os[0];
             case ClassificationTask.MultiLabel:
-                if (os.Length != 2 || os[1] != _c || ts.Length != 2 || ts[0] != os[0] || ts[1] != _c)
+                if (os.Count != 2 || os[1] != _c || ts.Count != 2 || ts[0] != os[0] || ts[1] != _c)
                     throw new ShapeMismatchException($"{Name}: expected output (N, {_c}) and 0/1 target (N, {_c}), got {Shapes()}.");
                 return os[0];
             default:
-                bool okOut = os.Length == 1 || (os.Length == 2 && os[1] == 1);
-                bool okTarget = ts.Length == 1 || (ts.Length == 2 && ts[1] == 1);
+                bool okOut = os.Count == 1 || (os.Count == 2 && os[1] == 1);
+                bool okTarget = ts.Count == 1 || (ts.Count == 2 && ts[1] == 1);
                 if (!okOut || !okTarget || ts[0] != os[0])
                     throw new ShapeMismatchException($"{Name}: expected output (N) or (N, 1) and 0/1 target of the same length, got {Shapes()}.");
                 return os[0];
@@ -395,9 +393,9 @@ public sealed class ClassificationMetrics
 
     private ReadOnlySpan<long> ReadClassTargets(Tensor target, int b)
     {
-        if (target.IsContiguous()) return target.SpanI64();
+        if (target.IsContiguous()) return target.AsSpan<long>();
         var dst = Grow(ref _scratchI64, b).AsSpan(0, b);
-        Strided.Gather(target.I64, target._shape, target._strides, target._offset, dst);
+        target.CopyTo(dst);
         return dst;
     }
 
@@ -410,7 +408,7 @@ public sealed class ClassificationMetrics
             case DType.Float32:
             {
                 var src = Grow(ref _scratchF32, n).AsSpan(0, n);
-                Strided.Gather(target.F32, target._shape, target._strides, target._offset, src);
+                target.CopyTo(src);
                 for (int i = 0; i < n; i++)
                 {
                     float v = src[i];
@@ -423,7 +421,7 @@ public sealed class ClassificationMetrics
             case DType.Int64:
             {
                 var src = Grow(ref _scratchI64, n).AsSpan(0, n);
-                Strided.Gather(target.I64, target._shape, target._strides, target._offset, src);
+                target.CopyTo(src);
                 for (int i = 0; i < n; i++)
                 {
                     long v = src[i];
@@ -433,13 +431,13 @@ public sealed class ClassificationMetrics
                 break;
             }
             case DType.UInt8:
-                Strided.Gather(target.U8, target._shape, target._strides, target._offset, dst);
+                target.CopyTo(dst);
                 for (int i = 0; i < n; i++) if (dst[i] > 1) throw NotBinary(dst[i].ToString(System.Globalization.CultureInfo.InvariantCulture), i);
                 break;
             case DType.Bool:
             {
                 var src = Grow(ref _scratchBool, n).AsSpan(0, n);
-                Strided.Gather(target.B8, target._shape, target._strides, target._offset, src);
+                target.CopyTo(src);
                 for (int i = 0; i < n; i++) dst[i] = src[i] ? (byte)1 : (byte)0;
                 break;
             }

@@ -1,5 +1,3 @@
-using Lumen.Vision.Codecs;
-
 namespace Lumen.Training.Reports;
 
 /// <summary>An sRGB colour.</summary>
@@ -40,7 +38,7 @@ internal sealed record TextOp(double X, double Y, string Text, double Size, Rgb 
     bool Vertical = false, bool Bold = false) : DrawOp;
 
 /// <summary>A raster image stretched over a rectangle with nearest-neighbour sampling.</summary>
-internal sealed record ImageOp(double X, double Y, double W, double H, Image Image) : DrawOp;
+internal sealed record ImageOp(double X, double Y, double W, double H, Raster Image) : DrawOp;
 
 /// <summary>A chart as a list of drawing instructions that <see cref="SvgRenderer"/> and <see cref="Rasterizer"/> both
 /// draw, so the page and the PNG show the same figure.</summary>
@@ -67,5 +65,5 @@ internal sealed class Figure(string name, string title, double width, double hei
     public void Text(double x, double y, string text, double size, Rgb color, TextAnchor anchor = TextAnchor.Start,
         bool vertical = false, bool bold = false) => Ops.Add(new TextOp(x, y, text, size, color, anchor, vertical, bold));
 
-    public void Picture(double x, double y, double w, double h, Image image) => Ops.Add(new ImageOp(x, y, w, h, image));
+    public void Picture(double x, double y, double w, double h, Raster image) => Ops.Add(new ImageOp(x, y, w, h, image));
 }

@@ -1,4 +1,3 @@
-using Lumen.Vision.Codecs;
 using static Lumen.Training.Reports.ChartKit;
 
 namespace Lumen.Training.Reports;
@@ -42,11 +41,11 @@ internal static class PictureGrids
     }
 
     /// <summary>The filter cells with their grid row and column.</summary>
-    internal static List<(Image Image, int Row, int Col)> FilterCells(TensorData w, out int cols, out int rows, out bool truncated)
+    internal static List<(Raster Image, int Row, int Col)> FilterCells(TensorData w, out int cols, out int rows, out bool truncated)
     {
         int outC = w.Shape[0], inC = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
         int k = kh * kw, per = inC * k;
-        var list = new List<(Image, int, int)>();
+        var list = new List<(Raster, int, int)>();
         truncated = false;
         if (inC == 3 || inC == 1)
         {
@@ -57,7 +56,7 @@ internal static class PictureGrids
             for (int o = 0; o < n; o++)
             {
                 var (lo, scale) = MinMax(w.Data.AsSpan(o * per, per));
-                var img = new Image(kw, kh, inC);
+                var img = new Raster(kw, kh, inC);
                 for (int y = 0; y < kh; y++)
                     for (int x = 0; x < kw; x++)
                         for (int c = 0; c < inC; c++)
@@ -76,7 +75,7 @@ internal static class PictureGrids
             var (lo, scale) = MinMax(w.Data.AsSpan(o * per, per));
             for (int c = 0; c < inShown; c++)
             {
-                var img = new Image(kw, kh, 1);
+                var img = new Raster(kw, kh, 1);
                 for (int i = 0; i < k; i++) img.Pixels[i] = ToByte(w.Data[o * per + c * k + i], lo, scale);
                 list.Add((img, o, c));
             }
@@ -143,11 +142,11 @@ internal static class PictureGrids
     private static string Name(IReadOnlyList<string> names, int i) => i >= 0 && i < names.Count ? names[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A (C, H, W) input as an 8-bit picture: gray for C = 1 (and the first channel of C ∉ {1, 3}), RGB for C = 3.</summary>
-    internal static Image SampleImage(TensorData chw, float[]? mean, float[]? std)
+    internal static Raster SampleImage(TensorData chw, float[]? mean, float[]? std)
     {
         int c = chw.Shape[0], h = chw.Shape[1], w = chw.Shape[2];
         int outC = c == 3 ? 3 : 1, plane = h * w;
-        var img = new Image(w, h, outC);
+        var img = new Raster(w, h, outC);
         for (int ch = 0; ch < outC; ch++)
         {
             double m = mean is not null && ch < mean.Length ? mean[ch] : 0, sd = std is not null && ch < std.Length ? std[ch] : 1;

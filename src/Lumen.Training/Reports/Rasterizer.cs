@@ -1,14 +1,12 @@
-using Lumen.Vision.Codecs;
-
 namespace Lumen.Training.Reports;
 
-/// <summary>Draws a <see cref="Figure"/> into an 8-bit RGB <see cref="Image"/>: anti-aliased lines of any width
+/// <summary>Draws a <see cref="Figure"/> into an 8-bit RGB <see cref="Raster"/>: anti-aliased lines of any width
 /// (distance-to-segment coverage), discs, filled and stroked rectangles, nearest-neighbour images and
 /// <see cref="BitmapFont"/> text scaled by whole pixels. No fonts or native libraries are involved.</summary>
 internal static class Rasterizer
 {
     /// <summary>Renders <paramref name="figure"/> at <paramref name="scale"/> device pixels per figure unit on white.</summary>
-    public static Image Render(Figure figure, int scale = 2)
+    public static Raster Render(Figure figure, int scale = 2)
     {
         if (scale < 1) throw new ArgumentException($"Rasterizer: scale must be at least 1, got {scale}.", nameof(scale));
         int w = Math.Max(1, (int)Math.Ceiling(figure.Width * scale)), h = Math.Max(1, (int)Math.Ceiling(figure.Height * scale));
@@ -34,7 +32,7 @@ internal static class Rasterizer
 
     private sealed class Canvas(int width, int height, int scale)
     {
-        public readonly Image Image = new(width, height, 3);
+        public readonly Raster Image = new(width, height, 3);
         private byte[] Px => Image.Pixels;
 
         public void Fill(Rgb c)

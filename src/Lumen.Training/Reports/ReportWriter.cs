@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using Lumen.Serialization;
 using Lumen.Training.Metrics;
-using Lumen.Vision.Codecs;
 
 namespace Lumen.Training.Reports;
 
@@ -37,7 +36,7 @@ public static class ReportWriter
         var written = new List<string>();
         foreach (var f in figures)
         {
-            var png = Png.Encode(Rasterizer.Render(f, pngScale));
+            var png = Rasterizer.Render(f, pngScale).EncodePng();
             string path = Path.GetFullPath(Path.Combine(outputDir, f.Name + ".png"));
             AtomicFile.Write(path, s => s.Write(png));
             written.Add(path);

@@ -1,5 +1,4 @@
 using System.Text;
-using Lumen.Vision.Codecs;
 using static Lumen.Training.Reports.Markup;
 
 namespace Lumen.Training.Reports;
@@ -53,7 +52,7 @@ internal static class SvgRenderer
                 case ImageOp i:
                     s.Append($"<image x=\"{Num(i.X)}\" y=\"{Num(i.Y)}\" width=\"{Num(i.W)}\" height=\"{Num(i.H)}\" ");
                     s.Append("preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,");
-                    s.Append(Convert.ToBase64String(Png.Encode(Enlarge(i.Image, i.W * 2, i.H * 2))));
+                    s.Append(Convert.ToBase64String(Enlarge(i.Image, i.W * 2, i.H * 2).EncodePng()));
                     s.Append("\"/>\n");
                     break;
             }
@@ -78,12 +77,12 @@ internal static class SvgRenderer
 
     /// <summary>The picture enlarged by the whole factor that first reaches (<paramref name="w"/>, <paramref name="h"/>)
     /// pixels, nearest neighbour; unchanged when already that large.</summary>
-    internal static Image Enlarge(Image src, double w, double h)
+    internal static Raster Enlarge(Raster src, double w, double h)
     {
         int k = (int)Math.Ceiling(Math.Max(w / src.Width, h / src.Height));
         k = Math.Min(k, Math.Max(1, MaxEmbeddedSide / Math.Max(src.Width, src.Height)));
         if (k <= 1) return src;
-        var dst = new Image(src.Width * k, src.Height * k, src.Channels);
+        var dst = new Raster(src.Width * k, src.Height * k, src.Channels);
         int c = src.Channels;
         for (int y = 0; y < dst.Height; y++)
         {

@@ -51,12 +51,25 @@ internal sealed class DistributedTraining
         state["world_size"] = Group.WorldSize;
     }
 
-    /// <summary>This rank's generator states from a checkpoint written by a run of the same world size.</summary>
-    /// <exception cref="Lumen.Serialization.CheckpointFormatException">the checkpoint lacks them or comes from another world size.</exception>
+    /// <summary>A checkpoint resumes only with the number of ranks that wrote it (one process for one without mpirun):
+    /// each rank continues its own generator states and its place in its own shard, which another world size would deal out
+    /// differently. Rather than a silent change of the random streams, the run stops with one line saying how to resume.</summary>
+    /// <exception cref="Lumen.Serialization.CheckpointFormatException">the checkpoint comes from another world size.</exception>
+    public static void CheckWorldSize(IReadOnlyDictionary<string, object?> state, string file, int worldSize)
+    {
+        int saved = state.TryGetValue("world_size", out var ws) && ws != null ? Convert.ToInt32(ws, CultureInfo.InvariantCulture) : 1;
+        if (saved == worldSize) return;
+        static string Ranks(int n) => n == 1 ? "one process (no mpirun)" : $"{n} ranks (mpirun -np {n})";
+        throw new Lumen.Serialization.CheckpointFormatException(file,
+            $"written by {Ranks(saved)}, but this run has {Ranks(worldSize)}: resume it with {(saved == 1 ? "no mpirun" : $"mpirun -np {saved}")}, " +
+            "since every rank continues its own random streams and shard.");
+    }
+
+    /// <summary>This rank's generator states from a checkpoint written by a run of the same world size
+    /// (<see cref="CheckWorldSize"/>).</summary>
+    /// <exception cref="Lumen.Serialization.CheckpointFormatException">the checkpoint lacks them.</exception>
     public (byte[]? Global, byte[]? Loader, byte[]? GlobalStart, byte[]? LoaderStart) RankStates(IReadOnlyDictionary<string, object?> state, string file)
     {
-        if (state.TryGetValue("world_size", out var ws) && Convert.ToInt32(ws, CultureInfo.InvariantCulture) != Group.WorldSize)
-            throw new Lumen.Serialization.CheckpointFormatException(file, $"it was written by {ws} ranks; this run has {Group.WorldSize} (resume with the same -np).");
         if (!state.TryGetValue(RngKey, out var o) || o is not IReadOnlyDictionary<string, object?> ranks ||
             !ranks.TryGetValue(Group.Rank.ToString(CultureInfo.InvariantCulture), out var mine) || mine is not string s)
             throw new Lumen.Serialization.CheckpointFormatException(file, $"it holds no generator state for rank {Group.Rank} (it was not written by a distributed run).");

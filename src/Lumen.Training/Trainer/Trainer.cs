@@ -7,7 +7,6 @@ using Lumen.Serialization;
 using Lumen.Training.Callbacks;
 using Lumen.Training.Checkpoints;
 using Lumen.Training.Metrics;
-using Lumen.Training.Reports;
 using Lumen.Training.Runs;
 
 namespace Lumen.Training;
@@ -31,17 +30,13 @@ namespace Lumen.Training;
 public sealed class Trainer
 {
     private readonly List<EpochResult> _history = new();
-    private readonly ProgressPrinter _progress;
-    private TrainingCheckpoint? _pending;
+    private ResumePoint? _pending;   // restored by Resume, continued by the next Fit
     private string _monitor = "train_loss";
     private MonitorMode _mode = MonitorMode.Min;
     private double _best = double.NaN;
     private int _bestEpoch;
     private int _nextEpoch;
-    private int _checkpointsWritten;
-    private int _batchesThisProcess;
     private PhaseResult? _lastValid;
-    private readonly DistributedTraining? _dist;   // set in a data-parallel run (more than one rank)
 
     /// <param name="model">the network; its outputs go to <paramref name="lossFunction"/> with the batch targets.</param>
     /// <param name="lossFunction">e.g. CrossEntropyLoss (multi-class), BCEWithLogitsLoss (multi-label), MSELoss (regression).</param>
@@ -59,12 +54,13 @@ public sealed class Trainer
         Options = options ?? new TrainerOptions();
         if (Options.Epochs < 0) throw new ArgumentException($"Trainer: epochs must be non-negative, got {Options.Epochs}.");
         if (Options.CheckpointEveryBatches < 0) throw new ArgumentException($"Trainer: CheckpointEveryBatches must be non-negative, got {Options.CheckpointEveryBatches}.");
-        if (Options.ProcessGroup is { WorldSize: > 1 } group) _dist = new DistributedTraining(model, group);
-        _progress = new ProgressPrinter(IsMainRank ? Options.Output : null, Options.Interactive);
+        if (Options.ProcessGroup is { WorldSize: > 1 } group) Distributed = new DistributedTraining(model, group);
+        Progress = new ProgressPrinter(IsMainRank ? Options.Output : null, Options.Interactive);
+        Crash = CrashInjection.FromEnvironment();
     }
 
     /// <summary>True unless this is a rank other than 0 of a data-parallel run: only rank 0 prints and writes files.</summary>
-    public bool IsMainRank => _dist == null || _dist.Group.IsMain;
+    public bool IsMainRank => Distributed == null || Distributed.Group.IsMain;
 
     public Module Model { get; }
     public Loss LossFunction { get; }
@@ -88,7 +84,16 @@ public sealed class Trainer
     public int EpochsDone => _nextEpoch;
 
     /// <summary>Prints a whole line to the trainer's output (clearing a live progress line first).</summary>
-    public void Print(string line) => _progress.Line(line);
+    public void Print(string line) => Progress.Line(line);
+
+    /// <summary>The data-parallel side of the run (more than one rank), else null.</summary>
+    internal DistributedTraining? Distributed { get; }
+    internal ProgressPrinter Progress { get; }
+    /// <summary>The test-only crash points of <c>LUMEN_TEST_CRASH</c>, else null.</summary>
+    internal CrashInjection? Crash { get; }
+    /// <summary>The monitored metric's name and its best value so far (saved in checkpoints).</summary>
+    internal string MonitorName => _monitor;
+    internal double BestValue => _best;
 
     // ------------------------------------------------------------------ modes
 
@@ -152,73 +157,18 @@ public sealed class Trainer
         AtomicFile.DeleteTemporaryFiles(dir);
         if (!File.Exists(path)) return false;
         // Everything is checked before anything changes: a damaged checkpoint leaves the trainer as it was.
-        var ck = TrainingCheckpoint.Load(path);
-        if (_dist != null)
-        {
-            // Each rank continues its own random streams, which rank 0 gathered into the checkpoint.
-            var (g, l, gs, ls) = _dist.RankStates(ck.Trainer, path);
-            ck = new TrainingCheckpoint
-            {
-                Model = ck.Model, Optimizer = ck.Optimizer, Scheduler = ck.Scheduler, Epoch = ck.Epoch, Batch = ck.Batch,
-                GlobalRng = g, LoaderRng = l, GlobalRngAtEpochStart = gs, LoaderRngAtEpochStart = ls,
-                Trainer = ck.Trainer, Callbacks = ck.Callbacks,
-            };
-        }
-        var t = ck.Trainer;
-        var history = ResumedHistory(path, ck);
-        double best = Field<double>(path, t, "best");
-        int bestEpoch = Field<int>(path, t, "best_epoch");
-        if (bestEpoch < 0 || bestEpoch > history.Count)
-            throw new CheckpointFormatException(path, $"trainer.best_epoch is {bestEpoch}: expected 0 to {history.Count} (the epochs done).");
-        bool stop = t.TryGetValue("stop", out var st) && st != null ? st as bool? ?? throw new CheckpointFormatException(path, "trainer.stop is not a bool.") : false;
-        if (ck.Batch > 0) TrainSums.Load(path, t);
-        CheckpointFit.ModelStateDict(path, "model", ck.Model, Model);
-        if (ck.Optimizer != null) CheckpointFit.Optimizer(path, ck.Optimizer, Optimizer);
-        if (ck.Scheduler != null && Scheduler != null) CheckpointFit.StateDict(path, "scheduler", ck.Scheduler, Scheduler.StateDict(), Model);
-        foreach (var cb in Callbacks.OfType<IStatefulCallback>())
-            if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) CheckpointFit.StateDict(path, "callbacks." + cb.StateKey, s, cb.StateDict(), Model);
-
-        try
-        {
-            Model.LoadStateDict(ck.Model);
-            if (ck.Optimizer != null) Optimizer.LoadStateDict(ck.Optimizer);
-            if (ck.Scheduler != null) Scheduler?.LoadStateDict(ck.Scheduler);
-            foreach (var cb in Callbacks.OfType<IStatefulCallback>())
-                if (ck.Callbacks.TryGetValue(cb.StateKey, out var s)) cb.LoadStateDict(s);
-        }
-        catch (Exception e) when (e is StateDictException or ArgumentException or InvalidCastException or KeyNotFoundException or FormatException)
-        {
-            throw new CheckpointFormatException(path, $"does not fit this trainer: {e.Message}", e);
-        }
+        var point = ResumePoint.Load(path, this);
+        point.LoadInto(this);
         _history.Clear();
-        _history.AddRange(history);
-        _best = best;
-        _bestEpoch = bestEpoch;
-        StopTraining = stop;
-        _nextEpoch = ck.Epoch;
+        _history.AddRange(point.History);
+        _best = point.Best;
+        _bestEpoch = point.BestEpoch;
+        StopTraining = point.Stop;
+        _nextEpoch = point.Epoch;
         _lastValid = null;
-        _pending = ck;
+        _pending = point;
         return true;
     }
-
-    /// <summary>The checkpoint's epoch history: one record per epoch done, numbered 1, 2, ….</summary>
-    private static List<EpochResult> ResumedHistory(string path, TrainingCheckpoint ck)
-    {
-        List<EpochResult> history;
-        try { history = MetricsLog.FromJson(Field<string>(path, ck.Trainer, "history")); }
-        catch (System.Text.Json.JsonException e) { throw new CheckpointFormatException(path, $"trainer.history is not a valid epoch history: {e.Message}", e); }
-        if (history.Count != ck.Epoch)
-            throw new CheckpointFormatException(path, $"epoch {ck.Epoch} does not match the history, which holds {history.Count} epochs.");
-        for (int i = 0; i < history.Count; i++)
-            if (history[i] is not { Train: not null } h || h.Epoch != i + 1)
-                throw new CheckpointFormatException(path, $"trainer.history[{i}] is not the record of epoch {i + 1}.");
-        return history;
-    }
-
-    /// <summary>A typed value of the trainer's state, or a checkpoint error naming it.</summary>
-    private static T Field<T>(string path, IReadOnlyDictionary<string, object?> state, string key) =>
-        state.TryGetValue(key, out var v) && v is T x ? x
-            : throw new CheckpointFormatException(path, $"trainer.{key} is {(v == null ? "missing" : "a " + v.GetType().Name)}: expected a {typeof(T).Name}.");
 
     // ------------------------------------------------------------------ fit
 
@@ -230,149 +180,57 @@ public sealed class Trainer
     public FitResult Fit(BatchSource train, BatchSource? valid = null, BatchSource? test = null)
     {
         ArgumentNullException.ThrowIfNull(train);
-        _monitor = Options.Monitor ?? (valid != null ? "valid_loss" : "train_loss");
+        ChooseMonitor(hasValid: valid != null);
+        var checkpoints = new CheckpointPolicy(this, train.Generator);
+        var epochLoop = new EpochLoop(this, train, checkpoints);
+        var resumed = _pending;
+        _pending = null;
+        if (resumed?.Message() is string resumedLine) Print(resumedLine);
+
+        for (int epoch = _nextEpoch; epoch < Options.Epochs && !StopTraining; epoch++)
+        {
+            var sums = epochLoop.Run(epoch, resumed);   // train on every batch
+            resumed = null;
+            var evalClock = Stopwatch.StartNew();
+            var v = valid != null ? Evaluate(valid, Options.ValidName) : null;
+            _lastValid = v;
+            var result = new EpochResult(epoch + 1, sums.ToPhaseResult(Options.Task), v, null, sums.Lr, sums.Seconds + evalClock.Elapsed.TotalSeconds);
+            _history.Add(result);
+
+            StepSchedulerAfterEpoch(result);
+            bool improved = UpdateBest(result);
+            if (improved) checkpoints.Improved();
+            Print(RunReporting.EpochLine(result, Options.Epochs, improved));
+            foreach (var cb in Callbacks) cb.OnEpochEnd(new EpochEnd(this, result));
+            _nextEpoch = epoch + 1;
+            checkpoints.AfterEpoch(_nextEpoch);
+        }
+        resumed?.RestoreGenerators(train.Generator);   // no epoch was left to train: continue the saved random streams
+        return Finish(valid, test, checkpoints);
+    }
+
+    /// <summary>Picks the monitored metric (<see cref="TrainerOptions.Monitor"/>, else valid_loss or train_loss) and its
+    /// direction; a fresh run starts from the worst value.</summary>
+    private void ChooseMonitor(bool hasValid)
+    {
+        _monitor = Options.Monitor ?? (hasValid ? "valid_loss" : "train_loss");
         if (!EpochResult.MetricNames.Contains(_monitor))
             throw new ArgumentException($"Trainer: unknown monitor '{_monitor}' (known: {string.Join(", ", EpochResult.MetricNames)}).");
         _mode = EpochResult.ModeOf(_monitor, Options.MonitorMode);
         if (_bestEpoch == 0) _best = _mode == MonitorMode.Min ? double.PositiveInfinity : double.NegativeInfinity;
-        var dir = Options.RunDir;
-        if (dir != null) Directory.CreateDirectory(dir);
-        var writeDir = IsMainRank ? dir : null;   // where this process writes logs, weights and the report
+    }
 
-        var global = Generator.Default;
-        var loaderGen = train.Generator;
-        var pending = _pending;
-        _pending = null;
-        if (pending != null && _nextEpoch > 0 && pending.Batch == 0)
-            Print($"resumed after epoch {_nextEpoch}");
-        else if (pending != null && pending.Batch > 0)
-            Print($"resumed in epoch {pending.Epoch + 1} after batch {pending.Batch}");
-
-        for (int epoch = _nextEpoch; epoch < Options.Epochs && !StopTraining; epoch++)
+    /// <summary>Whether the epoch improved the monitored metric; if so it becomes the best.</summary>
+    private bool UpdateBest(EpochResult r)
+    {
+        double value = r.Get(_monitor);
+        bool improved = _mode == MonitorMode.Min ? value < _best : value > _best;
+        if (improved)
         {
-            // The epoch-start random states: the loader draws its seed and order from them, so a resumed run can draw the
-            // same order again and skip the batches already trained on.
-            byte[] globalStart;
-            byte[]? loaderStart;
-            var sums = new TrainSums { Lr = Optimizer.ParamGroups[0].Lr };
-            int skip = 0;
-            if (pending is { Batch: > 0 })
-            {
-                globalStart = pending.GlobalRngAtEpochStart ?? throw new CheckpointFormatException(RunFiles.Last, "a mid-epoch checkpoint lacks the epoch-start random state.");
-                loaderStart = pending.LoaderRngAtEpochStart;
-                global.SetState(globalStart);
-                if (loaderGen != null && loaderStart != null) loaderGen.SetState(loaderStart);
-                skip = pending.Batch;
-                sums = TrainSums.Load(RunFiles.Last, pending.Trainer);
-                // A distributed checkpoint holds the sums over all ranks: rank 0 carries them on, the others restart at 0.
-                if (!IsMainRank) sums = sums with { LossSum = 0, Correct = 0, Count = 0 };
-            }
-            else
-            {
-                if (pending != null) RestoreRng(pending, loaderGen);
-                globalStart = global.GetState();
-                loaderStart = loaderGen?.GetState();
-            }
-
-            Model.Train();
-            DistributedTraining.SetEpoch(train, epoch);
-            var clock = Stopwatch.StartNew();
-            using var batches = train.Start();
-            for (int i = 0; i < skip; i++)
-                if (!batches.MoveNext()) throw new InvalidOperationException($"Trainer: the checkpoint is at batch {skip} of epoch {epoch + 1}, but the training data has only {i} batches.");
-            if (skip > 0) RestoreRng(pending!, loaderGen);
-            pending = null;
-
-            int batch = skip;
-            string label = $"epoch {epoch + 1}/{Options.Epochs} train";
-            while (batches.MoveNext())
-            {
-                var (x, y) = batches.Current;
-                double loss = TrainBatch(x, y, sums);
-                batch++;
-                foreach (var cb in Callbacks) cb.OnBatchEnd(new BatchEnd(this, epoch + 1, batch, train.Count, loss, x.Size(0)));
-                double elapsed = sums.Seconds + clock.Elapsed.TotalSeconds;
-                double rate = sums.Count / Math.Max(elapsed, 1e-9);
-                int remaining = Math.Max(0, train.SampleCount - sums.Count);
-                _progress.Batch(label, batch, train.Count, sums.LossSum / sums.Count, sums.Accuracy(Options.Task), rate, remaining / rate);
-
-                if (dir != null && Options.CheckpointEveryBatches > 0 && batch % Options.CheckpointEveryBatches == 0 && batch < train.Count)
-                {
-                    var partial = sums with { Seconds = sums.Seconds + clock.Elapsed.TotalSeconds };
-                    SaveLast(dir, epoch, batch, globalStart, loaderStart, partial, loaderGen);
-                }
-                if (Options.Crash is { DieAfterBatches: > 0 } c && ++_batchesThisProcess == c.DieAfterBatches) CrashSwitches.Die();
-            }
-            sums.Seconds += clock.Elapsed.TotalSeconds;
-            if (sums.Count == 0) throw new InvalidOperationException("Trainer: the training data yielded no batches.");
-            if (_dist != null) (sums.LossSum, sums.Correct, sums.Count) = _dist.Sum(sums.LossSum, sums.Correct, sums.Count);
-
-            var trainResult = new PhaseResult("train", sums.LossSum / sums.Count, sums.Accuracy(Options.Task), sums.Count, sums.Seconds);
-            var evalClock = Stopwatch.StartNew();
-            var v = valid != null ? Evaluate(valid, Options.ValidName) : null;
-            _lastValid = v;
-            var result = new EpochResult(epoch + 1, trainResult, v, null, sums.Lr, sums.Seconds + evalClock.Elapsed.TotalSeconds);
-            _history.Add(result);
-
-            StepSchedulerAfterEpoch(result);
-            double value = result.Get(_monitor);
-            bool improved = _mode == MonitorMode.Min ? value < _best : value > _best;
-            if (improved)
-            {
-                _best = value;
-                _bestEpoch = result.Epoch;
-                if (writeDir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(writeDir, RunFiles.Best));
-            }
-            Print(EpochLine(result, improved));
-            foreach (var cb in Callbacks) cb.OnEpochEnd(new EpochEnd(this, result));
-            _nextEpoch = epoch + 1;
-            if (dir != null)
-            {
-                if (writeDir != null) MetricsLog.Write(writeDir, _history);
-                SaveLast(dir, epoch + 1, 0, null, null, null, loaderGen);
-            }
+            _best = value;
+            _bestEpoch = r.Epoch;
         }
-        if (pending != null) RestoreRng(pending, loaderGen);
-
-        int before = _history.Count;
-        var snapshot = Model.StateDict().Select(kv => kv.Value.ToArray<float>()).ToList();
-        foreach (var cb in Callbacks) cb.OnTrainEnd(this);
-        bool weightsChanged = !Model.StateDict().Select(kv => kv.Value.ToArray<float>()).Zip(snapshot).All(p => p.First.AsSpan().SequenceEqual(p.Second));
-        if (writeDir != null) SafeTensors.Save(Model.StateDict(), Path.Combine(writeDir, RunFiles.Final));
-
-        var finalValid = valid == null ? null : (_lastValid is { Metrics: not null } && !weightsChanged && before > 0 ? _lastValid : Evaluate(valid, Options.ValidName));
-        var finalTest = test == null ? null : Evaluate(test, "test");
-        if (finalValid != null) Print(FinalLine(finalValid));
-        if (finalTest != null) Print(FinalLine(finalTest));
-        if (writeDir != null && Options.WriteReport) WriteReport(writeDir, finalValid, finalTest, test ?? valid);
-        return new FitResult(_history.ToList(), BestEpoch, finalValid, finalTest);
-    }
-
-    private static void RestoreRng(TrainingCheckpoint ck, Generator? loaderGen)
-    {
-        if (ck.GlobalRng != null) Generator.Default.SetState(ck.GlobalRng);
-        if (loaderGen != null && ck.LoaderRng != null) loaderGen.SetState(ck.LoaderRng);
-    }
-
-    private double TrainBatch(Tensor x, Tensor y, TrainSums sums)
-    {
-        // Every tensor the step makes (activations, gradients, temporaries) goes back to the pool when the step ends, so
-        // the next step reuses the same memory instead of waiting for the GC; what is kept is copied out (loss, counts).
-        using var scope = Torch.NewDisposeScope();
-        Optimizer.ZeroGrad();
-        var output = (_dist?.Parallel ?? Model).Call(x);   // DDP averages the gradients over the ranks during Backward
-        var loss = LossFunction.Call(output, y);
-        loss.Backward();
-        if (Options.ClipGradNorm is double maxNorm) NN.Utils.ClipGradNorm_(Model.Parameters(), maxNorm);
-        if (Options.ClipGradValue is double clip) NN.Utils.ClipGradValue_(Model.Parameters(), clip);
-        Optimizer.Step();
-        if (Options.SchedulerStepping == SchedulerStepping.Batch && Scheduler is LRScheduler s) s.Step();
-        double l = loss.Item();
-        int b = x.Size(0);
-        sums.LossSum += l * b;
-        sums.Count += b;
-        sums.Correct += CountCorrect(output, y, Options.Task);
-        return l;
+        return improved;
     }
 
     private void StepSchedulerAfterEpoch(EpochResult r)
@@ -384,68 +242,22 @@ public sealed class Trainer
         }
     }
 
-    internal static long CountCorrect(Tensor output, Tensor target, TrainingTask task)
+    /// <summary>After the last epoch: the callbacks' OnTrainEnd, the final weights, the final evaluation (the last epoch's
+    /// validation is reused when no callback changed the weights) and the report.</summary>
+    private FitResult Finish(BatchSource? valid, BatchSource? test, CheckpointPolicy checkpoints)
     {
-        if (task == TrainingTask.Regression) return 0;
-        if (task == TrainingTask.MultiClass)
-        {
-            var pred = output.Detach().Argmax(1).ToArray<long>();
-            var t = target.ToArray<long>();
-            long n = 0;
-            for (int i = 0; i < pred.Length; i++) if (pred[i] == t[i]) n++;
-            return n;
-        }
-        int rows = output.Size(0), c = output.Numel() / Math.Max(1, rows);
-        var o = output.Detach().ToArray<float>();
-        var y = target.ToArray<float>();
-        long exact = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            bool all = true;
-            for (int k = 0; k < c && all; k++) all = (o[i * c + k] > 0) == (y[i * c + k] > 0.5f);
-            if (all) exact++;
-        }
-        return exact;
-    }
+        int before = _history.Count;
+        var snapshot = Model.StateDict().Select(kv => kv.Value.ToArray<float>()).ToList();
+        foreach (var cb in Callbacks) cb.OnTrainEnd(this);
+        bool weightsChanged = !Model.StateDict().Select(kv => kv.Value.ToArray<float>()).Zip(snapshot).All(p => p.First.AsSpan().SequenceEqual(p.Second));
+        checkpoints.Final();
 
-    private void SaveLast(string dir, int epoch, int batch, byte[]? globalStart, byte[]? loaderStart, TrainSums? sums, Generator? loaderGen)
-    {
-        var state = new Dictionary<string, object?>
-        {
-            ["history"] = MetricsLog.ToJson(_history),
-            ["best"] = _best,
-            ["best_epoch"] = _bestEpoch,
-            ["stop"] = StopTraining,
-            ["monitor"] = _monitor,
-        };
-        if (_dist != null && sums != null)
-        {
-            var (l, k, n) = _dist.Sum(sums.LossSum, sums.Correct, sums.Count);
-            sums = sums with { LossSum = l, Correct = k, Count = n };
-        }
-        sums?.Save(state);
-        // Every rank hands rank 0 its generator states (a collective: all ranks reach this point), then only rank 0 writes.
-        _dist?.AddRankStates(state, Generator.Default.GetState(), loaderGen?.GetState(), globalStart, loaderStart);
-        if (!IsMainRank) return;
-        var callbacks = new Dictionary<string, Dictionary<string, object?>>();
-        foreach (var cb in Callbacks.OfType<IStatefulCallback>()) callbacks[cb.StateKey] = cb.StateDict();
-        var ck = new TrainingCheckpoint
-        {
-            Model = Model.StateDict(),
-            Optimizer = Optimizer.StateDict(),
-            Scheduler = Scheduler?.StateDict(),
-            Epoch = epoch,
-            Batch = batch,
-            GlobalRng = Generator.Default.GetState(),
-            LoaderRng = loaderGen?.GetState(),
-            GlobalRngAtEpochStart = globalStart,
-            LoaderRngAtEpochStart = loaderStart,
-            Trainer = state,
-            Callbacks = callbacks,
-        };
-        _checkpointsWritten++;
-        bool die = Options.Crash is { DieWhileCheckpointing: > 0 } c && c.DieWhileCheckpointing == _checkpointsWritten;
-        ck.Save(Path.Combine(dir, RunFiles.Last), die ? CrashSwitches.Die : null);
+        var finalValid = valid == null ? null : (_lastValid is { Metrics: not null } && !weightsChanged && before > 0 ? _lastValid : Evaluate(valid, Options.ValidName));
+        var finalTest = test == null ? null : Evaluate(test, "test");
+        if (finalValid != null) Print(RunReporting.FinalLine(finalValid));
+        if (finalTest != null) Print(RunReporting.FinalLine(finalTest));
+        if (checkpoints.WriteDir != null && Options.WriteReport) RunReporting.WriteReport(this, checkpoints.WriteDir, finalValid, finalTest, test ?? valid);
+        return new FitResult(_history.ToList(), BestEpoch, finalValid, finalTest);
     }
 
     // ------------------------------------------------------------------ evaluation and prediction
@@ -481,7 +293,7 @@ public sealed class Trainer
                 count += b;
                 done++;
                 double rate = count / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
-                _progress.Batch($"{name,-5} eval", done, data.Count, lossSum / count, metrics?.Accuracy ?? double.NaN, rate, (data.SampleCount - count) / rate, inLogs: false);
+                Progress.Batch($"{name,-5} eval", done, data.Count, lossSum / count, metrics?.Accuracy ?? double.NaN, rate, (data.SampleCount - count) / rate, inLogs: false);
             }
         }
         Model.Train(wasTraining);
@@ -537,88 +349,5 @@ public sealed class Trainer
         int best = 0;
         for (int k = 1; k < v.Length; k++) if (v[k] > v[best]) best = k;
         return best;
-    }
-
-    // ------------------------------------------------------------------ output
-
-    private string EpochLine(EpochResult r, bool improved)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        string Acc(double a) => double.IsNaN(a) ? "" : string.Format(inv, " acc {0:F2}%", a * 100);
-        var s = string.Format(inv, "epoch {0}/{1}  train loss {2:F4}{3}", r.Epoch, Options.Epochs, r.Train.Loss, Acc(r.Train.Accuracy));
-        if (r.Valid != null) s += string.Format(inv, "  {0} loss {1:F4}{2}", r.Valid.Name, r.Valid.Loss, Acc(r.Valid.Accuracy));
-        s += string.Format(inv, "  lr {0:G4}  {1:F1} s ({2:F0} img/s){3}", r.LearningRate, r.Seconds, r.Train.ImagesPerSecond, improved ? "  *" : "");
-        return s;
-    }
-
-    private static string FinalLine(PhaseResult p) => string.Format(CultureInfo.InvariantCulture,
-        "final {0}: loss {1:F4}{2}  ({3} examples)", p.Name, p.Loss, double.IsNaN(p.Accuracy) ? "" : string.Format(CultureInfo.InvariantCulture, "  accuracy {0:F2}%", p.Accuracy * 100), p.Count);
-
-    private void WriteReport(string dir, PhaseResult? valid, PhaseResult? test, BatchSource? samplesFrom)
-    {
-        var report = new RunReport
-        {
-            Name = Options.RunName ?? Path.GetFileName(Path.GetFullPath(dir).TrimEnd(Path.DirectorySeparatorChar)),
-            Created = DateTimeOffset.Now,
-            ClassNames = Options.ClassNames?.ToArray(),
-            BestEpoch = BestEpoch,
-            Valid = valid?.Metrics,
-            Test = test?.Metrics,
-        };
-        if (Options.Config != null) foreach (var (k, v) in Options.Config) report.Config[k] = v;
-        report.Config["monitor"] = _monitor;
-        foreach (var e in _history)
-            report.Epochs.Add(new EpochRecord(e.Epoch, e.Train.Loss, e.Train.Accuracy, e.Get("valid_loss"), e.Get("valid_acc"), e.LearningRate, e.Seconds));
-        var conv = Model.NamedParameters().FirstOrDefault(p => p.Parameter.Dim() == 4 && p.Name.EndsWith("weight", StringComparison.Ordinal));
-        if (conv.Parameter != null)
-        {
-            report.Filters = TensorData.From(conv.Parameter.Detach());
-            report.FiltersLayer = conv.Name[..^".weight".Length];
-        }
-        if (samplesFrom != null && Options.Task == TrainingTask.MultiClass)
-        {
-            Model.Eval();
-            using (Lumen.Autograd.Autograd.NoGrad())
-            {
-                using var it = samplesFrom.Start();
-                if (it.MoveNext() && it.Current.Input.Dim() == 4)
-                {
-                    var (x, y) = it.Current;
-                    report.Samples = PredictionSamples.FromBatch(x, y, Model.Call(x), 16, Options.NormalizeMean, Options.NormalizeStd, mistakesFirst: true);
-                }
-            }
-            Model.Train();
-        }
-        ReportWriter.Write(report, dir);
-    }
-
-    /// <summary>The running sums of a training pass (saved in mid-epoch checkpoints).</summary>
-    private sealed record TrainSums
-    {
-        public double LossSum;
-        public long Correct;
-        public int Count;
-        public double Seconds;
-        public double Lr;
-
-        public double Accuracy(TrainingTask task) => task == TrainingTask.Regression || Count == 0 ? double.NaN : (double)Correct / Count;
-
-        public void Save(Dictionary<string, object?> d)
-        {
-            d["loss_sum"] = LossSum; d["correct"] = Correct; d["count"] = Count; d["seconds"] = Seconds; d["lr"] = Lr;
-        }
-
-        /// <exception cref="CheckpointFormatException">a sum is missing, of another type, or negative.</exception>
-        public static TrainSums Load(string path, IReadOnlyDictionary<string, object?> d)
-        {
-            var s = new TrainSums
-            {
-                LossSum = Field<double>(path, d, "loss_sum"), Correct = Field<long>(path, d, "correct"), Count = Field<int>(path, d, "count"),
-                Seconds = Field<double>(path, d, "seconds"), Lr = Field<double>(path, d, "lr"),
-            };
-            if (s.Count < 0 || s.Correct < 0 || s.Correct > s.Count || !(s.Seconds >= 0))
-                throw new CheckpointFormatException(path, $"the running sums are impossible (count {s.Count}, correct {s.Correct}, seconds {s.Seconds}).");
-            return s;
-        }
     }
 }

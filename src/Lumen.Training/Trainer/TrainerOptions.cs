@@ -68,7 +68,4 @@ public sealed record TrainerOptions
     /// training loader a <c>DistributedSampler</c>), epoch sums cover all ranks, only rank 0 prints and writes the run
     /// directory, and its checkpoints carry every rank's generator states for an exact resume.</summary>
     public Lumen.Distributed.ProcessGroup? ProcessGroup { get; init; }
-
-    /// <summary>Crash-test switches (tests only).</summary>
-    public CrashSwitches? Crash { get; init; }
 }

@@ -52,7 +52,7 @@ public static class ImageCodec
     /// <summary>The format whose magic bytes start <paramref name="data"/>, or <see cref="ImageFormat.Unknown"/>.</summary>
     public static ImageFormat Detect(ReadOnlySpan<byte> data)
     {
-        if (data.Length >= 8 && data[..8].SequenceEqual(PngDecoder.Signature)) return ImageFormat.Png;
+        if (data.Length >= 8 && data[..8].SequenceEqual(Lumen.Imaging.PngEncoder.Signature)) return ImageFormat.Png;
         if (data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF) return ImageFormat.Jpeg;
         if (data.Length >= 2 && data[0] == 'B' && data[1] == 'M') return ImageFormat.Bmp;
         if (data.Length >= 2 && data[0] == 'P' && data[1] is (byte)'1' or (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6') return ImageFormat.Netpbm;

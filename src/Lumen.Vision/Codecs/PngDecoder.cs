@@ -1,13 +1,12 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Lumen.Imaging;
 
 namespace Lumen.Vision.Codecs;
 
 /// <summary>PNG decoding: every colour type and bit depth, tRNS, the five filters, Adam7, CRC checks, split IDAT.</summary>
 internal static class PngDecoder
 {
-    internal static ReadOnlySpan<byte> Signature => [137, 80, 78, 71, 13, 10, 26, 10];
-
     // Adam7 pass origins and steps (x0, y0, dx, dy).
     private static readonly int[] PassX0 = [0, 4, 0, 2, 0, 1, 0];
     private static readonly int[] PassY0 = [0, 0, 4, 0, 2, 0, 1];
@@ -28,7 +27,7 @@ internal static class PngDecoder
 
     public static Image Decode(ReadOnlySpan<byte> data, string? path, bool checkCrc)
     {
-        if (data.Length < 8 || !data[..8].SequenceEqual(Signature))
+        if (data.Length < 8 || !data[..8].SequenceEqual(PngEncoder.Signature))
             throw new ImageFormatException("PNG: missing PNG signature.", path);
         Header? h = null;
         var idat = new MemoryStream();
@@ -46,7 +45,7 @@ internal static class PngDecoder
             if (checkCrc)
             {
                 uint expect = BinaryPrimitives.ReadUInt32BigEndian(data[(pos + 8 + (int)len)..]);
-                uint crc = Crc32.Update(Crc32.Update(0, typeSpan), body);
+                uint crc = System.IO.Hashing.Crc32.HashToUInt32(data.Slice(pos + 4, 4 + (int)len)); // type and body
                 if (crc != expect) throw new ImageFormatException($"PNG: CRC mismatch in chunk '{Printable(type)}' at byte {pos} (stored 0x{expect:X8}, computed 0x{crc:X8}).", path);
             }
             pos += 12 + (int)len;
@@ -242,18 +241,11 @@ internal static class PngDecoder
                 break;
             case 4:
                 for (int i = 0; i < bpp && i < n; i++) cur[i] += prev[i];
-                for (int i = bpp; i < n; i++) cur[i] += Paeth(cur[i - bpp], prev[i], prev[i - bpp]);
+                for (int i = bpp; i < n; i++) cur[i] += PngEncoder.Paeth(cur[i - bpp], prev[i], prev[i - bpp]);
                 break;
             default:
                 throw new ImageFormatException($"PNG: unknown row filter type {filter}.", path);
         }
-    }
-
-    internal static byte Paeth(int a, int b, int c)
-    {
-        int p = a + b - c;
-        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        return (byte)(pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
     }
 
     /// <summary>Writes one unfiltered row of <paramref name="count"/> pixels to <paramref name="image"/> row

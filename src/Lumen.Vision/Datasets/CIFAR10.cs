@@ -112,10 +112,10 @@ public class CIFAR10 : VisionDataset
     public override int Count => _labels.Length;
 
     /// <summary>All images as a uint8 tensor (N, 32, 32, 3), torchvision's <c>data</c>.</summary>
-    public Tensor Data => Tensor.Wrap((byte[])_images.Clone(), Count, 32, 32, 3);
+    public Tensor Data => Torch.FromArray((byte[])_images.Clone(), Count, 32, 32, 3);
 
     /// <summary>All labels as an int64 tensor (N), torchvision's <c>targets</c>.</summary>
-    public Tensor Targets => Tensor.Wrap(_labels.Select(b => (long)b).ToArray(), Count);
+    public Tensor Targets => Torch.FromArray(_labels.Select(b => (long)b).ToArray(), Count);
 
     public override Image GetImage(int index)
     {

@@ -23,7 +23,7 @@ public sealed class CIFAR100 : CIFAR10
     public override IReadOnlyList<string> Classes { get; } = Enumerable.Range(0, 100).Select(i => i.ToString()).ToArray();
 
     /// <summary>The coarse (superclass, 0–19) labels as an int64 tensor (N).</summary>
-    public Tensor CoarseTargets => Tensor.Wrap(_coarse!.Select(b => (long)b).ToArray(), Count);
+    public Tensor CoarseTargets => Torch.FromArray(_coarse!.Select(b => (long)b).ToArray(), Count);
 
     private protected override void StoreExtra(int records) => (_coarse ??= new List<byte>()).Capacity += records;
 

@@ -130,10 +130,10 @@ public class MNIST : VisionDataset
     public (int Rows, int Cols) ImageSize => (_rows, _cols);
 
     /// <summary>All images as a uint8 tensor (N, rows, cols), torchvision's <c>data</c>.</summary>
-    public Tensor Data => Tensor.Wrap((byte[])_images.Clone(), Count, _rows, _cols);
+    public Tensor Data => Torch.FromArray((byte[])_images.Clone(), Count, _rows, _cols);
 
     /// <summary>All labels as an int64 tensor (N), torchvision's <c>targets</c>.</summary>
-    public Tensor Targets => Tensor.Wrap(_labels.Select(b => (long)b).ToArray(), Count);
+    public Tensor Targets => Torch.FromArray(_labels.Select(b => (long)b).ToArray(), Count);
 
     public override Image GetImage(int index)
     {

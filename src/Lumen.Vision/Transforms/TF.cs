@@ -21,7 +21,7 @@ public static class TF
         else
             for (int i = 0; i < hw; i++)
                 for (int ch = 0; ch < c; ch++) data[ch * hw + i] = px[i * c + ch] / 255f;
-        return Tensor.Wrap(data, c, image.Height, image.Width);
+        return Torch.FromArray(data, c, image.Height, image.Width);
     }
 
     /// <summary>HWC bytes → CHW uint8, torchvision's <c>pil_to_tensor</c>.</summary>
@@ -32,7 +32,7 @@ public static class TF
         var data = new byte[c * hw];
         for (int i = 0; i < hw; i++)
             for (int ch = 0; ch < c; ch++) data[ch * hw + i] = image.Pixels[i * c + ch];
-        return Tensor.Wrap(data, c, image.Height, image.Width);
+        return Torch.FromArray(data, c, image.Height, image.Width);
     }
 
     /// <summary>A (C, H, W) or (H, W) tensor → image, torchvision's <c>to_pil_image</c>: float values are multiplied by 255 and
@@ -74,7 +74,7 @@ public static class TF
             if (s == 0) throw new ArgumentException($"normalize: std evaluated to zero after conversion to float32, leading to division by zero (std = [{string.Join(", ", std)}]).");
         var r = inplace && tensor.IsContiguous() ? tensor : tensor.Contiguous();
         if (!inplace && ReferenceEquals(r, tensor)) r = tensor.Clone();
-        var d = r.SpanF32();
+        var d = r.AsSpan<float>();
         for (int i = 0, n = d.Length / hw; i < n; i++)
         {
             int ch = i % c;
@@ -300,13 +300,13 @@ public static class TF
         var rmap = new int[outH]; for (int y = 0; y < outH; y++) rmap[y] = rows(y);
         var cmap = new int[outW]; for (int x = 0; x < outW; x++) cmap[x] = cols(x);
         var src = tensor.Contiguous();
-        var dst = Tensor.Empty(shape, tensor.DType, zero: false);
+        var dst = Torch.Empty(shape, tensor.DType);
         switch (tensor.DType)
         {
-            case DType.Float32: Map(src.SpanF32(), dst.SpanF32(), planes, h, w, rmap, cmap, fill); break;
-            case DType.UInt8: Map(src.SpanU8(), dst.SpanU8(), planes, h, w, rmap, cmap, (byte)fill); break;
-            case DType.Int64: Map(src.SpanI64(), dst.SpanI64(), planes, h, w, rmap, cmap, (long)fill); break;
-            default: Map(src.SpanBool(), dst.SpanBool(), planes, h, w, rmap, cmap, fill != 0); break;
+            case DType.Float32: Map(src.AsSpan<float>(), dst.AsSpan<float>(), planes, h, w, rmap, cmap, fill); break;
+            case DType.UInt8: Map(src.AsSpan<byte>(), dst.AsSpan<byte>(), planes, h, w, rmap, cmap, (byte)fill); break;
+            case DType.Int64: Map(src.AsSpan<long>(), dst.AsSpan<long>(), planes, h, w, rmap, cmap, (long)fill); break;
+            default: Map(src.AsSpan<bool>(), dst.AsSpan<bool>(), planes, h, w, rmap, cmap, fill != 0); break;
         }
         return dst;
     }

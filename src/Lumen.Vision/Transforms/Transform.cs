@@ -53,21 +53,9 @@ public abstract class Transform
     /// <summary><c>torch.randint(low, high, size=(1,)).item()</c>.</summary>
     internal static int RandInt1(long low, long high, Generator? g) => (int)Torch.RandInt(low, high, new[] { 1 }, g).Item<long>();
 
-    internal static string F(double v) => PyFormat.Float(v);
+    internal static string F(double v) => Lumen.NN.PyFormat.Float(v);
 
-    /// <summary>A float32 setting as Python prints the literal it came from: its shortest round-trip decimal
-    /// (0.12f prints "0.12", not the widened double 0.11999999731779099), as torchvision keeps the user's Python floats.</summary>
-    internal static string F(float v) =>
-        PyFormat.Float(double.Parse(v.ToString("R", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture));
-}
-
-/// <summary>Formatting helpers for torchvision-like reprs.</summary>
-internal static class PyFormat
-{
-    /// <summary>A double as Python prints it (shortest round-trip, with ".0" on integral values).</summary>
-    public static string Float(double v)
-    {
-        var s = v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        return s.Contains('.') || s.Contains('E') || s.Contains("Infinity") || s.Contains("NaN") ? s : s + ".0";
-    }
+    /// <summary>A float32 setting as Python prints the literal it came from (0.12f prints "0.12"), as torchvision keeps
+    /// the user's Python floats.</summary>
+    internal static string F(float v) => Lumen.NN.PyFormat.Float(v);
 }

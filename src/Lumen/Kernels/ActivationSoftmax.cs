@@ -13,15 +13,31 @@ internal static class SoftmaxKernel
     /// <summary>Columns per block in the non-last-dim case: small enough that the block's running max and sum stay in L1.</summary>
     private const int ColumnBlock = 512;
 
-    /// <summary>y = softmax(x) (or log_softmax) along the middle dimension of [outer, size, inner]; y is contiguous from 0.</summary>
-    public static void Forward(float[] x, int xOff, float[] y, int outer, int size, int inner, bool log)
+    /// <summary>[outer, size, inner] of a view around its dimension <paramref name="dim"/> (a 0-d view is [1, 1, 1]).</summary>
+    public static (int Outer, int Size, int Inner) Around(View<float> v, int dim)
     {
+        if (v.Rank == 0) return (1, 1, 1);
+        if ((uint)dim >= (uint)v.Rank) throw new ArgumentOutOfRangeException(nameof(dim), $"softmax: dimension {dim} of a {v.Rank}-d input.");
+        int outer = 1, inner = 1;
+        for (int i = 0; i < dim; i++) outer *= v.Size(i);
+        for (int i = dim + 1; i < v.Rank; i++) inner *= v.Size(i);
+        return (outer, v.Size(dim), inner);
+    }
+
+    /// <summary>y = softmax(x) (or log_softmax) along dimension <paramref name="dim"/>; x and y contiguous, of one size.</summary>
+    public static void Forward(View<float> xv, View<float> yv, int dim, bool log)
+    {
+        var (outer, size, inner) = Around(xv, dim);
+        xv.SpanOf((long)outer * size * inner, "softmax: input");
+        yv.SpanOf((long)outer * size * inner, "softmax: output");
+        float[] x = xv.Array, y = yv.Array;
+        int xOff = xv.Offset, yOff = yv.Offset;
         if (outer == 0 || size == 0 || inner == 0) return;
         if (inner == 1)
         {
             ParallelFor.Run(outer, Math.Max(1, 16384 / size), (a, b) =>
             {
-                for (int o = a; o < b; o++) ForwardRow(x.AsSpan(xOff + o * size, size), y.AsSpan(o * size, size), log);
+                for (int o = a; o < b; o++) ForwardRow(x.AsSpan(xOff + o * size, size), y.AsSpan(yOff + o * size, size), log);
             });
             return;
         }
@@ -33,22 +49,28 @@ internal static class SoftmaxKernel
             {
                 int o = t / blocks, c0 = t % blocks * ColumnBlock, w = Math.Min(ColumnBlock, inner - c0);
                 int baseIndex = o * size * inner + c0;
-                ForwardColumns(x, xOff + baseIndex, y, baseIndex, size, inner, w, log, scratch.Slice(0, w), scratch.Slice(ColumnBlock, w));
+                ForwardColumns(x, xOff + baseIndex, y, yOff + baseIndex, size, inner, w, log, scratch.Slice(0, w), scratch.Slice(ColumnBlock, w));
             }
         });
     }
 
-    /// <summary>dx from the saved output y and the upstream gradient g (both [outer, size, inner], contiguous):
-    /// softmax: dx = y·(g − Σ g·y); log_softmax: dx = g − exp(y)·Σ g (sums along the softmax dimension).</summary>
-    public static void Backward(float[] y, float[] g, int gOff, float[] dx, int outer, int size, int inner, bool log)
+    /// <summary>dx from the saved output y and the upstream gradient g (all three contiguous, of one size):
+    /// softmax: dx = y·(g − Σ g·y); log_softmax: dx = g − exp(y)·Σ g (sums along dimension <paramref name="dim"/>).</summary>
+    public static void Backward(View<float> yv, View<float> gv, View<float> dxv, int dim, bool log)
     {
+        var (outer, size, inner) = Around(yv, dim);
+        float[] y = yv.Array, g = gv.Array, dx = dxv.Array;
+        int yOff = yv.Offset, gOff = gv.Offset, dxOff = dxv.Offset;
+        yv.SpanOf((long)outer * size * inner, "softmax backward: output");
+        gv.SpanOf((long)outer * size * inner, "softmax backward: output gradient");
+        dxv.SpanOf((long)outer * size * inner, "softmax backward: input gradient");
         if (outer == 0 || size == 0 || inner == 0) return;
         if (inner == 1)
         {
             ParallelFor.Run(outer, Math.Max(1, 16384 / size), (a, b) =>
             {
                 for (int o = a; o < b; o++)
-                    BackwardRow(y.AsSpan(o * size, size), g.AsSpan(gOff + o * size, size), dx.AsSpan(o * size, size), log);
+                    BackwardRow(y.AsSpan(yOff + o * size, size), g.AsSpan(gOff + o * size, size), dx.AsSpan(dxOff + o * size, size), log);
             });
             return;
         }
@@ -60,7 +82,8 @@ internal static class SoftmaxKernel
             {
                 int o = t / blocks, c0 = t % blocks * ColumnBlock, w = Math.Min(ColumnBlock, inner - c0);
                 int baseIndex = o * size * inner + c0;
-                BackwardColumns(y, g, gOff, dx, baseIndex, size, inner, w, log, scratch.Slice(0, w));
+                BackwardColumns(y.AsSpan(yOff + baseIndex), g.AsSpan(gOff + baseIndex), dx.AsSpan(dxOff + baseIndex), size, inner, w, log,
+                                scratch.Slice(0, w));
             }
         });
     }
@@ -120,30 +143,30 @@ internal static class SoftmaxKernel
         TensorPrimitives.Subtract(g, dx, dx);
     }
 
-    private static void BackwardColumns(float[] y, float[] g, int gOff, float[] dx, int baseIndex, int size, int inner, int w,
+    private static void BackwardColumns(ReadOnlySpan<float> y, ReadOnlySpan<float> g, Span<float> dx, int size, int inner, int w,
                                         bool log, Span<float> acc)
     {
         acc.Clear();
         for (int k = 0; k < size; k++)
         {
-            int p = baseIndex + k * inner;
-            if (log) TensorPrimitives.Add(acc, g.AsSpan(gOff + p, w), acc);
-            else TensorPrimitives.MultiplyAdd(g.AsSpan(gOff + p, w), y.AsSpan(p, w), acc, acc);
+            int p = k * inner;
+            if (log) TensorPrimitives.Add(acc, g.Slice(p, w), acc);
+            else TensorPrimitives.MultiplyAdd(g.Slice(p, w), y.Slice(p, w), acc, acc);
         }
         for (int k = 0; k < size; k++)
         {
-            int p = baseIndex + k * inner;
-            var d = dx.AsSpan(p, w);
+            int p = k * inner;
+            var d = dx.Slice(p, w);
             if (!log)
             {
-                TensorPrimitives.Subtract(g.AsSpan(gOff + p, w), acc, d);
-                TensorPrimitives.Multiply(d, y.AsSpan(p, w), d);
+                TensorPrimitives.Subtract(g.Slice(p, w), acc, d);
+                TensorPrimitives.Multiply(d, y.Slice(p, w), d);
             }
             else
             {
-                TensorPrimitives.Exp(y.AsSpan(p, w), d);
+                TensorPrimitives.Exp(y.Slice(p, w), d);
                 TensorPrimitives.Multiply(d, acc, d);
-                TensorPrimitives.Subtract(g.AsSpan(gOff + p, w), d, d);
+                TensorPrimitives.Subtract(g.Slice(p, w), d, d);
             }
         }
     }

@@ -80,18 +80,22 @@ internal struct MinOp : IBinaryOp
 internal static class BinaryDriver
 {
     /// <summary>
-    /// out[i] = op(a[i], b[i]) for every index i of <paramref name="shape"/>; a and b are read through their (broadcast)
-    /// strides, out is contiguous. Adjacent dimensions that are contiguous for all three are merged first, so
-    /// <c>[N,C,H,W] + [1,C,1,1]</c> runs as N*C rows of H*W with a scalar right-hand side.
+    /// out[i] = op(a[i], b[i]) for every index i of the common shape; a and b are strided views already broadcast to
+    /// it (stride 0 along a broadcast dimension), out is contiguous. Adjacent dimensions that are contiguous for all
+    /// three are merged first, so <c>[N,C,H,W] + [1,C,1,1]</c> runs as N*C rows of H*W with a scalar right-hand side.
     /// </summary>
-    public static void Run<TOp>(float[] a, int[] aStrides, int aOff, float[] b, int[] bStrides, int bOff,
-                                float[] o, int[] shape) where TOp : struct, IBinaryOp
+    public static void Run<TOp>(View<float> av, View<float> bv, View<float> ov) where TOp : struct, IBinaryOp
     {
-        Coalesce(ref shape, ref aStrides, ref bStrides);
+        if (!av.Dims.SequenceEqual(bv.Dims))
+            throw new ArgumentException($"binary op: operands of shapes ({string.Join(", ", av.Shape)}) and ({string.Join(", ", bv.Shape)}); broadcast them first.");
+        ov.SpanOf(av.Numel, "binary op: output");
+        float[] a = av.Array, b = bv.Array, o = ov.Array;
+        int aOff = av.Offset, bOff = bv.Offset, oOff = ov.Offset;
+        var (shape, aStrides, bStrides) = Coalesce(av.Dims, av.StrideSpan, bv.StrideSpan);
         int rank = shape.Length;
         int total = ShapeUtil.NumelInt(shape);
         if (total == 0) return;
-        if (rank == 0) { o[0] = TOp.Apply(a[aOff], b[bOff]); return; }
+        if (rank == 0) { o[oOff] = TOp.Apply(a[aOff], b[bOff]); return; }
         int inner = shape[rank - 1], sa = aStrides[rank - 1], sb = bStrides[rank - 1];
         int rows = total / inner;
         var shp = shape; var ast = aStrides; var bst = bStrides;
@@ -106,7 +110,7 @@ internal static class BinaryDriver
                     int i = rem % shp[d]; rem /= shp[d];
                     offA += i * ast[d]; offB += i * bst[d];
                 }
-                var dst = o.AsSpan(r * inner, inner);
+                var dst = o.AsSpan(oOff + r * inner, inner);
                 if (sa == 1 && sb == 1) TOp.VV(a.AsSpan(offA, inner), b.AsSpan(offB, inner), dst);
                 else if (sa == 1 && sb == 0) TOp.VS(a.AsSpan(offA, inner), b[offB], dst);
                 else if (sa == 0 && sb == 1) TOp.SV(a[offA], b.AsSpan(offB, inner), dst);
@@ -116,7 +120,7 @@ internal static class BinaryDriver
     }
 
     /// <summary>Merges dimension d into d+1 wherever both operands step through it as one run, and drops size-1 dims.</summary>
-    internal static void Coalesce(ref int[] shape, ref int[] s1, ref int[] s2)
+    internal static (int[] Shape, int[] S1, int[] S2) Coalesce(ReadOnlySpan<int> shape, ReadOnlySpan<int> s1, ReadOnlySpan<int> s2)
     {
         var ns = new List<int>(shape.Length); var n1 = new List<int>(shape.Length); var n2 = new List<int>(shape.Length);
         for (int d = 0; d < shape.Length; d++)
@@ -134,6 +138,6 @@ internal static class BinaryDriver
             ns.Add(shape[d]); n1.Add(s1[d]); n2.Add(s2[d]);
         }
         if (ns.Count == 0 && shape.Length > 0) { ns.Add(1); n1.Add(0); n2.Add(0); }
-        shape = ns.ToArray(); s1 = n1.ToArray(); s2 = n2.ToArray();
+        return (ns.ToArray(), n1.ToArray(), n2.ToArray());
     }
 }

@@ -129,21 +129,57 @@ internal static partial class ConvKernels
         return buf;
     }
 
-    /// <summary>y = conv(x, w) + bias. x: (N, C, D, H, W) at <paramref name="xOff"/>; w: (OC, Cg, KD, KH, KW);
-    /// bias: OC values or null; y: (N, OC, OD, OH, OW), fully written.</summary>
-    public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                               float[] y, int yOff, in ConvPlanOptions options = default)
+    /// <summary>y = conv(x, w) + bias. x: (N, C, D, H, W); w: (OC, Cg, KD, KH, KW); bias: OC values or none; y: (N, OC,
+    /// OD, OH, OW), fully written. Every operand is a contiguous view of the size the geometry gives.</summary>
+    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y,
+                               in ConvPlanOptions options = default)
     {
+        Operands(g, x, w, bias, y, "convolution forward");
         var plan = ConvPlanner.Plan(g, ConvPass.Forward, options);
-        if (plan.IsDirect) ConvDirect.Forward(g, plan.Width, x, xOff, w, wOff, bias, biasOff, y, yOff);
-        else if (plan.IsBatched)
-            ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options), x, xOff, w, wOff, bias, biasOff, y, yOff);
-        else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x, xOff, w, wOff, bias, biasOff, y, yOff);
+        Run(g, plan, options, x, w, bias, y);
     }
 
-    private static void ForwardPerSample(in ConvGeometry g, bool fused, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                                         float[] y, int yOff)
+    /// <summary>The input gradient alone: dx (N, C, D, H, W; overwritten) from dy (N, OC, OD, OH, OW) and w. A transposed
+    /// convolution's forward is this pass; it plans <see cref="ConvPass.InputGrad"/> once and runs it.</summary>
+    public static void InputGrad(in ConvGeometry g, View<float> w, View<float> dy, View<float> dx, in ConvPlanOptions options = default)
     {
+        Operands(g, dx, w, default, dy, "convolution input gradient");
+        var plan = ConvPlanner.Plan(g, ConvPass.InputGrad, options);
+        if (plan.IsDirect) ConvDirect.InputGrad(g, plan.Width, w, dy, dx);
+        else RunBackward(g, plan, options, default, w, dy, dx, default);
+    }
+
+    /// <summary>The weight gradient alone (and the bias gradient when <paramref name="db"/> is given): dw (OC, Cg, KD, KH,
+    /// KW; overwritten) from x and dy. A transposed convolution's weight gradient is this pass with x and dy exchanged.</summary>
+    public static void WeightGrad(in ConvGeometry g, View<float> x, View<float> dy, View<float> dw, View<float> db = default,
+                                  in ConvPlanOptions options = default) =>
+        Backward(g, x, default, dy, default, dw, db, options);
+
+    /// <summary>The direct, per-sample or batched forward of one plan (the operands already checked).</summary>
+    private static void Run(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w, View<float> bias, View<float> y)
+    {
+        if (plan.IsDirect) { ConvDirect.Forward(g, plan.Width, x, w, bias, y); return; }
+        if (plan.IsBatched)
+            ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options), x, w, bias, y);
+        else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x, w, bias, y);
+    }
+
+    /// <summary>Checks that x (N·C·S), w (OC·K), bias (OC, when given) and y (N·OC·P) are contiguous views of the sizes the
+    /// geometry gives; an operand that is none is not checked.</summary>
+    private static void Operands(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y, string what)
+    {
+        if (!x.IsNone) x.SpanOf((long)g.N * g.C * g.S, what, "input");
+        if (!w.IsNone) w.SpanOf((long)g.OC * g.K, what, "weight");
+        if (!bias.IsNone) bias.SpanOf(g.OC, what, "bias");
+        if (!y.IsNone) y.SpanOf((long)g.N * g.OC * g.P, what, "output");
+    }
+
+    private static void ForwardPerSample(in ConvGeometry g, bool fused, View<float> xv, View<float> wv, View<float> bv, View<float> yv)
+    {
+        // The loops below index the arrays directly (offsets added), as before views: same reads, same bits.
+        float[] x = xv.Array, w = wv.Array, y = yv.Array;
+        float[]? bias = bv.IsNone ? null : bv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, biasOff = bv.Offset, yOff = yv.Offset;
         var geo = g;
         int n = g.N;
         if (n == 0) return;
@@ -178,37 +214,44 @@ internal static partial class ConvKernels
         });
     }
 
-    /// <summary>The gradients of y = conv(x, w) given dy (N, OC, OD, OH, OW): dx (same layout as x; overwritten) when
-    /// <paramref name="dx"/> is not null, dw (same layout as w; overwritten) when <paramref name="dw"/> is not null, and
-    /// the bias gradient (OC values at <paramref name="dbOff"/>; overwritten) when <paramref name="db"/> is not null.
-    /// <paramref name="x"/> is read only for dw. The direct weight gradient sums the bias gradient from the same dy
-    /// rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.</summary>
-    public static void Backward(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                float[]? dx, int dxOff, float[]? dw, int dwOff, float[]? db = null, int dbOff = 0,
-                                in ConvPlanOptions options = default)
+    /// <summary>The gradients of y = conv(x, w) given dy (N, OC, OD, OH, OW): dx (same layout as x; overwritten), dw
+    /// (same layout as w; overwritten) and the bias gradient (OC values; overwritten), each only when given (not
+    /// <see cref="View{T}.IsNone"/>). x is read only for dw, w only for dx. The direct weight gradient sums the bias
+    /// gradient from the same dy rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.</summary>
+    public static void Backward(in ConvGeometry g, View<float> x, View<float> w, View<float> dy, View<float> dx, View<float> dw,
+                                View<float> db = default, in ConvPlanOptions options = default)
     {
-        var (pdx, pdw) = ConvPlanner.Backward(g, dx != null, dw != null, options);
+        Operands(g, dw.IsNone ? default : x, dx.IsNone ? default : w, db, dy, "convolution backward");
+        Operands(g, dx, dw, default, default, "convolution backward: gradient");
+        var (pdx, pdw) = ConvPlanner.Backward(g, !dx.IsNone, !dw.IsNone, options);
         if (pdx.IsDirect)
         {
-            ConvDirect.InputGrad(g, pdx.Width, w, wOff, dy, dyOff, dx!, dxOff);
-            dx = null;   // done: the weight and bias gradients below
+            ConvDirect.InputGrad(g, pdx.Width, w, dy, dx);
+            dx = default;   // done: the weight and bias gradients below
         }
         if (pdw.IsDirect)
         {
-            ConvDirect.WeightGrad(g, pdw.Width, x!, xOff, dy, dyOff, dw!, dwOff, db, dbOff);   // the bias gradient alongside
+            ConvDirect.WeightGrad(g, pdw.Width, x, dy, dw, db);   // the bias gradient alongside
             return;
         }
-        if (dx != null || dw != null)
-        {
-            if ((dx != null ? pdx : pdw).IsBatched) BackwardBatched(g, ConvPlanner.ChunkSamples(g, options), x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
-            else BackwardPerSample(g, x, xOff, w, wOff, dy, dyOff, dx, dxOff, dw, dwOff);
-        }
-        if (db != null) BiasGrad(g.N, g.OC, g.P, dy, dyOff, db.AsSpan(dbOff, g.OC));
+        if (!dx.IsNone || !dw.IsNone) RunBackward(g, dx.IsNone ? pdw : pdx, options, x, w, dy, dx, dw);
+        if (!db.IsNone) BiasGradRows(g.N, g.OC, g.P, dy.Span, db.Span);
     }
 
-    private static void BackwardPerSample(in ConvGeometry g, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                          float[]? dx, int dxOff, float[]? dw, int dwOff)
+    /// <summary>The im2col + SGEMM gradients of one plan (per sample or batched; dx and dw in one pass when both are given).</summary>
+    private static void RunBackward(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w,
+                                    View<float> dy, View<float> dx, View<float> dw)
     {
+        if (plan.IsBatched) BackwardBatched(g, ConvPlanner.ChunkSamples(g, options), x, w, dy, dx, dw);
+        else BackwardPerSample(g, x, w, dy, dx, dw);
+    }
+
+    private static void BackwardPerSample(in ConvGeometry g, View<float> xv, View<float> wv, View<float> dyv, View<float> dxv, View<float> dwv)
+    {
+        // As the forward: the loops index the arrays (none: null) with the views' offsets added.
+        float[]? x = xv.IsNone ? null : xv.Array, dx = dxv.IsNone ? null : dxv.Array, dw = dwv.IsNone ? null : dwv.Array;
+        float[] w = wv.Array, dy = dyv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, dyOff = dyv.Offset, dxOff = dxv.Offset, dwOff = dwv.Offset;
         var geo = g;
         int n = g.N, K = g.K, P = g.P, S = g.S, wSize = g.OC * K;
         if (dx != null) dx.AsSpan(dxOff, n * g.C * S).Clear();
@@ -288,11 +331,17 @@ internal static partial class ConvKernels
 
     [ThreadStatic] private static float[]? _ybuf;
 
+    /// <summary>Floats copied per parallel work item when the batched paths move rows between (OCg × n·P) and (n, OC, P).</summary>
+    private const int CopyGrain = 16384;
+
     /// <summary>Forward with the samples of a chunk side by side: cols (K × n·P) holds every sample's columns, one SGEMM
     /// per group gives (OCg × n·P), which is then copied into y's (n, OC, P) layout with the bias.</summary>
-    private static void ForwardBatched(in ConvGeometry g, bool fused, int nb, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                                       float[] y, int yOff)
+    private static void ForwardBatched(in ConvGeometry g, bool fused, int nb, View<float> xv, View<float> wv, View<float> bv, View<float> yv)
     {
+        // The loops below index the arrays directly (offsets added), as before views: same reads, same bits.
+        float[] x = xv.Array, w = wv.Array, y = yv.Array;
+        float[]? bias = bv.IsNone ? null : bv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, biasOff = bv.Offset, yOff = yv.Offset;
         var geo = g;
         int K = g.K, P = g.P, S = g.S;
         if (g.N == 0 || P == 0) return;
@@ -316,7 +365,7 @@ internal static partial class ConvKernels
                     });
                     Gemm.Sgemm(false, false, g.OCg, L, K, 1f, w.AsSpan(wOff + gr * g.OCg * K), K, cols!.AsSpan(0, K * L), L, 0f, yb.AsSpan(0, g.OCg * L), L);
                 }
-                ParallelFor.Run(nc, Math.Max(1, 16384 / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
+                ParallelFor.Run(nc, Math.Max(1, CopyGrain / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
                 {
                     for (int s = s0; s < s1; s++)
                         for (int oc = 0; oc < geo.OCg; oc++)
@@ -335,9 +384,13 @@ internal static partial class ConvKernels
     /// <summary>Backward over chunks of samples side by side: dy is gathered into (OCg × n·P), the weight gradient is one
     /// SGEMM against the chunk's columns (accumulated chunk after chunk, always in the same order), and the column
     /// gradient one SGEMM whose columns col2im adds back per sample.</summary>
-    private static void BackwardBatched(in ConvGeometry g, int nb, float[]? x, int xOff, float[] w, int wOff, float[] dy, int dyOff,
-                                        float[]? dx, int dxOff, float[]? dw, int dwOff)
+    private static void BackwardBatched(in ConvGeometry g, int nb, View<float> xv, View<float> wv, View<float> dyv, View<float> dxv,
+                                        View<float> dwv)
     {
+        // As the forward: the loops index the arrays (none: null) with the views' offsets added.
+        float[]? x = xv.IsNone ? null : xv.Array, dx = dxv.IsNone ? null : dxv.Array, dw = dwv.IsNone ? null : dwv.Array;
+        float[] w = wv.Array, dy = dyv.Array;
+        int xOff = xv.Offset, wOff = wv.Offset, dyOff = dyv.Offset, dxOff = dxv.Offset, dwOff = dwv.Offset;
         var geo = g;
         int K = g.K, P = g.P, S = g.S;
         if (dx != null) dx.AsSpan(dxOff, g.N * g.C * S).Clear();
@@ -351,7 +404,7 @@ internal static partial class ConvKernels
             for (int gr = 0; gr < g.Groups; gr++)
             {
                 int grc = gr;
-                ParallelFor.Run(nc, Math.Max(1, 16384 / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
+                ParallelFor.Run(nc, Math.Max(1, CopyGrain / Math.Max(geo.OCg * P, 1)), (s0, s1) =>
                 {
                     for (int s = s0; s < s1; s++)
                         for (int oc = 0; oc < geo.OCg; oc++)
@@ -450,24 +503,35 @@ internal static partial class ConvKernels
         }
     }
 
-    /// <summary>Adds bias[oc] to every element of y[n, oc, ·] (y: N×OC×P at <paramref name="yOff"/>).</summary>
-    public static void AddBias(int n, int oc, int p, float[] bias, int biasOff, float[] y, int yOff)
+    /// <summary>Adds bias[c] to every element of y[n, c, ...] (y: N × C × positions, contiguous; bias: C values).</summary>
+    public static void AddBias(View<float> bias, View<float> y)
     {
+        var (n, oc, p) = y.ChannelRows("convolution bias: output");
+        var b = bias.SpanOf(oc, "convolution bias");
+        var ys = y.Span;
         for (int s = 0; s < n; s++)
             for (int c = 0; c < oc; c++)
             {
-                var row = y.AsSpan(yOff + (s * oc + c) * p, p);
-                TensorPrimitives.Add(row, bias[biasOff + c], row);
+                var row = ys.Slice((s * oc + c) * p, p);
+                TensorPrimitives.Add(row, b[c], row);
             }
     }
 
-    /// <summary>db[oc] = Σ over samples and positions of dy[n, oc, ·] (dy: N×OC×P at <paramref name="dyOff"/>).</summary>
-    public static void BiasGrad(int n, int oc, int p, float[] dy, int dyOff, Span<float> db)
+    /// <summary>db[c] = Σ over samples and positions of dy[n, c, ...] (dy: N × C × positions, contiguous), summed per
+    /// row in float and across rows in double.</summary>
+    public static void BiasGrad(View<float> dy, Span<float> db)
+    {
+        var (n, oc, p) = dy.ChannelRows("convolution bias gradient: dy");
+        if (db.Length != oc) throw new ArgumentException($"convolution bias gradient: expected {oc} values, got {db.Length}.");
+        BiasGradRows(n, oc, p, dy.Span, db);
+    }
+
+    private static void BiasGradRows(int n, int oc, int p, ReadOnlySpan<float> d, Span<float> db)
     {
         for (int c = 0; c < oc; c++)
         {
             double sum = 0;
-            for (int s = 0; s < n; s++) sum += TensorPrimitives.Sum(dy.AsSpan(dyOff + (s * oc + c) * p, p));
+            for (int s = 0; s < n; s++) sum += TensorPrimitives.Sum(d.Slice((s * oc + c) * p, p));
             db[c] = (float)sum;
         }
     }

@@ -52,12 +52,15 @@ internal static class ConvBufferPool
 /// samples in fixed ranges summed in range order), so results are reproducible and do not depend on the thread count.</summary>
 internal static unsafe class ConvDirect
 {
-    /// <summary>dx (N, C, D, H, W at dxOff, overwritten) = the stride-1 convolution of dy, padded by K − 1 − P, with the
+    /// <summary>dx (N, C, D, H, W, overwritten) = the stride-1 convolution of dy, padded by K − 1 − P, with the
     /// weights transposed (C ↔ OC) and flipped in every spatial dimension, through the direct forward kernel at
-    /// <paramref name="width"/>. Each sample is its own work item, so the result does not depend on the thread count.</summary>
-    public static void InputGrad(in ConvGeometry g, VectorWidth width, float[] w, int wOff, float[] dy, int dyOff, float[] dx, int dxOff)
+    /// <paramref name="width"/>. Each sample is its own work item, so the result does not depend on the thread count.
+    /// The operands are contiguous views of the geometry's sizes (<see cref="ConvKernels"/> checks them).</summary>
+    public static void InputGrad(in ConvGeometry g, VectorWidth width, View<float> w, View<float> dy, View<float> dx)
     {
         int C = g.C, OC = g.OC, KK = g.KK;
+        float[] wa = w.Array;
+        int wOff = w.Offset;
         var wt = ConvBufferPool.Rent((long)C * OC * KK);
         try
         {
@@ -65,9 +68,9 @@ internal static unsafe class ConvDirect
                 for (int c = 0; c < C; c++)
                 {
                     int src = wOff + (oc * C + c) * KK, dst = (c * OC + oc) * KK + KK - 1;
-                    for (int t = 0; t < KK; t++) wt[dst - t] = w[src + t];
+                    for (int t = 0; t < KK; t++) wt[dst - t] = wa[src + t];
                 }
-            Forward(g.InputGradient(), width, dy, dyOff, wt, 0, null, 0, dx, dxOff);
+            Forward(g.InputGradient(), width, dy, wt, 0, default, dx);
         }
         finally { ConvBufferPool.Return(wt); }
     }
@@ -87,13 +90,18 @@ internal static unsafe class ConvDirect
                             .CopyTo(new Span<float>(xp + ((long)(c * Dp + d + g.PD) * Hp + h + g.PH) * Wp + g.PW, g.W));
     }
 
-    /// <summary>y = conv(x, w) + bias, as <see cref="ConvKernels.Forward"/>, with vectors of <paramref name="width"/>.</summary>
-    public static void Forward(in ConvGeometry g, VectorWidth width, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                               float[] y, int yOff)
+    /// <summary>y = conv(x, w) + bias, as <see cref="ConvKernels.Forward"/>, with vectors of <paramref name="width"/>;
+    /// bias may be none.</summary>
+    public static void Forward(in ConvGeometry g, VectorWidth width, View<float> x, View<float> w, View<float> bias, View<float> y)
+    {
+        Forward(g, width, x, w.Array, w.Offset, bias, y);
+    }
+
+    private static void Forward(in ConvGeometry g, VectorWidth width, View<float> x, float[] w, int wOff, View<float> bias, View<float> y)
     {
         if (width == VectorWidth.None) throw new ArgumentException("direct convolution: no vector width given.", nameof(width));
         var job = Job.Take();
-        try { job.Forward(g, width, x, xOff, w, wOff, bias, biasOff, y, yOff); }
+        try { job.Forward(g, width, x, w, wOff, bias, y); }
         finally { Job.Give(job); }
     }
 
@@ -131,11 +139,11 @@ internal static unsafe class ConvDirect
             _weightGrad = WeightGradRange;
         }
 
-        public void Forward(in ConvGeometry g, VectorWidth width, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff,
-                            float[] y, int yOff)
+        public void Forward(in ConvGeometry g, VectorWidth width, View<float> x, float[] w, int wOff, View<float> bias, View<float> y)
         {
             var (Dp, Hp, Wp) = Padded(g);
-            (_g, _width, _x, _xOff, _w, _wOff, _bias, _biasOff, _y, _yOff) = (g, width, x, xOff, w, wOff, bias, biasOff, y, yOff);
+            (_g, _width, _x, _xOff, _w, _wOff, _y, _yOff) = (g, width, x.Array, x.Offset, w, wOff, y.Array, y.Offset);
+            (_bias, _biasOff) = bias.IsNone ? (null, 0) : (bias.Array, bias.Offset);
             _padSize = (long)g.C * Dp * Hp * Wp;
             _nextSample = 0;
             ParallelFor.Run(Math.Min(g.N, ParallelFor.NumThreads), 1, _forward);
@@ -160,11 +168,10 @@ internal static unsafe class ConvDirect
 
         /// <summary>Each unit's weight-gradient partial sums into acc (8 per oc and tap), dy as _y; with biasAt ≥ 0, each
         /// unit's per-channel Σ dy as doubles from float index biasAt of acc.</summary>
-        public void WeightGrad(in ConvGeometry g, VectorWidth width, float[] x, int xOff, float[] dy, int dyOff, float[] acc, int units,
-                               long biasAt)
+        public void WeightGrad(in ConvGeometry g, VectorWidth width, View<float> x, View<float> dy, float[] acc, int units, long biasAt)
         {
             var (Dp, Hp, Wp) = Padded(g);
-            (_g, _width, _x, _xOff, _y, _yOff, _acc, _units, _biasAt) = (g, width, x, xOff, dy, dyOff, acc, units, biasAt);
+            (_g, _width, _x, _xOff, _y, _yOff, _acc, _units, _biasAt) = (g, width, x.Array, x.Offset, dy.Array, dy.Offset, acc, units, biasAt);
             _padSize = (long)g.C * Dp * Hp * Wp;
             ParallelFor.Run(units, 1, _weightGrad);
         }
@@ -367,34 +374,37 @@ internal static unsafe class ConvDirect
         }
     }
 
-    /// <summary>dw (OC×K at dwOff, overwritten) = Σ over samples and positions of dy · x shifted by each tap, and, when
-    /// <paramref name="db"/> is not null, db (OC at dbOff, overwritten) = Σ dy per channel, summed from each sample's dy
-    /// while it is in cache for the weight gradient. Samples are summed in fixed ranges (at most 8), each range's
-    /// partial sums added in range order, so the result does not depend on the thread count.</summary>
-    public static void WeightGrad(in ConvGeometry g, VectorWidth width, float[] x, int xOff, float[] dy, int dyOff, float[] dw, int dwOff,
-                                  float[]? db = null, int dbOff = 0)
+    /// <summary>dw (OC×K, overwritten) = Σ over samples and positions of dy · x shifted by each tap, and, when
+    /// <paramref name="db"/> is given, db (OC, overwritten) = Σ dy per channel, summed from each sample's dy while it is
+    /// in cache for the weight gradient. Samples are summed in fixed ranges (at most 8), each range's partial sums added
+    /// in range order, so the result does not depend on the thread count.</summary>
+    public static void WeightGrad(in ConvGeometry g, VectorWidth width, View<float> x, View<float> dy, View<float> dw,
+                                  View<float> db = default)
     {
         int n = g.N, wSize = g.OC * g.K, units = Math.Min(n, 8);
+        var dws = dw.Span;
+        var dbs = db.IsNone ? default : db.Span;
         if (n == 0)
         {
-            dw.AsSpan(dwOff, wSize).Clear();
-            db?.AsSpan(dbOff, g.OC).Clear();
+            dws.Clear();
+            dbs.Clear();
             return;
         }
         // One vector of partial sums per unit, oc and tap; then, with db, one double per unit and oc.
         long dwFloats = (long)units * wSize * 8;
-        var acc = ConvBufferPool.Rent(dwFloats + (db != null ? 2L * units * g.OC : 0));
+        bool bias = !db.IsNone;
+        var acc = ConvBufferPool.Rent(dwFloats + (bias ? 2L * units * g.OC : 0));
         var job = Job.Take();
         try
         {
-            job.WeightGrad(g, width, x, xOff, dy, dyOff, acc, units, db != null ? dwFloats : -1);
+            job.WeightGrad(g, width, x, dy, acc, units, bias ? dwFloats : -1);
             for (int i = 0; i < wSize; i++)
             {
                 var v = Vector256.Create(acc.AsSpan(i * 8, 8));
                 for (int u = 1; u < units; u++) v += Vector256.Create(acc.AsSpan((int)(((long)u * wSize + i) * 8), 8));
-                dw[dwOff + i] = Vector256.Sum(v);
+                dws[i] = Vector256.Sum(v);
             }
-            if (db != null)
+            if (bias)
                 fixed (float* pa = acc)
                 {
                     var sums = (double*)(pa + dwFloats);
@@ -402,7 +412,7 @@ internal static unsafe class ConvDirect
                     {
                         double sum = 0;
                         for (int u = 0; u < units; u++) sum += sums[u * g.OC + oc];
-                        db[dbOff + oc] = (float)sum;
+                        dbs[oc] = (float)sum;
                     }
                 }
         }

@@ -9,11 +9,17 @@ namespace Lumen.Kernels;
 /// </summary>
 internal static class PadKernels
 {
-    /// <summary>y (outer × outDims) from x (outer × inDims, at <paramref name="xOff"/>), every element written.</summary>
-    public static void Forward(float[] x, int xOff, float[] y, int outer, int[] inDims, int[] outDims, int[][] maps,
-                               float value, int runLo, int runHi, int shift)
+    /// <summary>y (outer × outDims, contiguous) from x (outer × inDims, contiguous), every element written.</summary>
+    public static void Forward(View<float> xv, View<float> yv, in PadGeometry geo, float value)
     {
-        int inBlock = Prod(inDims), outBlock = Prod(outDims);
+        int outer = geo.Outer(xv, "pad: input"), inBlock = geo.InBlock, outBlock = geo.OutBlock;
+        xv.SpanOf((long)outer * inBlock, "pad: input");
+        yv.SpanOf((long)outer * outBlock, "pad: output");
+        float[] x = xv.Array, y = yv.Array;
+        int xOff = xv.Offset, yOff = yv.Offset;
+        int[] inDims = geo.InDims, outDims = geo.OutDims;
+        int[][] maps = geo.Maps;
+        int runLo = geo.RunLo, runHi = geo.RunHi, shift = geo.Shift;
         if (outBlock == 0 || outer == 0) return;
         var inStrides = Strides(inDims);
         int k = inDims.Length, last = outDims[k - 1], rows = outBlock / last;
@@ -27,7 +33,7 @@ internal static class PadKernels
                 int src = xOff + b * inBlock;
                 for (int r = 0; r < rows; r++)
                 {
-                    var dst = y.AsSpan(b * outBlock + r * last, last);
+                    var dst = y.AsSpan(yOff + b * outBlock + r * last, last);
                     int rowBase = RowBase(maps, idx, inStrides, k);
                     if (rowBase < 0) dst.Fill(value);
                     else
@@ -43,12 +49,17 @@ internal static class PadKernels
         });
     }
 
-    /// <summary>dx (outer × inDims, overwritten) = the adjoint of <see cref="Forward"/> applied to dy (outer × outDims,
-    /// at <paramref name="dyOff"/>).</summary>
-    public static void Backward(float[] dy, int dyOff, float[] dx, int outer, int[] inDims, int[] outDims, int[][] maps)
+    /// <summary>dx (outer × inDims, contiguous, overwritten) = the adjoint of <see cref="Forward"/> applied to dy
+    /// (outer × outDims, contiguous).</summary>
+    public static void Backward(View<float> dyv, View<float> dxv, in PadGeometry geo)
     {
-        int inBlock = Prod(inDims), outBlock = Prod(outDims);
-        dx.AsSpan(0, outer * inBlock).Clear();
+        int outer = geo.Outer(dxv, "pad backward: input gradient"), inBlock = geo.InBlock, outBlock = geo.OutBlock;
+        dyv.SpanOf((long)outer * outBlock, "pad backward: output gradient");
+        dxv.SpanOf((long)outer * inBlock, "pad backward: input gradient").Clear();
+        float[] dy = dyv.Array, dx = dxv.Array;
+        int dyOff = dyv.Offset, dxOff = dxv.Offset;
+        int[] inDims = geo.InDims, outDims = geo.OutDims;
+        int[][] maps = geo.Maps;
         if (outBlock == 0 || outer == 0) return;
         var inStrides = Strides(inDims);
         int k = inDims.Length, last = outDims[k - 1], rows = outBlock / last;
@@ -59,7 +70,7 @@ internal static class PadKernels
             for (int b = b0; b < b1; b++)
             {
                 Array.Clear(idx);
-                var dxb = dx.AsSpan(b * inBlock, inBlock);
+                var dxb = dx.AsSpan(dxOff + b * inBlock, inBlock);
                 for (int r = 0; r < rows; r++)
                 {
                     int rowBase = RowBase(maps, idx, inStrides, k);
@@ -97,8 +108,6 @@ internal static class PadKernels
             idx[d] = 0;
         }
     }
-
-    private static int Prod(int[] v) { int p = 1; foreach (var x in v) p *= x; return p; }
 
     private static int[] Strides(int[] dims)
     {

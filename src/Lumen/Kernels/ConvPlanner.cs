@@ -143,7 +143,7 @@ internal static class ConvPlanner
     private static VectorWidth InputGradWidth(in ConvGeometry g, in ConvPlanOptions o)
     {
         bool force = o.Direct == DirectMode.Force;
-        if (!(g.Groups == 1 && g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1 &&
+        if (!(g.Groups == 1 && UnitStrideAndDilation(g) &&
               (g.KK > 1 || g.C <= MaxPointwiseBackwardC || force) && g.PD < g.KD && g.PH < g.KH && g.PW < g.KW))
             return VectorWidth.None;
         var t = g.InputGradient();
@@ -179,9 +179,12 @@ internal static class ConvPlanner
     /// <summary>Whether the direct kernels at width <paramref name="w"/> compute g with K up to maxK: stride and dilation
     /// 1, one group, no output smaller than the padding implies.</summary>
     private static bool Fits(in ConvGeometry g, int maxK, VectorWidth w) =>
-        w != VectorWidth.None && g.Groups == 1 && g.K <= maxK &&
-        g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1 &&
+        w != VectorWidth.None && g.Groups == 1 && g.K <= maxK && UnitStrideAndDilation(g) &&
         g.OD + g.KD - 1 >= g.D + g.PD && g.OH + g.KH - 1 >= g.H + g.PH && g.OW + g.KW - 1 >= g.W + g.PW;
+
+    /// <summary>Stride and dilation 1 in every dimension (the direct kernels slide one input column per output column).</summary>
+    private static bool UnitStrideAndDilation(in ConvGeometry g) =>
+        g.SD == 1 && g.SH == 1 && g.SW == 1 && g.DD == 1 && g.DH == 1 && g.DW == 1;
 
     /// <summary>The forward's wide rule: the Vector512 kernel runs (rows of at least 16 outputs) with at least three
     /// quarters of its 16-column chunks' lanes new outputs (OW = 16, 24, 28, 32, 48, 56, ..., not 20 or 40), at least

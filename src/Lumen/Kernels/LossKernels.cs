@@ -14,14 +14,33 @@ internal static class LossKernels
 {
     // ------------------------------------------------------------------ cross-entropy, class-index targets
 
+    /// <summary>(N, C, positions) of a class-score view, which must be a contiguous (N, C, S) view.</summary>
+    private static (int N, int C, int S) Classes(View<float> x, string what)
+    {
+        if (x.Rank != 3) throw new ArgumentException($"{what}: expected an (N, C, positions) input view, got shape ({string.Join(", ", x.Shape)}).");
+        _ = x.Span;
+        return (x.Size(0), x.Size(1), x.Size(2));
+    }
+
+    /// <summary>A contiguous target view of <paramref name="numel"/> elements as (array, offset) for the loops.</summary>
+    private static (T[] Array, int Offset) Targets<T>(View<T> t, long numel, string what) where T : unmanaged
+    {
+        t.SpanOf(numel, what, "target");
+        return (t.Array, t.Offset);
+    }
+
     /// <summary>
     /// Per position: lse[p] = log Σ_c exp x[n,c,s]; tw[p] = w[t] (0 when t == ignoreIndex); loss[p] =
     /// (1 − ε)·w[t]·(lse − x_t) + (ε/C)·Σ_c w_c·(lse − x_c), 0 when ignored. <paramref name="w"/> empty means all ones.
-    /// x is [N, C, S] contiguous from <paramref name="xOff"/>; target, lse, tw and loss are [N, S].
+    /// x is a contiguous (N, C, S) view; target (N·S values), lse, tw and loss are [N, S].
     /// </summary>
-    public static void CrossEntropyForward(float[] x, int xOff, long[] target, int tOff, float[] w, int n, int c, int s,
-                                           long ignoreIndex, float smoothing, float[] lse, float[] tw, float[] loss)
+    public static void CrossEntropyForward(View<float> xv, View<long> tv, float[] w, long ignoreIndex, float smoothing, float[] lse,
+                                           float[] tw, float[] loss)
     {
+        var (n, c, s) = Classes(xv, "cross_entropy");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
+        var (target, tOff) = Targets(tv, n * s, "cross_entropy");
         bool weighted = w.Length > 0;
         float wSum = weighted ? TensorPrimitives.Sum<float>(w) : c;
         float eps = smoothing, epsC = smoothing / c;
@@ -81,13 +100,17 @@ internal static class LossKernels
 
     /// <summary>
     /// dx[n,c,s] = g_p·((1 − ε)·w_t + (ε/C)·W)·softmax_c − g_p·(ε/C)·w_c − [c = t]·g_p·(1 − ε)·w_t (W = Σ w; 0 where ignored),
-    /// with g_p = <paramref name="g"/>[gOff + p] when <paramref name="gPerPosition"/>, else g[gOff]·<paramref name="scale"/>.
+    /// with g_p = element p of <paramref name="gv"/> when <paramref name="gPerPosition"/>, else its element 0·<paramref name="scale"/>.
     /// dx is [N, C, S] contiguous from 0.
     /// </summary>
-    public static void CrossEntropyBackward(float[] x, int xOff, long[] target, int tOff, float[] w, int n, int c, int s,
-                                            long ignoreIndex, float smoothing, float[] lse, float[] g, int gOff,
-                                            bool gPerPosition, float scale, float[] dx)
+    public static void CrossEntropyBackward(View<float> xv, View<long> tv, float[] w, long ignoreIndex, float smoothing, float[] lse,
+                                            View<float> gv, bool gPerPosition, float scale, float[] dx)
     {
+        var (n, c, s) = Classes(xv, "cross_entropy backward");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
+        var (target, tOff) = Targets(tv, n * s, "cross_entropy backward");
+        var (g, gOff) = (gv.Array, gv.Offset);
         bool weighted = w.Length > 0;
         float wSum = weighted ? TensorPrimitives.Sum<float>(w) : c;
         float eps = smoothing, epsC = smoothing / c;
@@ -147,9 +170,12 @@ internal static class LossKernels
     /// Probability targets q_c = w_c·(t_c·(1 − ε) + ε/C): lse[p] as above, loss[p] = Σ_c q_c·(lse − x_c). x and t are
     /// [N, C, S] contiguous (from their offsets); lse and loss are [N, S].
     /// </summary>
-    public static void SoftCrossEntropyForward(float[] x, int xOff, float[] t, int tOff, float[] w, int n, int c, int s,
-                                               float smoothing, float[] lse, float[] loss)
+    public static void SoftCrossEntropyForward(View<float> xv, View<float> tv, float[] w, float smoothing, float[] lse, float[] loss)
     {
+        var (n, c, s) = Classes(xv, "cross_entropy");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
+        var (t, tOff) = Targets(tv, n * c * s, "cross_entropy");
         bool weighted = w.Length > 0;
         float keep = 1 - smoothing, epsC = smoothing / c;
         ParallelFor.Run(n * s, Math.Max(1, 16384 / Math.Max(c, 1)), (a, b) =>
@@ -176,10 +202,14 @@ internal static class LossKernels
 
     /// <summary>dx_c = g_p·(softmax_c·Σ_k q_k − q_c) and dt_c = g_p·w_c·(1 − ε)·(lse − x_c), either output optional (null).
     /// g_p as in <see cref="CrossEntropyBackward"/>.</summary>
-    public static void SoftCrossEntropyBackward(float[] x, int xOff, float[] t, int tOff, float[] w, int n, int c, int s,
-                                                float smoothing, float[] lse, float[] g, int gOff, bool gPerPosition, float scale,
-                                                float[]? dx, float[]? dt)
+    public static void SoftCrossEntropyBackward(View<float> xv, View<float> tv, float[] w, float smoothing, float[] lse, View<float> gv,
+                                                bool gPerPosition, float scale, float[]? dx, float[]? dt)
     {
+        var (n, c, s) = Classes(xv, "cross_entropy backward");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
+        var (t, tOff) = Targets(tv, n * c * s, "cross_entropy backward");
+        var (g, gOff) = (gv.Array, gv.Offset);
         bool weighted = w.Length > 0;
         float keep = 1 - smoothing, epsC = smoothing / c;
         ParallelFor.Run(n * s, Math.Max(1, 16384 / Math.Max(c, 1)), (a, b) =>
@@ -315,11 +345,14 @@ internal static class LossKernels
 
     // ------------------------------------------------------------------ negative log-likelihood
 
-    /// <summary>loss[p] = −w_t·x[n, t, s] and tw[p] = w_t (both 0 where t == ignoreIndex); x is [N, C, S] contiguous from
-    /// <paramref name="xOff"/>, target, tw and loss are [N, S].</summary>
-    public static void NllForward(float[] x, int xOff, long[] target, int tOff, float[] w, int n, int c, int s,
-                                  long ignoreIndex, float[] tw, float[] loss)
+    /// <summary>loss[p] = −w_t·x[n, t, s] and tw[p] = w_t (both 0 where t == ignoreIndex); x is a contiguous (N, C, S)
+    /// view, target (N·S values), tw and loss are [N, S].</summary>
+    public static void NllForward(View<float> xv, View<long> tv, float[] w, long ignoreIndex, float[] tw, float[] loss)
     {
+        var (n, c, s) = Classes(xv, "nll_loss");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
+        var (target, tOff) = Targets(tv, n * s, "nll_loss");
         for (int p = 0; p < n * s; p++)
         {
             long t = target[tOff + p];
@@ -332,9 +365,13 @@ internal static class LossKernels
     }
 
     /// <summary>dx (zeroed [N, C, S]) gets −w_t·g_p at each non-ignored target; g_p as in <see cref="CrossEntropyBackward"/>.</summary>
-    public static void NllBackward(long[] target, int tOff, float[] w, int n, int c, int s, long ignoreIndex,
-                                   float[] g, int gOff, bool gPerPosition, float scale, float[] dx)
+    public static void NllBackward(View<long> tv, float[] w, int c, long ignoreIndex, View<float> gv, bool gPerPosition, float scale,
+                                   float[] dx)
     {
+        if (tv.Rank != 2) throw new ArgumentException($"nll_loss backward: expected an (N, positions) target view, got shape ({string.Join(", ", tv.Shape)}).");
+        int n = tv.Size(0), s = tv.Size(1);
+        var (target, tOff) = Targets(tv, n * s, "nll_loss backward");
+        var (g, gOff) = (gv.Array, gv.Offset);
         for (int p = 0; p < n * s; p++)
         {
             long t = target[tOff + p];

@@ -16,8 +16,11 @@ internal static class NormKernels
     // ------------------------------------------------------------------ batch norm
 
     /// <summary>Per channel: mean = Σx / (n·s) and varSum = Σ(x − mean)² (the float difference squared, summed in double).</summary>
-    public static void BatchNormStats(float[] x, int xOff, int n, int c, int s, float[] mean, double[] varSum)
+    public static void BatchNormStats(View<float> xv, float[] mean, double[] varSum)
     {
+        var (n, c, s) = xv.ChannelRows("batch_norm: input");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
         long count = (long)n * s;
         ParallelFor.Run(c, Math.Max(1, (int)Math.Min(int.MaxValue, 65536 / Math.Max(count, 1))), (c0, c1) =>
         {
@@ -34,24 +37,31 @@ internal static class NormKernels
         });
     }
 
-    /// <summary>y = x·alpha[ch] + beta[ch] over [n, c, s]; y is contiguous from 0.</summary>
-    public static void ChannelAffine(float[] x, int xOff, int n, int c, int s, float[] alpha, float[] beta, float[] y)
+    /// <summary>y = x·alpha[ch] + beta[ch] over (N, C, ...); y contiguous of the same size.</summary>
+    public static void ChannelAffine(View<float> xv, float[] alpha, float[] beta, View<float> yv)
     {
+        var (n, c, s) = xv.ChannelRows("batch_norm: input");
+        float[] x = xv.Array, y = yv.Array;
+        int xOff = xv.Offset, yOff = yv.Offset;
+        yv.SpanOf((long)n * c * s, "batch_norm: output");
         int planes = n * c;
         ParallelFor.Run(planes, Math.Max(1, 32768 / Math.Max(s, 1)), (p0, p1) =>
         {
             for (int p = p0; p < p1; p++)
             {
                 int ch = p % c;
-                Affine(x.AsSpan(xOff + p * s, s), alpha[ch], beta[ch], y.AsSpan(p * s, s));
+                Affine(x.AsSpan(xOff + p * s, s), alpha[ch], beta[ch], y.AsSpan(yOff + p * s, s));
             }
         });
     }
 
     /// <summary>Per channel: sumDy = Σ dy and dotP = Σ (x − mean[ch])·dy, both in double.</summary>
-    public static void BatchNormBackwardSums(float[] x, int xOff, float[] dy, int dyOff, int n, int c, int s, float[] mean,
-                                             double[] sumDy, double[] dotP)
+    public static void BatchNormBackwardSums(View<float> xv, View<float> dyv, float[] mean, double[] sumDy, double[] dotP)
     {
+        var (n, c, s) = xv.ChannelRows("batch_norm backward: input");
+        dyv.SpanOf((long)n * c * s, "batch_norm backward: output gradient");
+        float[] x = xv.Array, dy = dyv.Array;
+        int xOff = xv.Offset, dyOff = dyv.Offset;
         long count = (long)n * s;
         ParallelFor.Run(c, Math.Max(1, (int)Math.Min(int.MaxValue, 65536 / Math.Max(count, 1))), (c0, c1) =>
         {
@@ -72,9 +82,14 @@ internal static class NormKernels
 
     /// <summary>Training-mode input gradient, PyTorch's fused formula: with k = dotP·invstd²/N and gm = sumDy/N,
     /// dx = (dy − gm − (x − mean)·k)·invstd·w. w may be null (no affine: 1).</summary>
-    public static void BatchNormBackwardInput(float[] x, int xOff, float[] dy, int dyOff, int n, int c, int s, float[] mean,
-                                              float[] invstd, float[]? w, double[] sumDy, double[] dotP, float[] dx)
+    public static void BatchNormBackwardInput(View<float> xv, View<float> dyv, float[] mean, float[] invstd, float[]? w,
+                                              double[] sumDy, double[] dotP, View<float> dxv)
     {
+        var (n, c, s) = xv.ChannelRows("batch_norm backward: input");
+        dyv.SpanOf((long)n * c * s, "batch_norm backward: output gradient");
+        dxv.SpanOf((long)n * c * s, "batch_norm backward: input gradient");
+        float[] x = xv.Array, dy = dyv.Array, dx = dxv.Array;
+        int xOff = xv.Offset, dyOff = dyv.Offset, dxOff = dxv.Offset;
         long count = (long)n * s;
         int planes = n * c;
         ParallelFor.Run(planes, Math.Max(1, 32768 / Math.Max(s, 1)), (p0, p1) =>
@@ -86,7 +101,7 @@ internal static class NormKernels
                 float k = (float)(dotP[ch] * istd * istd / count);
                 float gm = (float)(sumDy[ch] / count);
                 float scale = istd * (w != null ? w[ch] : 1f);
-                BnDx(x.AsSpan(xOff + p * s, s), dy.AsSpan(dyOff + p * s, s), mean[ch], k, gm, scale, dx.AsSpan(p * s, s));
+                BnDx(x.AsSpan(xOff + p * s, s), dy.AsSpan(dyOff + p * s, s), mean[ch], k, gm, scale, dx.AsSpan(dxOff + p * s, s));
             }
         });
     }
@@ -110,8 +125,12 @@ internal static class NormKernels
     // ------------------------------------------------------------------ layer / group norm
 
     /// <summary>Per row: mean and rstd = 1/√(biased variance + eps) (two passes, double sums).</summary>
-    public static void RowMoments(float[] x, int xOff, int rows, int len, double eps, float[] mean, float[] rstd)
+    public static void RowMoments(View<float> xv, in RowNormGeometry geo, double eps, float[] mean, float[] rstd)
     {
+        int rows = geo.Rows, len = geo.Len;
+        xv.SpanOf((long)rows * len, "norm: input");
+        float[] x = xv.Array;
+        int xOff = xv.Offset;
         ParallelFor.Run(rows, Math.Max(1, 32768 / Math.Max(len, 1)), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
@@ -126,16 +145,20 @@ internal static class NormKernels
     }
 
     /// <summary>y = (x − mean)·rstd·w[ch] + b[ch] per row (w, b null: 1 and 0), channels as in the class summary.</summary>
-    public static void RowNormForward(float[] x, int xOff, int rows, int len, int seg, int groups, float[] mean, float[] rstd,
-                                      float[]? w, float[]? b, float[] y)
+    public static void RowNormForward(View<float> xv, in RowNormGeometry geo, float[] mean, float[] rstd, float[]? w, float[]? b,
+                                      View<float> yv)
     {
-        int segs = len / Math.Max(seg, 1);
+        int rows = geo.Rows, len = geo.Len, seg = geo.Seg, groups = geo.Groups, segs = geo.Segs;
+        xv.SpanOf((long)rows * len, "norm: input");
+        yv.SpanOf((long)rows * len, "norm: output");
+        float[] x = xv.Array, y = yv.Array;
+        int xOff = xv.Offset, yOff = yv.Offset;
         ParallelFor.Run(rows, Math.Max(1, 32768 / Math.Max(len, 1)), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
             {
                 var xr = x.AsSpan(xOff + r * len, len);
-                var yr = y.AsSpan(r * len, len);
+                var yr = y.AsSpan(yOff + r * len, len);
                 float m = mean[r], rs = rstd[r];
                 int chBase = r % groups * segs;
                 if (seg == 1)
@@ -157,10 +180,15 @@ internal static class NormKernels
 
     /// <summary>Input gradient per row: with ĝ = dy·w and x̂ = (x − mean)·rstd,
     /// dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)).</summary>
-    public static void RowNormBackwardInput(float[] x, int xOff, float[] dy, int dyOff, int rows, int len, int seg, int groups,
-                                            float[] mean, float[] rstd, float[]? w, float[] dx)
+    public static void RowNormBackwardInput(View<float> xv, View<float> dyv, in RowNormGeometry geo, float[] mean, float[] rstd,
+                                            float[]? w, View<float> dxv)
     {
-        int segs = len / Math.Max(seg, 1);
+        int rows = geo.Rows, len = geo.Len, seg = geo.Seg, groups = geo.Groups, segs = geo.Segs;
+        xv.SpanOf((long)rows * len, "norm backward: input");
+        dyv.SpanOf((long)rows * len, "norm backward: output gradient");
+        dxv.SpanOf((long)rows * len, "norm backward: input gradient");
+        float[] x = xv.Array, dy = dyv.Array, dx = dxv.Array;
+        int xOff = xv.Offset, dyOff = dyv.Offset, dxOff = dxv.Offset;
         ParallelFor.Run(rows, Math.Max(1, 32768 / Math.Max(len, 1)), (r0, r1) =>
         {
             for (int r = r0; r < r1; r++)
@@ -181,7 +209,7 @@ internal static class NormKernels
                     for (int i = k * seg; i < (k + 1) * seg; i++)
                     {
                         double xh = (x[xo + i] - m) * rs;
-                        dx[r * len + i] = (float)(rs * (dy[go + i] * wk - meanG - xh * meanGX));
+                        dx[dxOff + r * len + i] = (float)(rs * (dy[go + i] * wk - meanG - xh * meanGX));
                     }
                 }
             }
@@ -190,11 +218,14 @@ internal static class NormKernels
 
     /// <summary>Affine gradients: dw[ch] = Σ dy·x̂ and db[ch] = Σ dy over every element of channel ch (all rows).
     /// Either output may be null.</summary>
-    public static void RowNormBackwardAffine(float[] x, int xOff, float[] dy, int dyOff, int rows, int len, int seg, int groups,
-                                             float[] mean, float[] rstd, float[]? dw, float[]? db)
+    public static void RowNormBackwardAffine(View<float> xv, View<float> dyv, in RowNormGeometry geo, float[] mean, float[] rstd,
+                                             float[]? dw, float[]? db)
     {
-        int segs = len / Math.Max(seg, 1);
-        int channels = groups * segs;
+        int rows = geo.Rows, len = geo.Len, seg = geo.Seg, groups = geo.Groups, segs = geo.Segs, channels = geo.Channels;
+        xv.SpanOf((long)rows * len, "norm backward: input");
+        dyv.SpanOf((long)rows * len, "norm backward: output gradient");
+        float[] x = xv.Array, dy = dyv.Array;
+        int xOff = xv.Offset, dyOff = dyv.Offset;
         if (seg == 1 && groups == 1)
         {
             // Layer norm: the channel runs along the row. Walk the rows once per block of adjacent columns, so every

@@ -20,6 +20,13 @@ internal readonly struct PoolGeometry
         DD = dilation[0]; DH = dilation[1]; DW = dilation[2];
     }
 
+    private static readonly int[] Zeros = { 0, 0, 0 }, Ones = { 1, 1, 1 };
+
+    /// <summary>An adaptive pool's geometry: the sizes alone (each window follows from them, see
+    /// <see cref="PoolKernels.AdaptiveWindow"/>); kernel, stride and padding 0, dilation 1.</summary>
+    public static PoolGeometry Adaptive(ReadOnlySpan<int> inSize, ReadOnlySpan<int> outSize) =>
+        new(inSize, outSize, Zeros, Zeros, Zeros, Ones);
+
     public int InPlane => InD * InH * InW;
     public int OutPlane => OutD * OutH * OutW;
 

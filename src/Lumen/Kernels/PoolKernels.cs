@@ -324,8 +324,9 @@ internal static partial class PoolKernels
 
     /// <summary>Adaptive average pool of one plane (in: inD·inH·inW, out: outD·outH·outW); the sum is divided by
     /// each window extent in turn, as PyTorch does.</summary>
-    public static void AdaptiveAvgPool(ReadOnlySpan<float> x, Span<float> y, int inD, int inH, int inW, int outD, int outH, int outW)
+    public static void AdaptiveAvgPool(ReadOnlySpan<float> x, Span<float> y, in PoolGeometry g)
     {
+        int inD = g.InD, inH = g.InH, inW = g.InW, outD = g.OutD, outH = g.OutH, outW = g.OutW;
         int hw = inH * inW, o = 0;
         for (int od = 0; od < outD; od++)
         {
@@ -350,8 +351,9 @@ internal static partial class PoolKernels
     }
 
     /// <summary>Adaptive average-pool backward for one plane.</summary>
-    public static void AdaptiveAvgPoolBackward(ReadOnlySpan<float> gy, Span<float> gx, int inD, int inH, int inW, int outD, int outH, int outW)
+    public static void AdaptiveAvgPoolBackward(ReadOnlySpan<float> gy, Span<float> gx, in PoolGeometry g)
     {
+        int inD = g.InD, inH = g.InH, inW = g.InW, outD = g.OutD, outH = g.OutH, outW = g.OutW;
         gx.Clear();
         int hw = inH * inW, o = 0;
         for (int od = 0; od < outD; od++)
@@ -376,8 +378,9 @@ internal static partial class PoolKernels
     }
 
     /// <summary>Adaptive max pool of one plane with per-plane argmax indices.</summary>
-    public static void AdaptiveMaxPool(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, int inD, int inH, int inW, int outD, int outH, int outW)
+    public static void AdaptiveMaxPool(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g)
     {
+        int inD = g.InD, inH = g.InH, inW = g.InW, outD = g.OutD, outH = g.OutH, outW = g.OutW;
         int hw = inH * inW, o = 0;
         for (int od = 0; od < outD; od++)
         {

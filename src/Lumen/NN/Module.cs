@@ -278,6 +278,9 @@ public abstract class Module
 
     // ------------------------------------------------------------------ hooks
 
+    /// <summary>Whether any forward or forward-pre hook is registered here (fused inference steps aside for them).</summary>
+    internal bool HasHooks => _preHooks.Count != 0 || _hooks.Count != 0;
+
     /// <summary>Registers hook(module, input) that runs before Forward; a non-null result replaces the input.</summary>
     public HookHandle RegisterForwardPreHook(Func<Module, Tensor, Tensor?> hook)
     {

@@ -234,11 +234,18 @@ public partial class Tensor
     /// for its backward.</summary>
     internal (float[] Data, int Offset) ContiguousF32()
     {
+        var v = ContiguousViewF32();
+        return (v.Array, v.Offset);
+    }
+
+    /// <summary>As <see cref="ContiguousF32"/>, as a kernel view with this tensor's shape.</summary>
+    internal Kernels.View<float> ContiguousViewF32()
+    {
         var x = DType == DType.Float32 ? this : Float();
-        if (x.IsContiguous()) return (x.F32, x._offset);
+        if (x.IsContiguous()) return x.ViewF32();
         var copy = DisposeScope.RentArray<float>(x.Numel());
         Strided.Gather(x.F32, x._shape, x._strides, x._offset, copy);
-        return (copy, 0);
+        return Kernels.View<float>.Contiguous(copy, 0, x._shape);
     }
 
     /// <summary>As <see cref="ContiguousF32"/> for a caller that is done with the floats when it returns: a gathered copy

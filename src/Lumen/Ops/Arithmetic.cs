@@ -176,7 +176,8 @@ public partial class Tensor
         if (!outShape.AsSpan().SequenceEqual(_shape))
             throw new ShapeMismatchException($"{name.Replace("Backward0", "_")}: output with shape {Shape} doesn't match the broadcast shape {ShapeUtil.Str(outShape)}.");
         var tmp = BufferPool.RentScratch<float>(Numel());   // all of the result before any of it is written (operands may overlap)
-        BinaryDriver.Run<TOp>(F32, _strides, _offset, o.F32, Strided.BroadcastStrides(o._shape, o._strides, _shape), o._offset, tmp, _shape);
+        BinaryDriver.Run<TOp>(ViewF32(), new(o.F32, o._offset, _shape, Strided.BroadcastStrides(o._shape, o._strides, _shape)),
+                              IsContiguous() ? new(tmp, 0, _shape, _strides) : Kernels.View<float>.Contiguous(tmp, 0, _shape));
         Strided.Scatter<float>(tmp, F32, _shape, _strides, _offset);
         BufferPool.ReturnScratch(tmp);
         BumpVersion();
@@ -214,8 +215,8 @@ public partial class Tensor
         if (b.DType != DType.Float32) b = b.Float();
         var shape = ShapeUtil.Broadcast(a._shape, b._shape, op);
         var r = Empty(shape, DType.Float32, zero: false);
-        BinaryDriver.Run<TOp>(a.F32, Strided.BroadcastStrides(a._shape, a._strides, shape), a._offset,
-                              b.F32, Strided.BroadcastStrides(b._shape, b._strides, shape), b._offset, r.F32, shape);
+        BinaryDriver.Run<TOp>(new(a.F32, a._offset, shape, Strided.BroadcastStrides(a._shape, a._strides, shape)),
+                              new(b.F32, b._offset, shape, Strided.BroadcastStrides(b._shape, b._strides, shape)), r.ViewF32());
         return r;
     }
 

@@ -20,28 +20,17 @@ public partial class Tensor
         if (DType != DType.Float32)
             throw new ArgumentException($"{op}: not implemented for {DType.TorchName()} tensors (shape {Shape}); convert with Float() first.");
         int d = ShapeUtil.NormalizeDim(dim, Ndim);
-        var (outer, size, inner) = SoftmaxGeometry(d);
         var r = Empty(_shape, DType.Float32, zero: false);
-        using (var xr = ReadF32Temp()) SoftmaxKernel.Forward(xr.Data, xr.Offset, r.F32, outer, size, inner, log);
+        using (var xr = ReadF32Temp()) SoftmaxKernel.Forward(Kernels.View<float>.Contiguous(xr.Data, xr.Offset, _shape), r.ViewF32(), d, log);
         if (!Graph.Needs(this)) return r;
-        var y = r.F32;
+        var y = r.ViewF32();
         var shape = _shape;
         return Graph.Record(r, log ? "LogSoftmaxBackward0" : "SoftmaxBackward0", new[] { this }, g =>
         {
             using var gr = g.ReadF32Temp();
             var dx = Empty(shape, DType.Float32, zero: false);
-            SoftmaxKernel.Backward(y, gr.Data, gr.Offset, dx.F32, outer, size, inner, log);
+            SoftmaxKernel.Backward(y, Kernels.View<float>.Contiguous(gr.Data, gr.Offset, shape), dx.ViewF32(), d, log);
             return new[] { dx };
         }, r);
-    }
-
-    /// <summary>This shape as [outer, size, inner] around dimension <paramref name="d"/> (a 0-d tensor is [1, 1, 1]).</summary>
-    private (int Outer, int Size, int Inner) SoftmaxGeometry(int d)
-    {
-        if (Ndim == 0) return (1, 1, 1);
-        int outer = 1, inner = 1;
-        for (int i = 0; i < d; i++) outer *= _shape[i];
-        for (int i = d + 1; i < Ndim; i++) inner *= _shape[i];
-        return (outer, _shape[d], inner);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class ZipStoreWriter
         if (_pos > uint.MaxValue || data.Length > uint.MaxValue - _pos || _entries.Count == ushort.MaxValue)
             throw new NotSupportedException("The checkpoint exceeds 4 GiB or 65,535 entries, which needs ZIP64; Lumen's .pth writer " +
                                             "does not write ZIP64 — save it as .safetensors instead.");
-        uint crc = Crc32.Compute(data);
+        uint crc = System.IO.Hashing.Crc32.HashToUInt32(data);
         long dataStart = _pos + 30 + nameBytes.Length;
         int pad = (int)((Alignment - dataStart % Alignment) % Alignment);
         if (pad is > 0 and < 4) pad += Alignment; // an extra-field record needs at least its 4-byte header
@@ -85,42 +85,4 @@ internal sealed class ZipStoreWriter
     }
 
     private void Write(ReadOnlySpan<byte> b) { _out.Write(b); _pos += b.Length; }
-}
-
-/// <summary>CRC-32 (IEEE 802.3, the zip checksum), table-driven "slicing by 8": eight bytes per step through eight
-/// 256-entry tables, several times faster than one byte per step.</summary>
-internal static class Crc32
-{
-    private static readonly uint[] Table = Build(); // Table[k * 256 + b]: CRC of byte b followed by k zero bytes
-
-    private static uint[] Build()
-    {
-        var t = new uint[8 * 256];
-        for (uint i = 0; i < 256; i++)
-        {
-            uint c = i;
-            for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-            t[i] = c;
-        }
-        for (int i = 0; i < 256; i++)
-            for (int k = 1; k < 8; k++)
-                t[k * 256 + i] = (t[(k - 1) * 256 + i] >> 8) ^ t[t[(k - 1) * 256 + i] & 0xFF];
-        return t;
-    }
-
-    public static uint Compute(ReadOnlySpan<byte> data)
-    {
-        var t = Table;
-        uint c = 0xFFFFFFFFu;
-        while (data.Length >= 8)
-        {
-            uint lo = BinaryPrimitives.ReadUInt32LittleEndian(data) ^ c;
-            uint hi = BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-            c = t[7 * 256 + (lo & 0xFF)] ^ t[6 * 256 + ((lo >> 8) & 0xFF)] ^ t[5 * 256 + ((lo >> 16) & 0xFF)] ^ t[4 * 256 + (lo >> 24)]
-              ^ t[3 * 256 + (hi & 0xFF)] ^ t[2 * 256 + ((hi >> 8) & 0xFF)] ^ t[256 + ((hi >> 16) & 0xFF)] ^ t[hi >> 24];
-            data = data[8..];
-        }
-        foreach (var b in data) c = t[(c ^ b) & 0xFF] ^ (c >> 8);
-        return ~c;
-    }
 }

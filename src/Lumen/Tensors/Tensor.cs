@@ -33,26 +33,19 @@ public partial class Tensor
         return new Tensor(Storage.Allocate(dtype, ShapeUtil.NumelInt(s), zero), s, ShapeUtil.ContiguousStrides(s), 0);
     }
 
-    /// <summary>Wraps a float array (not copied) as a contiguous tensor of the given shape.</summary>
-    internal static Tensor Wrap(float[] data, params int[] shape)
+    /// <summary>Wraps an array (not copied) as a contiguous tensor of the given shape, which must cover it exactly.</summary>
+    internal static Tensor Wrap(float[] data, params int[] shape) => WrapArray(data, DType.Float32, shape);
+    internal static Tensor Wrap(long[] data, params int[] shape) => WrapArray(data, DType.Int64, shape);
+    internal static Tensor Wrap(bool[] data, params int[] shape) => WrapArray(data, DType.Bool, shape);
+    internal static Tensor Wrap(byte[] data, params int[] shape) => WrapArray(data, DType.UInt8, shape);
+
+    private static Tensor WrapArray(Array data, DType dtype, int[] shape)
     {
+        ArgumentNullException.ThrowIfNull(data);
         if (ShapeUtil.Numel(shape) != data.Length)
             throw new ShapeMismatchException($"Tensor: {data.Length} values cannot have shape {ShapeUtil.Str(shape)}.");
-        return new Tensor(new Storage(data, DType.Float32), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
+        return new Tensor(new Storage(data, dtype), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
     }
-
-    internal static Tensor Wrap(long[] data, params int[] shape)
-    {
-        if (ShapeUtil.Numel(shape) != data.Length)
-            throw new ShapeMismatchException($"Tensor: {data.Length} values cannot have shape {ShapeUtil.Str(shape)}.");
-        return new Tensor(new Storage(data, DType.Int64), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
-    }
-
-    internal static Tensor Wrap(bool[] data, params int[] shape) =>
-        new(new Storage(data, DType.Bool), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
-
-    internal static Tensor Wrap(byte[] data, params int[] shape) =>
-        new(new Storage(data, DType.UInt8), (int[])shape.Clone(), ShapeUtil.ContiguousStrides(shape), 0);
 
     // ---------------------------------------------------------------- metadata
 
@@ -192,6 +185,11 @@ public partial class Tensor
 
     /// <summary>The elements in row-major order as a span: the tensor's own memory when contiguous, else a copy.</summary>
     internal ReadOnlySpan<float> ReadF32() => IsContiguous() ? F32.AsSpan(_offset, Numel()) : ToArray<float>();
+
+    /// <summary>This tensor as a kernel operand: its storage seen through its offset, shape and strides (no copy).</summary>
+    internal Kernels.View<float> ViewF32() => new(F32, _offset, _shape, _strides);
+
+    internal Kernels.View<long> ViewI64() => new(I64, _offset, _shape, _strides);
 
     internal void BumpVersion() => Storage.Version++;
 

@@ -78,7 +78,7 @@ public sealed class OutFolderTests
         Assert.True(rerun.Code == 0, rerun.Err);
         Assert.False(File.Exists(stale));
         Assert.True(AtomicFile.IsTemporaryFile(stale));
-        Assert.Empty(Directory.GetFiles(dir).Where(AtomicFile.IsTemporaryFile));
+        Assert.DoesNotContain(Directory.GetFiles(dir), AtomicFile.IsTemporaryFile);
     }
 
     [Fact]

@@ -10,6 +10,32 @@ public static class MpiRun
 {
     public static readonly string? Mpirun = new[] { "/usr/bin/mpirun", "/usr/local/bin/mpirun" }.FirstOrDefault(File.Exists);
 
+    /// <summary>util-linux's <c>script</c>, which runs a command on a pseudo-terminal, or null.</summary>
+    public static readonly string? Script = new[] { "/usr/bin/script", "/bin/script" }.FirstOrDefault(File.Exists);
+
+    /// <summary>Runs <c>lumen ARGS</c> (the CLI beside the tests) on <paramref name="ranks"/> ranks (1: no mpirun), or with
+    /// <paramref name="onTerminal"/> under <c>script</c>, so that mpirun and the ranks write to a pseudo-terminal.</summary>
+    public static Result Lumen(int ranks, string[] args, bool onTerminal = false, int timeoutSeconds = 240)
+    {
+        var cmd = new List<string>();
+        if (ranks > 1) { cmd.Add(Mpirun ?? throw new InvalidOperationException("mpirun is not installed")); cmd.AddRange(BaseOptions); cmd.AddRange(new[] { "-np", ranks.ToString() }); }
+        cmd.Add(Dotnet);
+        cmd.Add(Path.Combine(AppContext.BaseDirectory, "Lumen.Cli.dll"));
+        cmd.AddRange(args);
+        if (!onTerminal)
+        {
+            var psi = new ProcessStartInfo(cmd[0]);
+            foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+            return Start(psi, null, timeoutSeconds);
+        }
+        // The terminal's bytes as they were written (a line reader would swallow lone carriage returns): script's log.
+        var log = Path.Combine(TempDir("pty"), "typescript");
+        var term = new ProcessStartInfo(Script ?? throw new InvalidOperationException("script is not installed"));
+        foreach (var a in new[] { "-qec", string.Join(' ', cmd.Select(c => "'" + c.Replace("'", "'\\''") + "'")), log }) term.ArgumentList.Add(a);
+        var r = Start(term, null, timeoutSeconds);
+        return r with { Output = File.Exists(log) ? File.ReadAllText(log) : r.Output };
+    }
+
     /// <summary>The worker's dll, built beside the tests.</summary>
     public static string WorkerDll => Path.Combine(AppContext.BaseDirectory, "Lumen.Distributed.Worker.dll");
 

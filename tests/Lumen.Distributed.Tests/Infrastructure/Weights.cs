@@ -23,20 +23,4 @@ public static class Weights
         }
         return result;
     }
-
-    /// <summary>The whole model's ‖a − b‖ / ‖b‖ over all float tensors together.</summary>
-    public static double GlobalRelativeDifference(string a, string b)
-    {
-        var x = SafeTensors.Load(a);
-        var y = SafeTensors.Load(b);
-        double d = 0, n = 0;
-        foreach (var (k, t) in y)
-        {
-            if (t.DType != DType.Float32) continue;
-            var p = x[k].ToArray<float>();
-            var q = t.ToArray<float>();
-            for (int i = 0; i < q.Length; i++) { d += (double)(p[i] - q[i]) * (p[i] - q[i]); n += (double)q[i] * q[i]; }
-        }
-        return Math.Sqrt(d / n);
-    }
 }

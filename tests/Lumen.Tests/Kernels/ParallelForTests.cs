@@ -45,4 +45,35 @@ public class ParallelForTests
         }
         finally { Torch.SetNumThreads(old); }
     }
+
+    [Fact]
+    public void Torch_ParallelFor_splits_an_offset_range_like_at_parallel_for_and_checks_its_arguments()
+    {
+        int old = Torch.GetNumThreads();
+        try
+        {
+            Torch.SetNumThreads(4);
+            var seen = new int[1000];
+            var chunks = new System.Collections.Concurrent.ConcurrentBag<(int, int)>();
+            Torch.ParallelFor(100, 1100, 50, (s, e) =>
+            {
+                chunks.Add((s, e));
+                for (int i = s; i < e; i++) Interlocked.Increment(ref seen[i - 100]);
+                int inner = 0;
+                Torch.ParallelFor(0, 100, 1, (a, b) => inner += b - a);   // nested: inline, no oversubscription
+                Assert.Equal(100, inner);
+            });
+            Assert.All(seen, v => Assert.Equal(1, v));
+            Assert.Equal(new[] { (100, 350), (350, 600), (600, 850), (850, 1100) }, chunks.OrderBy(c => c.Item1));
+
+            int calls = 0;
+            Torch.ParallelFor(0, 1000, 600, (s, e) => Interlocked.Increment(ref calls));   // grain: at most 2 chunks
+            Assert.Equal(2, calls);
+            Torch.ParallelFor(5, 5, 1, (s, e) => throw new InvalidOperationException("an empty range runs nothing"));
+
+            Assert.Throws<ArgumentOutOfRangeException>(() => Torch.ParallelFor(10, 9, 1, (s, e) => { }));
+            Assert.Throws<ArgumentOutOfRangeException>(() => Torch.ParallelFor(0, 10, 0, (s, e) => { }));
+        }
+        finally { Torch.SetNumThreads(old); }
+    }
 }

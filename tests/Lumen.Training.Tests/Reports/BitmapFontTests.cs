@@ -1,5 +1,4 @@
 using Lumen.Training.Reports;
-using Lumen.Vision.Codecs;
 using Xunit;
 
 namespace Lumen.Training.Tests.Reports;

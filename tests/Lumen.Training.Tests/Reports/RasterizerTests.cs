@@ -1,12 +1,11 @@
 using Lumen.Training.Reports;
-using Lumen.Vision.Codecs;
 using Xunit;
 
 namespace Lumen.Training.Tests.Reports;
 
 public class RasterizerTests
 {
-    private static byte R(Image img, int x, int y) => img.Pixels[(y * img.Width + x) * 3];
+    private static byte R(Raster img, int x, int y) => img.Pixels[(y * img.Width + x) * 3];
 
     [Fact]
     public void Filled_rectangle_covers_exactly_its_pixels_at_scale_2()
@@ -52,7 +51,7 @@ public class RasterizerTests
     [Fact]
     public void Picture_is_enlarged_with_nearest_neighbour_blocks()
     {
-        var src = new Image(2, 2, 1, [0, 100, 200, 50]);
+        var src = new Raster(2, 2, 1, [0, 100, 200, 50]);
         var f = new Figure("p", "p", 4, 4);
         f.Picture(0, 0, 4, 4, src);
         var img = Rasterizer.Render(f, scale: 2); // 2×2 source over 8×8 device pixels: 4×4 blocks
@@ -64,7 +63,7 @@ public class RasterizerTests
     [Fact]
     public void Svg_picture_is_embedded_enlarged_so_a_3x3_filter_stays_sharp()
     {
-        var src = new Image(3, 3, 1, [0, 32, 64, 96, 128, 160, 192, 224, 255]);
+        var src = new Raster(3, 3, 1, [0, 32, 64, 96, 128, 160, 192, 224, 255]);
         var big = SvgRenderer.Enlarge(src, 48, 48);
         Assert.Equal(48, big.Width);
         Assert.Equal(src.Pixels[4], big.Pixels[20 * 48 + 20]);

@@ -68,7 +68,7 @@ public class CraftedImageTests
         ms.Write(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness((uint)body.Length)));
         ms.Write(t);
         ms.Write(body);
-        ms.Write(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(Crc32.Update(Crc32.Update(0, t), body))));
+        ms.Write(BitConverter.GetBytes(System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(System.IO.Hashing.Crc32.HashToUInt32([.. t, .. body]))));
         return ms.ToArray();
     }
 

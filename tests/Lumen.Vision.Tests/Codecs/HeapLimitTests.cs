@@ -11,7 +11,7 @@ namespace Lumen.Vision.Tests.Codecs;
 public class HeapLimitTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Every_crafted_file_of_issue_16_is_a_typed_error_under_a_1_GiB_heap_limit()
+    public async Task Every_crafted_file_of_issue_16_is_a_typed_error_under_a_1_GiB_heap_limit()
     {
         var dir = Directory.CreateTempSubdirectory("lumen-crafted-").FullName;
         try
@@ -30,9 +30,10 @@ public class HeapLimitTests(ITestOutputHelper output)
             var stdout = p.StandardOutput.ReadToEndAsync();
             var stderr = p.StandardError.ReadToEndAsync();
             if (!p.WaitForExit(TimeSpan.FromMinutes(3))) { p.Kill(entireProcessTree: true); Assert.Fail("the probe did not finish in 3 minutes."); }
-            output.WriteLine(stdout.Result + stderr.Result);
-            Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-            var lines = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            string outText = await stdout, errText = await stderr;
+            output.WriteLine(outText + errText);
+            Assert.True(p.ExitCode == 0, $"exit code {p.ExitCode}:\n{outText}\n{errText}");
+            var lines = outText.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(files.Count, lines.Length);
             foreach (var (file, line) in files.Zip(lines))
             {

@@ -11,7 +11,7 @@ public sealed class DogCatFactAttribute : FactAttribute
     }
 }
 
-/// <summary>Locates ../shared/data/dogcat: beside the repository root, or /work/shared/data for worktrees.</summary>
+/// <summary>Locates ../shared/data/dogcat beside the repository root (a worktree's sibling shared/ folder too).</summary>
 public static class DogCat
 {
     public static IReadOnlyList<string> Candidates { get; } = FindCandidates();
@@ -30,7 +30,6 @@ public static class DogCat
                 break;
             }
         }
-        list.Add("/work/shared/data/dogcat");
         return list;
     }
 }

@@ -203,8 +203,14 @@ public static partial class F
         var x = input.Contiguous();
         var w = weight.Contiguous();
         var b = bias?.Contiguous();
+        if (Torch.AreSplitInvariantReductionsEnabled())
+        {
+            var one = new ConvGeometry(1, c, oc, groups, inSize, kernel, st, before, dil, outSize);
+            var yy = ConvolutionSplitInvariant(input, weight, bias, geo, one, x, w, b, new[] { n, oc }.Concat(outSize).ToArray(), plan);
+            return unbatched ? yy.Squeeze(0) : yy;
+        }
         var y = Tensor.Empty(new[] { n, oc }.Concat(outSize).ToArray(), DType.Float32, zero: false);
-        ConvKernels.Forward(geo, x.F32, x._offset, w.F32, w._offset, b?.F32, b?._offset ?? 0, y.F32, 0, plan);
+        ConvKernels.Forward(geo, x.ViewF32(), w.ViewF32(), b?.ViewF32() ?? default, y.ViewF32(), plan);
 
         var xShape = input.Shape.ToArray();
         var result = Graph.Record(y, "ConvolutionBackward0", new[] { input, weight, bias }, g =>
@@ -214,8 +220,8 @@ public static partial class F
             Tensor? gw = weight.RequiresGrad ? Tensor.Empty(w._shape, DType.Float32, zero: false) : null;
             Tensor? gb = bias is { RequiresGrad: true } ? Tensor.Empty(new[] { oc }, DType.Float32, zero: false) : null;
             if (gx != null || gw != null || gb != null)
-                ConvKernels.Backward(geo, gw != null ? x.F32 : null, x._offset, w.F32, w._offset, gy.F32, gy._offset,
-                                     gx?.F32, 0, gw?.F32, 0, gb?.F32, 0, plan);
+                ConvKernels.Backward(geo, x.ViewF32(), w.ViewF32(), gy.ViewF32(), gx?.ViewF32() ?? default, gw?.ViewF32() ?? default,
+                                     gb?.ViewF32() ?? default, plan);
             return new[] { gx, gw, gb };
         }, x, w);
         return unbatched ? result.Squeeze(0) : result;
@@ -271,8 +277,8 @@ public static partial class F
         var b = bias?.Contiguous();
         var yShape = new[] { n, cout }.Concat(outSize).ToArray();
         var y = Tensor.Empty(yShape, DType.Float32, zero: false);
-        ConvKernels.Backward(geo, null, 0, w.F32, w._offset, x.F32, x._offset, y.F32, 0, null, 0, options: plan);
-        if (b != null) ConvKernels.AddBias(n, cout, geo.S, b.F32, b._offset, y.F32, 0);
+        ConvKernels.InputGrad(geo, w.ViewF32(), x.ViewF32(), y.ViewF32(), plan);
+        if (b != null) ConvKernels.AddBias(b.ViewF32(), y.ViewF32());
 
         var xShape = input.Shape.ToArray();
         var result = Graph.Record(y, "ConvolutionBackward0", new[] { input, weight, bias }, g =>
@@ -282,17 +288,17 @@ public static partial class F
             if (input.RequiresGrad)
             {
                 gx = Tensor.Empty(xShape, DType.Float32, zero: false);
-                ConvKernels.Forward(geo, gy.F32, gy._offset, w.F32, w._offset, null, 0, gx.F32, 0, plan);
+                ConvKernels.Forward(geo, gy.ViewF32(), w.ViewF32(), default, gx.ViewF32(), plan);
             }
             if (weight.RequiresGrad)
             {
                 gw = Tensor.Empty(w._shape, DType.Float32, zero: false);
-                ConvKernels.Backward(geo, gy.F32, gy._offset, w.F32, w._offset, x.F32, x._offset, null, 0, gw.F32, 0, options: plan);
+                ConvKernels.WeightGrad(geo, gy.ViewF32(), x.ViewF32(), gw.ViewF32(), options: plan);
             }
             if (bias is { RequiresGrad: true })
             {
                 gb = Tensor.Empty(new[] { cout }, DType.Float32, zero: false);
-                ConvKernels.BiasGrad(n, cout, geo.S, gy.F32, gy._offset, gb.SpanF32());
+                ConvKernels.BiasGrad(gy.ViewF32(), gb.SpanF32());
             }
             return new[] { gx, gw, gb };
         }, x, w);

@@ -46,6 +46,8 @@ public static partial class F
         else if (w.T().IsContiguous()) { wT = false; ldw = Math.Max(outF, 1); }                    // W is a transposed view
         else { w = w.Contiguous(); wT = true; ldw = Math.Max(inF, 1); }
 
+        if (input.Ndim >= 2 && Torch.AreSplitInvariantReductionsEnabled())
+            return LinearSplitInvariant(input, weight, bias, x, w, wT, ldw, rows, outF, inF, outShape);
         var r = Tensor.Empty(outShape, DType.Float32, zero: false);
         if (rows > 0 && outF > 0)
         {

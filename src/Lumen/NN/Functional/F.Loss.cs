@@ -111,11 +111,13 @@ public static partial class F
         var w = WeightArray(op, weight, g.C);
         var (td, to) = Targets(op, target, input, g.C, ignoreIndex);
         var (xd, xo) = input.ContiguousF32();
+        var xv = View<float>.Contiguous(xd, xo, g.N, g.C, g.S);
+        var tv = View<long>.Contiguous(td, to, g.N, g.S);
         int positions = g.N * g.S;
         var lse = new float[positions];
         var tw = new float[positions];
         var loss = new float[positions];
-        LossKernels.CrossEntropyForward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, smoothing, lse, tw, loss);
+        LossKernels.CrossEntropyForward(xv, tv, w, ignoreIndex, smoothing, lse, tw, loss);
         var (result, scale) = ReduceClassLoss(loss, tw, target._shape, reduction);
 
         string name = smoothing > 0 ? "AddBackward0" : NllName(input.Ndim, reduction);
@@ -123,10 +125,8 @@ public static partial class F
         bool perPosition = reduction.IsNone;
         return Graph.Record(result, name, new[] { input }, gr =>
         {
-            var (gd, go) = gr.ContiguousF32();
             var dx = Lumen.Tensor.Empty(inShape, DType.Float32, zero: false);
-            LossKernels.CrossEntropyBackward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, smoothing, lse, gd, go,
-                                             perPosition, scale, dx.F32);
+            LossKernels.CrossEntropyBackward(xv, tv, w, ignoreIndex, smoothing, lse, gr.ContiguousViewF32(), perPosition, scale, dx.F32);
             return new Tensor?[] { dx };
         }, input);
     }
@@ -144,18 +144,18 @@ public static partial class F
         var w = WeightArray(op, weight, g.C);
         var (td, to) = Targets(op, target, input, g.C, ignoreIndex);
         var (xd, xo) = input.ContiguousF32();
+        var tv = View<long>.Contiguous(td, to, g.N, g.S);
         int positions = g.N * g.S;
         var tw = new float[positions];
         var loss = new float[positions];
-        LossKernels.NllForward(xd, xo, td, to, w, g.N, g.C, g.S, ignoreIndex, tw, loss);
+        LossKernels.NllForward(View<float>.Contiguous(xd, xo, g.N, g.C, g.S), tv, w, ignoreIndex, tw, loss);
         var (result, scale) = ReduceClassLoss(loss, tw, target._shape, reduction);
         var inShape = input._shape;
         bool perPosition = reduction.IsNone;
         return Graph.Record(result, NllName(input.Ndim, reduction), new[] { input }, gr =>
         {
-            var (gd, go) = gr.ContiguousF32();
             var dx = Lumen.Tensor.Empty(inShape, DType.Float32);
-            LossKernels.NllBackward(td, to, w, g.N, g.C, g.S, ignoreIndex, gd, go, perPosition, scale, dx.F32);
+            LossKernels.NllBackward(tv, w, g.C, ignoreIndex, gr.ContiguousViewF32(), perPosition, scale, dx.F32);
             return new Tensor?[] { dx };
         }, input);
     }
@@ -299,9 +299,11 @@ public static partial class F
         var w = WeightArray(op, weight, c);
         var (xd, xo) = input.ContiguousF32();
         var (td, to) = target.ContiguousF32();
+        var xv = View<float>.Contiguous(xd, xo, n, c, s);
+        var tv = View<float>.Contiguous(td, to, n, c, s);
         var lse = new float[n * s];
         var loss = new float[n * s];
-        LossKernels.SoftCrossEntropyForward(xd, xo, td, to, w, n, c, s, smoothing, lse, loss);
+        LossKernels.SoftCrossEntropyForward(xv, tv, w, smoothing, lse, loss);
         var outShape = input._shape.Where((_, i) => i != classDim).ToArray();
         Tensor result;
         float scale = 1f;
@@ -317,10 +319,9 @@ public static partial class F
         bool needX = input.RequiresGrad, needT = target.RequiresGrad;
         return Graph.Record(result, reduction.IsMean ? "DivBackward1" : "NegBackward0", new[] { input, target }, gr =>
         {
-            var (gd, go) = gr.ContiguousF32();
             var dx = needX ? Lumen.Tensor.Empty(inShape, DType.Float32, zero: false) : null;
             var dt = needT ? Lumen.Tensor.Empty(inShape, DType.Float32, zero: false) : null;
-            LossKernels.SoftCrossEntropyBackward(xd, xo, td, to, w, n, c, s, smoothing, lse, gd, go, perPosition, scale, dx?.F32, dt?.F32);
+            LossKernels.SoftCrossEntropyBackward(xv, tv, w, smoothing, lse, gr.ContiguousViewF32(), perPosition, scale, dx?.F32, dt?.F32);
             return new[] { dx, dt };
         }, input, target);
     }

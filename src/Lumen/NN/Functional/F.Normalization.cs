@@ -26,30 +26,24 @@ public static partial class F
     public static Tensor BatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight = null, Tensor? bias = null,
                                    bool training = false, double momentum = 0.1, double eps = 1e-5)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        if (input.Ndim < 2)
-            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
-        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
-        int n = input.Size(0), c = input.Size(1);
-        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
-        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
-        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
-        CheckPerChannel("batch_norm", "weight", weight, c, input);
-        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        var (n, c, s) = CheckBatchNorm(input, runningMean, runningVar, weight, bias);
         if (!training && (runningMean == null || runningVar == null))
             throw new ArgumentException("batch_norm: running_mean and running_var must be given when not training.");
         long count = (long)n * s;
         if (training && count <= 1)
             throw new ArgumentException($"batch_norm: expected more than 1 value per channel when training, got input size {input.Shape}.");
 
+        if (training && Torch.AreSplitInvariantReductionsEnabled())
+            return SplitInvariantBatchNorm(input, runningMean, runningVar, weight, bias, momentum, eps);
+
         // Per-channel scratch lives until the step's DisposeScope ends (the backward reads it); plain arrays without one.
-        var (xd, xo) = input.ContiguousF32();
+        var xv = input.ContiguousViewF32();
         var mean = training ? DisposeScope.RentArray<float>(c) : PerChannel(runningMean, c)!;
         var invstd = DisposeScope.RentArray<float>(c);
         if (training)
         {
             var varSum = DisposeScope.RentArray<double>(c);
-            NormKernels.BatchNormStats(xd, xo, n, c, s, mean, varSum);
+            NormKernels.BatchNormStats(xv, mean, varSum);
             float[]? rm = PerChannel(runningMean, c), rv = PerChannel(runningVar, c);
             float mom = (float)momentum;
             for (int ch = 0; ch < c; ch++)
@@ -71,33 +65,25 @@ public static partial class F
 
         // Weight and bias are read now (a copy): the backward uses the values the forward saw, as PyTorch's saved tensors.
         float[]? w = PerChannel(weight, c), b = PerChannel(bias, c);
-        var alpha = DisposeScope.RentArray<float>(c);
-        var beta = DisposeScope.RentArray<float>(c);
-        for (int ch = 0; ch < c; ch++)
-        {
-            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
-            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
-        }
-        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.ChannelAffine(xd, xo, n, c, s, alpha, beta, r.F32);
+        var (r, alpha) = NormalizeChannels(input, xv, c, mean, invstd, w, b);
 
         var inShape = input._shape;
         return Graph.Record(r, "NativeBatchNormBackward0", new[] { input, weight, bias }, g =>
         {
-            var (gd, go) = g.ContiguousF32();
+            var gv = g.ContiguousViewF32();
             var sumDy = DisposeScope.RentArray<double>(c);
             var dotP = DisposeScope.RentArray<double>(c);
-            NormKernels.BatchNormBackwardSums(xd, xo, gd, go, n, c, s, mean, sumDy, dotP);
+            NormKernels.BatchNormBackwardSums(xv, gv, mean, sumDy, dotP);
             Tensor? dx = null;
             if (input.RequiresGrad)
             {
                 dx = Tensor.Empty(inShape, DType.Float32, zero: false);
-                if (training) NormKernels.BatchNormBackwardInput(xd, xo, gd, go, n, c, s, mean, invstd, w, sumDy, dotP, dx.F32);
+                if (training) NormKernels.BatchNormBackwardInput(xv, gv, mean, invstd, w, sumDy, dotP, dx.ViewF32());
                 else
                 {
                     var zero = DisposeScope.RentArray<float>(c);
                     Array.Clear(zero);
-                    NormKernels.ChannelAffine(gd, go, n, c, s, alpha, zero, dx.F32);   // dy·invstd·w
+                    NormKernels.ChannelAffine(gv, alpha, zero, dx.ViewF32());   // dy·invstd·w
                 }
             }
             Tensor? dw = null, db = null;
@@ -191,34 +177,68 @@ public static partial class F
                                   string op, string gradFn)
     {
         if (input.DType != DType.Float32) throw new ArgumentException($"{op}: expected a float32 input, got {input.DType.TorchName()}.");
-        var (xd, xo) = input.ContiguousF32();
+        var xv = input.ContiguousViewF32();
+        var geo = new RowNormGeometry(rows, len, seg, groups);
         var mean = new float[rows];
         var rstd = new float[rows];
-        NormKernels.RowMoments(xd, xo, rows, len, eps, mean, rstd);
+        NormKernels.RowMoments(xv, geo, eps, mean, rstd);
         float[]? w = weight?.ToArray<float>(), b = bias?.ToArray<float>();
         var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
-        NormKernels.RowNormForward(xd, xo, rows, len, seg, groups, mean, rstd, w, b, r.F32);
+        NormKernels.RowNormForward(xv, geo, mean, rstd, w, b, r.ViewF32());
         var inShape = input._shape;
         return Graph.Record(r, gradFn, new[] { input, weight, bias }, g =>
         {
-            var (gd, go) = g.ContiguousF32();
+            var gv = g.ContiguousViewF32();
             Tensor? dx = null, dw = null, db = null;
             if (input.RequiresGrad)
             {
                 dx = Tensor.Empty(inShape, DType.Float32, zero: false);
-                NormKernels.RowNormBackwardInput(xd, xo, gd, go, rows, len, seg, groups, mean, rstd, w, dx.F32);
+                NormKernels.RowNormBackwardInput(xv, gv, geo, mean, rstd, w, dx.ViewF32());
             }
             bool needW = weight != null && weight.RequiresGrad, needB = bias != null && bias.RequiresGrad;
             if (needW || needB)
             {
-                int channels = groups * (len / Math.Max(seg, 1));
+                int channels = geo.Channels;
                 float[]? dwv = needW ? new float[channels] : null, dbv = needB ? new float[channels] : null;
-                NormKernels.RowNormBackwardAffine(xd, xo, gd, go, rows, len, seg, groups, mean, rstd, dwv, dbv);
+                NormKernels.RowNormBackwardAffine(xv, gv, geo, mean, rstd, dwv, dbv);
                 if (needW) dw = Tensor.Wrap(dwv!, weight!._shape);
                 if (needB) db = Tensor.Wrap(dbv!, bias!._shape);
             }
             return new[] { dx, dw, db };
         }, input);
+    }
+
+    /// <summary>Checks batch_norm's arguments; returns the batch size, the channels and the elements per channel and sample.</summary>
+    private static (int N, int C, int S) CheckBatchNorm(Tensor input, Tensor? runningMean, Tensor? runningVar, Tensor? weight, Tensor? bias)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Ndim < 2)
+            throw new ShapeMismatchException($"batch_norm: expected an input with at least 2 dims (N, C, *), got {input.Shape}.");
+        if (input.DType != DType.Float32) throw new ArgumentException($"batch_norm: expected a float32 input, got {input.DType.TorchName()}.");
+        int n = input.Size(0), c = input.Size(1);
+        int s = 1; for (int d = 2; d < input.Ndim; d++) s *= input.Size(d);
+        CheckPerChannel("batch_norm", "running_mean", runningMean, c, input);
+        CheckPerChannel("batch_norm", "running_var", runningVar, c, input);
+        CheckPerChannel("batch_norm", "weight", weight, c, input);
+        CheckPerChannel("batch_norm", "bias", bias, c, input);
+        return (n, c, s);
+    }
+
+    /// <summary>y = (x − mean)·invstd·w + b per channel, applied as the affine map y = x·alpha + beta; returns y and alpha
+    /// (invstd·w, which the eval-mode backward reuses).</summary>
+    private static (Tensor Y, float[] Alpha) NormalizeChannels(Tensor input, View<float> xv, int c, float[] mean,
+                                                               float[] invstd, float[]? w, float[]? b)
+    {
+        var alpha = DisposeScope.RentArray<float>(c);
+        var beta = DisposeScope.RentArray<float>(c);
+        for (int ch = 0; ch < c; ch++)
+        {
+            alpha[ch] = invstd[ch] * (w != null ? w[ch] : 1f);
+            beta[ch] = (b != null ? b[ch] : 0f) - mean[ch] * alpha[ch];
+        }
+        var r = Tensor.Empty(input._shape, DType.Float32, zero: false);
+        NormKernels.ChannelAffine(xv, alpha, beta, r.ViewF32());
+        return (r, alpha);
     }
 
     private static void CheckPerChannel(string op, string what, Tensor? t, int c, Tensor input)

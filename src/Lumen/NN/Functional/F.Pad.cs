@@ -76,17 +76,11 @@ public static partial class F
             outDims[j] = outN;
             maps[j] = PadMap(mode, n, before, after, outN);
         }
-        int outer = 1;
-        for (int d = 0; d < lead; d++) outer *= shape[d];
-
-        int lastBefore = p[0], lastAfter = p[1], lastN = inDims[k - 1];
-        int runLo = Math.Max(lastBefore, 0);
-        int runHi = Math.Max(runLo, runLo + lastN + Math.Min(lastBefore, 0) + Math.Min(lastAfter, 0));
-
+        var geo = new PadGeometry(inDims, outDims, maps, p[0], p[1]);
         var x = input.Contiguous();
         var outShape = shape[..lead].Concat(outDims).ToArray();
         var y = Tensor.Empty(outShape, DType.Float32, zero: false);
-        PadKernels.Forward(x.F32, x._offset, y.F32, outer, inDims, outDims, maps, (float)value, runLo, runHi, lastBefore);
+        PadKernels.Forward(x.ViewF32(), y.ViewF32(), geo, (float)value);
 
         string name = mode switch
         {
@@ -99,7 +93,7 @@ public static partial class F
         {
             var gc = g.Contiguous();
             var gx = Tensor.Empty(shape, DType.Float32, zero: false);
-            PadKernels.Backward(gc.F32, gc._offset, gx.F32, outer, inDims, outDims, maps);
+            PadKernels.Backward(gc.ViewF32(), gx.ViewF32(), geo);
             return new[] { gx };
         });
     }

@@ -341,15 +341,15 @@ public static partial class F
         if (outSize.All(o => o == 1))
             return input.Mean(nd == 2 ? new[] { -1, -2 } : new[] { -1, -2, -3 }, keepDim: true);
         var (inS, outS, planes, outShape) = AdaptiveShapes(input, nd, outSize);
-        int inPlane = inS[0] * inS[1] * inS[2], outPlane = outS[0] * outS[1] * outS[2];
+        var geom = PoolGeometry.Adaptive(inS, outS);
+        int inPlane = geom.InPlane, outPlane = geom.OutPlane;
         var x = input.Contiguous(); float[] xs = x.F32; int xo = x._offset;
         var y = Tensor.Empty(outShape, DType.Float32, zero: false);
         float[] ys = y.F32;
         ParallelFor.Run(planes, Grain(inPlane + outPlane), (a, b) =>
         {
             for (int c = a; c < b; c++)
-                PoolKernels.AdaptiveAvgPool(xs.AsSpan(xo + c * inPlane, inPlane), ys.AsSpan(c * outPlane, outPlane),
-                                            inS[0], inS[1], inS[2], outS[0], outS[1], outS[2]);
+                PoolKernels.AdaptiveAvgPool(xs.AsSpan(xo + c * inPlane, inPlane), ys.AsSpan(c * outPlane, outPlane), geom);
         });
         var inShape = input._shape;
         return Graph.Record(y, nd == 2 ? "AdaptiveAvgPool2DBackward0" : "AdaptiveAvgPool3DBackward0", new[] { input }, g =>
@@ -360,8 +360,7 @@ public static partial class F
             ParallelFor.Run(planes, Grain(inPlane + outPlane), (a, b) =>
             {
                 for (int c = a; c < b; c++)
-                    PoolKernels.AdaptiveAvgPoolBackward(gs.AsSpan(go + c * outPlane, outPlane), gxs.AsSpan(c * inPlane, inPlane),
-                                                        inS[0], inS[1], inS[2], outS[0], outS[1], outS[2]);
+                    PoolKernels.AdaptiveAvgPoolBackward(gs.AsSpan(go + c * outPlane, outPlane), gxs.AsSpan(c * inPlane, inPlane), geom);
             });
             return new[] { gx };
         }, input);
@@ -409,7 +408,8 @@ public static partial class F
     {
         CheckFloat(input, op);
         var (inS, outS, planes, outShape) = AdaptiveShapes(input, nd, outSize);
-        int inPlane = inS[0] * inS[1] * inS[2], outPlane = outS[0] * outS[1] * outS[2];
+        var geom = PoolGeometry.Adaptive(inS, outS);
+        int inPlane = geom.InPlane, outPlane = geom.OutPlane;
         var x = input.Contiguous(); float[] xs = x.F32; int xo = x._offset;
         var y = Tensor.Empty(outShape, DType.Float32, zero: false);
         float[] ys = y.F32;
@@ -417,8 +417,7 @@ public static partial class F
         ParallelFor.Run(planes, Grain(inPlane + outPlane), (a, b) =>
         {
             for (int c = a; c < b; c++)
-                PoolKernels.AdaptiveMaxPool(xs.AsSpan(xo + c * inPlane, inPlane), ys.AsSpan(c * outPlane, outPlane), idx.AsSpan(c * outPlane, outPlane),
-                                            inS[0], inS[1], inS[2], outS[0], outS[1], outS[2]);
+                PoolKernels.AdaptiveMaxPool(xs.AsSpan(xo + c * inPlane, inPlane), ys.AsSpan(c * outPlane, outPlane), idx.AsSpan(c * outPlane, outPlane), geom);
         });
         var inShape = input._shape;
         Graph.Record(y, nd == 2 ? "AdaptiveMaxPool2DBackward0" : "AdaptiveMaxPool3DBackward0", new[] { input },

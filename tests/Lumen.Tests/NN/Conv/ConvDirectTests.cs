@@ -1,6 +1,7 @@
 using System.Runtime.Intrinsics;
 using Lumen.Kernels;
 using Xunit;
+using static Lumen.Tests.NN.Conv.NaiveConv;
 
 namespace Lumen.Tests.NN.Conv;
 
@@ -86,7 +87,7 @@ public class ConvDirectTests
         var expected = NaiveConv.Run(cfg, x, w, b, gy);
 
         var y = new float[yLen];
-        ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0, at);
+        ConvKernels.Forward(geo, V(x), V(w), V(b), V(y), at);
         for (int i = 0; i < yLen; i++)
             Assert.True(Math.Abs(y[i] - expected.Y[i]) <= 1e-4 * (1 + Math.Abs(expected.Y[i])), $"{cfg} {width}: y[{i}] = {y[i]}, expected {expected.Y[i]}");
 
@@ -97,9 +98,9 @@ public class ConvDirectTests
         var gbAlone = new float[cfg.OC];
         var gxOnly = new float[x.Length];
         var gbWithGxOnly = new float[cfg.OC];
-        ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 3, at);
-        ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, null, 0, gwAlone, 0, gbAlone, 0, at);
-        ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gxOnly, 0, null, 0, gbWithGxOnly, 0, at);
+        ConvKernels.Backward(geo, V(x), V(w), V(gy), V(gx), V(gw), V(gb, 3), at);
+        ConvKernels.Backward(geo, V(x), V(w), V(gy), default, V(gwAlone), V(gbAlone), at);
+        ConvKernels.Backward(geo, default, V(w), V(gy), V(gxOnly), default, V(gbWithGxOnly), at);
         Assert.Equal(gx, gxOnly);
         for (int i = 0; i < cfg.OC; i++)
         {
@@ -137,8 +138,8 @@ public class ConvDirectTests
             Assert.Equal(new ConvPlan(ConvAlgorithm.Direct, at), ConvPlanner.Plan(geo, ConvPass.Forward, o));
             var y = new float[yLen];
             var gx = new float[x.Length];
-            ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0, o);
-            ConvKernels.Backward(geo, null, 0, w, 0, gy, 0, gx, 0, null, 0, options: o);
+            ConvKernels.Forward(geo, V(x), V(w), V(b), V(y), o);
+            ConvKernels.Backward(geo, default, V(w), V(gy), V(gx), default, options: o);
             return (y, gx);
         }
         var (wideY, wideGx) = Run(width);
@@ -161,10 +162,11 @@ public class ConvDirectTests
         var x = NaiveConv.RandomData(r, 4 * 8 * 1024); var w = NaiveConv.RandomData(r, 16 * 8 * 27); var b = NaiveConv.RandomData(r, 16);
         var y = new float[4 * 16 * 1024]; var gy = NaiveConv.RandomData(r, y.Length);
         var gx = new float[x.Length]; var gw = new float[w.Length]; var gb = new float[16];
+        var (vx, vw, vb, vy, vgy, vgx, vgw, vgb) = (V(x), V(w), V(b), V(y), V(gy), V(gx), V(gw), V(gb));
         void Step()
         {
-            ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
-            ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 0);
+            ConvKernels.Forward(geo, vx, vw, vb, vy);
+            ConvKernels.Backward(geo, vx, vw, vgy, vgx, vgw, vgb);
         }
         for (int i = 0; i < 3; i++) Step();   // fills the buffer pool and this thread's job object
         long before = GC.GetAllocatedBytesForCurrentThread();
@@ -259,7 +261,7 @@ public class ConvDirectTests
         float[] Forward(in ConvPlanOptions opt)
         {
             var y = new float[yLen];
-            ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0, opt);
+            ConvKernels.Forward(geo, V(x), V(w), V(b), V(y), opt);
             return y;
         }
         Assert.Equal(new ConvPlan(ConvAlgorithm.Direct, width), ConvPlanner.Plan(geo, ConvPass.Forward, At(width)));
@@ -344,9 +346,9 @@ public class ConvDirectDeterminismTests
                 var y = new float[gy.Length];
                 var gx = new float[x.Length];
                 var gw = new float[w.Length];
-                ConvKernels.Forward(geo, x, 0, w, 0, b, 0, y, 0);
+                ConvKernels.Forward(geo, V(x), V(w), V(b), V(y));
                 var gb = new float[12];
-                ConvKernels.Backward(geo, x, 0, w, 0, gy, 0, gx, 0, gw, 0, gb, 0);
+                ConvKernels.Backward(geo, V(x), V(w), V(gy), V(gx), V(gw), V(gb));
                 return y.Concat(gx).Concat(gw).Concat(gb).ToArray();
             }
             finally { ParallelFor.NumThreads = old; }

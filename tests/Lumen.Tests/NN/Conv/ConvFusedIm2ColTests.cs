@@ -1,5 +1,6 @@
 using Lumen.Kernels;
 using Xunit;
+using static Lumen.Tests.NN.Conv.NaiveConv;
 
 namespace Lumen.Tests.NN.Conv;
 
@@ -42,7 +43,7 @@ public class ConvFusedIm2ColTests
                 // Fused where SGEMM takes its packed path (the planner's rule); never when turned off.
                 var algorithm = ConvPlanner.Plan(geo, ConvPass.Forward, options).Algorithm;
                 if (!fused) Assert.Equal(strategy == ConvStrategy.Batched ? ConvAlgorithm.BatchedStoredIm2Col : ConvAlgorithm.StoredIm2Col, algorithm);
-                ConvKernels.Forward(geo, x, 0, w, 0, null, 0, y, 0, options);
+                ConvKernels.Forward(geo, V(x), V(w), default, V(y), options);
                 return y;
             }
             var fusedY = Forward(true);

@@ -4,6 +4,10 @@ namespace Lumen.Tests.NN.Conv;
 /// compared with. Shapes are lifted to three spatial dimensions by inserting leading 1s.</summary>
 public static class NaiveConv
 {
+    /// <summary>A flat contiguous kernel view of <paramref name="a"/> from <paramref name="offset"/> to its end; none for null.</summary>
+    internal static Lumen.Kernels.View<float> V(float[]? a, int offset = 0) =>
+        a == null ? default : Lumen.Kernels.View<float>.Contiguous(a, offset, a.Length - offset);
+
     public sealed record Config(int Dims, int N, int C, int OC, int Groups, int[] In, int[] Kernel, int[] Stride,
                                 int[] PadBefore, int[] PadAfter, int[] Dilation, int[] OutputPadding, bool Transposed, bool Bias,
                                 bool Same = false)

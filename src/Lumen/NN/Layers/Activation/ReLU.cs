@@ -6,6 +6,8 @@ public sealed class ReLU : Module
 {
     public bool Inplace { get; }
     public ReLU(bool inplace = false) { Inplace = inplace; }
-    public override Tensor Forward(Tensor input) => F.Relu(input, Inplace);
+    /// <summary>max(x, 0); a tensor that a fused convolution already rectified (FuseForInference) is returned as it is.</summary>
+    public override Tensor Forward(Tensor input) =>
+        FusedOutputs.Armed && FusedOutputs.TakeForRelu(input) ? input : F.Relu(input, Inplace);
     public override string ExtraRepr() => Inplace ? "inplace=True" : "";
 }

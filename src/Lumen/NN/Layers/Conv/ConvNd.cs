@@ -127,14 +127,33 @@ public abstract class ConvNd : Module
                 $"{this} got input {input.Shape}: expected {n + 2}-D input {Layouts[n]} (or unbatched {n + 1}-D) with C = {InChannels}.");
     }
 
-    /// <summary>The convolution itself: explicit padding first when <see cref="PaddingMode"/> is not "zeros".</summary>
+    /// <summary>The inference fold with the batch norm that follows, set by <see cref="ModuleFusionExtensions.FuseForInference"/>;
+    /// null when this convolution is not fused.</summary>
+    internal ConvBatchNormFold? Fold;
+
+    /// <summary>The convolution itself: explicit padding first when <see cref="PaddingMode"/> is not "zeros". When fused
+    /// for inference and allowed to (<see cref="ConvBatchNormFold.CanRun"/>), the convolution with the folded weights,
+    /// rectified in place when the ReLU was fused too, tagged for the batch norm to pass on.</summary>
     public override Tensor Forward(Tensor input)
     {
         CheckInput(input);
+        if (Fold is { } fold && fold.CanRun(input))
+        {
+            var (w, b) = fold.Folded();
+            var y = Convolve(input, w, b);
+            if (fold.Relu) y.Relu_();
+            FusedOutputs.Mark(y, fold.BatchNorm, fold.Relu);
+            return y;
+        }
+        return Convolve(input, Weight, Bias);
+    }
+
+    private Tensor Convolve(Tensor input, Tensor weight, Tensor? bias)
+    {
         string op = $"conv{SpatialDims}d";
         if (PaddingMode != "zeros")
-            return F.Convolution(F.Pad(input, _reversedPaddingRepeatedTwice, PaddingMode), Weight, Bias, Stride, 0, Dilation, Groups, SpatialDims, op);
-        return F.Convolution(input, Weight, Bias, Stride, Padding, Dilation, Groups, SpatialDims, op);
+            return F.Convolution(F.Pad(input, _reversedPaddingRepeatedTwice, PaddingMode), weight, bias, Stride, 0, Dilation, Groups, SpatialDims, op);
+        return F.Convolution(input, weight, bias, Stride, Padding, Dilation, Groups, SpatialDims, op);
     }
 
     /// <summary>PyTorch's <c>extra_repr</c>: <c>32, 64, kernel_size=(3, 3), stride=(1, 1)</c> plus padding, dilation,

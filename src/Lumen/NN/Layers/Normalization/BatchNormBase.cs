@@ -19,6 +19,8 @@ public abstract class BatchNormBase : NormBase
     {
         if (!RankOk(input.Ndim) || input.Size(1) != NumFeatures)
             throw new ShapeMismatchException($"{this} got input {input.Shape}: expected {ExpectedInput} with C = {NumFeatures}");
+        // The output of a convolution this batch norm was folded into is already normalised (FuseForInference).
+        if (FusedOutputs.Armed && FusedOutputs.TakeForBatchNorm(input, this)) return input;
         double factor = StepMomentum();
         bool useBatchStats = Training || (RunningMean == null && RunningVar == null);
         bool passStats = !Training || TrackRunningStats;

@@ -4,8 +4,9 @@ namespace Lumen.NN;
 
 /// <summary>Formats hyperparameters the way Python prints them in a module repr (<c>extra_repr</c>): floats as
 /// <c>repr(float)</c> (<c>1.0</c>, <c>0.01</c>, <c>1e-05</c>), booleans as <c>True</c>/<c>False</c>, tuples as
-/// <c>(2, 5)</c> / <c>(10,)</c>.</summary>
-internal static class PyFormat
+/// <c>(2, 5)</c> / <c>(10,)</c>. Public so a module or transform written outside the library prints its settings as
+/// PyTorch would (<c>inf</c>, not .NET's <c>∞</c> or <c>Infinity</c>).</summary>
+public static class PyFormat
 {
     /// <summary>Python's <c>repr</c> of the float32 value as the user wrote it (shortest decimal that round-trips in float32).</summary>
     public static string Float(float v) =>
@@ -53,6 +54,7 @@ internal static class PyFormat
         return sign + m + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Python's <c>repr(bool)</c>: <c>True</c>, <c>False</c>.</summary>
     public static string Bool(bool b) => b ? "True" : "False";
 
     /// <summary>A Python tuple of ints: <c>(2, 5)</c>, <c>(10,)</c>.</summary>

@@ -9,7 +9,7 @@ namespace Lumen.Training.Checkpoints;
 /// round-trip text (so ∞ and NaN survive, ReduceLROnPlateau's initial best is ∞); tensors go into the checkpoint's
 /// tensor table and the JSON keeps their name.
 /// </summary>
-internal static class StateValues
+internal static class StateJson
 {
     public static JsonNode Encode(object? value, string path, Func<string, Tensor, string> addTensor)
     {
