@@ -32,19 +32,20 @@ internal static class Winograd
     /// padding at most 2 (the gradient's convolution pads by 2 − P).</summary>
     public static bool InputGradApplies(in ConvGeometry g) => Applies(g) && g.PH <= 2 && g.PW <= 2;
 
-    /// <summary>y = conv(x, w) + bias for all N samples: x (N, C, H, W), w (OC, C, 3, 3), y (N, OC, OH, OW).
+    /// <summary>y = conv(x, w) + bias for all N samples: x (N, C, H, W), w (OC, C, 3, 3), y (N, OC, OH, OW), contiguous views
+    /// checked by the caller (<see cref="ConvKernels"/>).
     /// The tile rows of all samples form one sequence cut into blocks (so small late layers still give SGEMM enough
     /// columns); blocks run in parallel when there are enough of them, else each block's 16 SGEMMs and its transforms
     /// do. Either way every output is computed by the same operations.</summary>
-    public static void Forward(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, float[]? bias, int biasOff, float[] y, int yOff) =>
-        Run(g, x, xOff, w, wOff, flipTranspose: false, bias, biasOff, y, yOff);
+    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y) =>
+        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, bias.IsNone ? null : bias.Array, bias.Offset, y.Array, y.Offset);
 
     /// <summary>dx of the convolution <paramref name="g"/> from dy: the stride-1 convolution of dy padded by 2 − P with the
     /// weights transposed (C ↔ OC) and flipped (<see cref="ConvGeometry.InputGradient"/>), itself a 3×3 stride-1 one.</summary>
-    public static void InputGrad(in ConvGeometry g, float[] dy, int dyOff, float[] w, int wOff, float[] dx, int dxOff)
+    public static void InputGrad(in ConvGeometry g, View<float> dy, View<float> w, View<float> dx)
     {
         if (!InputGradApplies(g)) throw new ArgumentException("Winograd F(2x2,3x3) input gradient needs a 2-d 3x3 stride-1 convolution padded by at most 2.");
-        Run(g.InputGradient(), dy, dyOff, w, wOff, flipTranspose: true, null, 0, dx, dxOff);
+        Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset);
     }
 
     private static void Run(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, bool flipTranspose, float[]? bias, int biasOff, float[] y, int yOff)

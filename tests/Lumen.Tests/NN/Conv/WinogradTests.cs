@@ -36,7 +36,7 @@ public class WinogradTests
         var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]).Y;
         var y = new float[yLen + 2];
         y[0] = y[^1] = float.NaN;   // the kernel writes exactly [1, yLen]
-        Winograd.Forward(geo, x, 0, w, 0, b, 0, y, 1);
+        Winograd.Forward(geo, View<float>.Of(x), View<float>.Of(w), b == null ? default : View<float>.Of(b), View<float>.Contiguous(y, 1, yLen));
         Assert.True(float.IsNaN(y[0]) && float.IsNaN(y[^1]), "wrote outside the output");
         double worst = 0;
         for (int i = 0; i < yLen; i++)
@@ -61,7 +61,7 @@ public class WinogradTests
         var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
         var expected = NaiveConv.Run(cfg, x, w, null, gy).Gx;
         var gx = new float[x.Length];
-        Winograd.InputGrad(geo, gy, 0, w, 0, gx, 0);
+        Winograd.InputGrad(geo, View<float>.Of(gy), View<float>.Of(w), View<float>.Of(gx));
         double worst = 0;
         for (int i = 0; i < gx.Length; i++) worst = Math.Max(worst, Math.Abs(gx[i] - expected[i]) / Math.Sqrt(cfg.OC * 9.0));
         Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
