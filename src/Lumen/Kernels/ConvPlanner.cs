@@ -209,16 +209,24 @@ internal static class ConvPlanner
     public const int WinogradMinChannels = 16;
 
     /// <summary>Fewest output positions per sample for Winograd: 2×2 tiles cut at odd edges waste up to half of a small
-    /// plane (7×7 computes 8×8).</summary>
+    /// plane (7×7 computes 8×8), and small planes give its SGEMMs few columns.</summary>
     public const int WinogradMinPositions = 196;
 
+    /// <summary>Layers with more channels than this (in or out) take Winograd only from <see cref="WinogradWidePositions"/>
+    /// positions: their SGEMMs are deep enough for im2col to run near its best.</summary>
+    public const int WinogradMaxChannelsOnSmallPlanes = 256;
+
+    /// <summary>See <see cref="WinogradMaxChannelsOnSmallPlanes"/> (28×28).</summary>
+    public const int WinogradWidePositions = 784;
+
     /// <summary>Winograd for the forward and the input gradient of 3×3 stride-1 layers that are wide and large enough;
-    /// never for the weight gradient.</summary>
+    /// never for the weight gradient. Measured per layer against im2col + SGEMM (docs/performance.md, "Winograd").</summary>
     private static bool UseWinograd(in ConvGeometry g, ConvPass pass, in ConvPlanOptions o) =>
         o.Strategy == ConvStrategy.Auto && !o.NoWinograd && pass != ConvPass.WeightGrad &&
         (pass == ConvPass.Forward ? Winograd.Applies(g) : Winograd.InputGradApplies(g)) &&
         g.C >= WinogradMinChannels && g.OC >= WinogradMinChannels &&
-        (pass == ConvPass.Forward ? g.P : g.S) >= WinogradMinPositions;
+        (pass == ConvPass.Forward ? g.P : g.S) is var positions && positions >= WinogradMinPositions &&
+        (Math.Max(g.C, g.OC) <= WinogradMaxChannelsOnSmallPlanes || positions >= WinogradWidePositions);
 
     // ------------------------------------------------------------------ im2col + SGEMM
 

@@ -23,6 +23,9 @@ internal static class Winograd
     /// near the caches and memory is bounded on large images.</summary>
     private const int BlockFloats = 1 << 20;
 
+    /// <summary>Tiles per block aimed at: enough columns for SGEMM, enough blocks to share among threads.</summary>
+    private const int BlockTiles = 256;
+
     /// <summary>Whether F(2×2, 3×3) computes this convolution: 2-d, 3×3, stride 1, dilation 1, one group.</summary>
     public static bool Applies(in ConvGeometry g) =>
         g.D == 1 && g.KD == 1 && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.SD == 1 &&
@@ -54,7 +57,7 @@ internal static class Winograd
         int c = g.C, oc = g.OC;
         int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, rows = g.N * th;
         // Tile rows per block: as many as keep V (16·C·tiles) and M (16·OC·tiles) under the bound, at least one.
-        int rowsPerBlock = Math.Clamp(BlockFloats / (Xi * Math.Max(c, oc) * tw), 1, rows);
+        int rowsPerBlock = Math.Clamp(Math.Min(BlockFloats / (Xi * Math.Max(c, oc) * tw), (BlockTiles + tw - 1) / tw), 1, rows);
         int blocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
         int maxTiles = rowsPerBlock * tw;
 
@@ -63,8 +66,12 @@ internal static class Winograd
         {
             TransformWeights(new ReadOnlySpan<float>(w, wOff, oc * c * 9), oc, c, flipTranspose, u);
             var job = new Job(g, x, xOff, u, bias, biasOff, y, yOff, th, tw, rowsPerBlock, maxTiles);
-            if (blocks >= ParallelFor.NumThreads)
-                ParallelFor.Run(blocks, 1, (start, end) => job.Blocks(start, end, inner: false));
+            if (blocks >= 2 * ParallelFor.NumThreads)
+            {
+                // Blocks handed out one at a time (blocks are equal, threads are not always).
+                var next = new int[1];
+                ParallelFor.Run(ParallelFor.NumThreads, 1, (_, _) => job.Blocks(next, blocks));
+            }
             else
                 job.Blocks(0, blocks, inner: true);
         }
@@ -80,6 +87,13 @@ internal static class Winograd
     {
         /// <summary>Blocks [start, end); <paramref name="inner"/>: parallel inside each block (over input channels, the
         /// 16 SGEMMs, output channels).</summary>
+        /// <summary>Blocks taken one by one from the shared counter <paramref name="next"/> until <paramref name="blocks"/>.</summary>
+        public void Blocks(int[] next, int blocks)
+        {
+            int b;
+            while ((b = Interlocked.Increment(ref next[0]) - 1) < blocks) Blocks(b, b + 1, inner: false);
+        }
+
         public void Blocks(int start, int end, bool inner)
         {
             int c = g.C, oc = g.OC, rows = g.N * th;
