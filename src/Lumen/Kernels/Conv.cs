@@ -146,6 +146,7 @@ internal static partial class ConvKernels
         Operands(g, dx, w, default, dy, "convolution input gradient");
         var plan = ConvPlanner.Plan(g, ConvPass.InputGrad, options);
         if (plan.IsDirect) ConvDirect.InputGrad(g, plan.Width, w, dy, dx);
+        else if (plan.Algorithm == ConvAlgorithm.Winograd) Winograd.InputGrad(g, dy, w, dx);
         else RunBackward(g, plan, options, default, w, dy, dx, default);
     }
 
@@ -159,6 +160,7 @@ internal static partial class ConvKernels
     private static void Run(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w, View<float> bias, View<float> y)
     {
         if (plan.IsDirect) { ConvDirect.Forward(g, plan.Width, x, w, bias, y); return; }
+        if (plan.Algorithm == ConvAlgorithm.Winograd) { Winograd.Forward(g, x, w, bias, y); return; }
         if (plan.IsBatched)
             ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options), x, w, bias, y);
         else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x, w, bias, y);
@@ -224,9 +226,10 @@ internal static partial class ConvKernels
         Operands(g, dw.IsNone ? default : x, dx.IsNone ? default : w, db, dy, "convolution backward");
         Operands(g, dx, dw, default, default, "convolution backward: gradient");
         var (pdx, pdw) = ConvPlanner.Backward(g, !dx.IsNone, !dw.IsNone, options);
-        if (pdx.IsDirect)
+        if (pdx.IsDirect || pdx.Algorithm == ConvAlgorithm.Winograd)
         {
-            ConvDirect.InputGrad(g, pdx.Width, w, dy, dx);
+            if (pdx.IsDirect) ConvDirect.InputGrad(g, pdx.Width, w, dy, dx);
+            else Winograd.InputGrad(g, dy, w, dx);
             dx = default;   // done: the weight and bias gradients below
         }
         if (pdw.IsDirect)

@@ -30,6 +30,8 @@ internal enum ConvAlgorithm
     BatchedFusedIm2Col,
     /// <summary>Chunks of samples side by side in one stored column matrix, one multi-threaded SGEMM per chunk and group.</summary>
     BatchedStoredIm2Col,
+    /// <summary><see cref="Winograd"/> F(2×2, 3×3): 3×3 stride-1 layers, forward and input gradient (not bit-equal to the others).</summary>
+    Winograd,
 }
 
 /// <summary>Whether the direct kernels may run: by the rules (Auto), never (Off), or on every geometry they can compute,
@@ -43,9 +45,10 @@ internal enum DirectMode { Auto, Off, Force }
 /// <param name="MaxWidth">The widest vectors the direct kernels may use; None: the widest accelerated.</param>
 /// <param name="NoFusedIm2Col">Stores the column matrix where the forward would unroll it into SGEMM's panels.</param>
 /// <param name="ColumnLimit">Bound in floats of the batched column matrix (0: <see cref="ConvPlanner.BatchedColumnLimit"/>).</param>
+/// <param name="NoWinograd">Never Winograd (tests comparing the bits of the other algorithms).</param>
 internal readonly record struct ConvPlanOptions(ConvStrategy Strategy = ConvStrategy.Auto, DirectMode Direct = DirectMode.Auto,
                                                 VectorWidth MaxWidth = VectorWidth.None, bool NoFusedIm2Col = false,
-                                                long ColumnLimit = 0);
+                                                long ColumnLimit = 0, bool NoWinograd = false);
 
 /// <summary>One pass's algorithm and, for <see cref="ConvAlgorithm.Direct"/>, its vector width.</summary>
 internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Width = VectorWidth.None)
@@ -63,6 +66,8 @@ internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Wi
 /// only when very thin), in the forward also wide 2-d layers on the 512-bit kernel (<see cref="WideForward"/>); the input
 /// gradient by K of its transposed convolution (≤ <see cref="MaxKInputGrad"/>); the weight gradient only where the input
 /// gradient is direct or not wanted (else both come from one im2col pass).</item>
+/// <item>Winograd F(2×2, 3×3) for 3×3 stride-1 layers of at least <see cref="WinogradMinChannels"/> channels in and out
+/// and <see cref="WinogradMinPositions"/> output positions, forward and input gradient.</item>
 /// <item>Batched im2col + SGEMM where a sample has fewer than <see cref="BatchedBelowPositions"/> output positions.</item>
 /// <item>Otherwise per sample: pointwise SGEMM on the input, or im2col fused into SGEMM's packing (forward, SGEMM's
 /// packed path), or a stored column matrix.</item>
@@ -87,6 +92,7 @@ internal static class ConvPlanner
             };
             if (width != VectorWidth.None) return new ConvPlan(ConvAlgorithm.Direct, width);
         }
+        if (UseWinograd(g, pass, o)) return new ConvPlan(ConvAlgorithm.Winograd);
         if (UseBatched(g, o))
             return new ConvPlan(pass == ConvPass.Forward && FuseIm2Col(g.OCg, ChunkSamples(g, o) * g.P, g.K, o)
                                     ? ConvAlgorithm.BatchedFusedIm2Col : ConvAlgorithm.BatchedStoredIm2Col);
@@ -100,7 +106,7 @@ internal static class ConvPlanner
     public static (ConvPlan Dx, ConvPlan Dw) Backward(in ConvGeometry g, bool dx, bool dw, in ConvPlanOptions o = default)
     {
         ConvPlan pdx = dx ? Plan(g, ConvPass.InputGrad, o) : default, pdw = dw ? Plan(g, ConvPass.WeightGrad, o) : default;
-        if (dx && dw && !pdx.IsDirect && pdw.IsDirect) pdw = pdx;
+        if (dx && dw && pdx.Algorithm != ConvAlgorithm.Winograd && !pdx.IsDirect && pdw.IsDirect) pdw = pdx;
         return (pdx, pdw);
     }
 
@@ -195,6 +201,32 @@ internal static class ConvPlanner
     /// layers, and on rows under 16 (the Vector256 kernel: ResNet-18 layer3, 14 wide, 0.5×).</summary>
     private static bool WideForward(in ConvGeometry g, VectorWidth w) =>
         w == VectorWidth.V512 && 4 * g.OW >= 3 * 16 * ((g.OW + 15) / 16) && g.OH >= 2 && g.KK > 1 && (long)g.OC * g.K <= MaxWideWeights;
+
+    // ------------------------------------------------------------------ Winograd
+
+    /// <summary>Fewest input and output channels for Winograd: its SGEMMs have depth C (not 9·C) and its transforms cost
+    /// per channel what thin layers do not win back.</summary>
+    public const int WinogradMinChannels = 16;
+
+    /// <summary>Fewest output positions per sample for Winograd: 2×2 tiles cut at odd edges waste up to half of a small
+    /// plane (7×7 computes 8×8), and small planes give its SGEMMs few columns.</summary>
+    public const int WinogradMinPositions = 196;
+
+    /// <summary>Layers with more channels than this (in or out) take Winograd only from <see cref="WinogradWidePositions"/>
+    /// positions: their SGEMMs are deep enough for im2col to run near its best.</summary>
+    public const int WinogradMaxChannelsOnSmallPlanes = 256;
+
+    /// <summary>See <see cref="WinogradMaxChannelsOnSmallPlanes"/> (28×28).</summary>
+    public const int WinogradWidePositions = 784;
+
+    /// <summary>Winograd for the forward and the input gradient of 3×3 stride-1 layers that are wide and large enough;
+    /// never for the weight gradient. Measured per layer against im2col + SGEMM (docs/performance.md, "Winograd").</summary>
+    private static bool UseWinograd(in ConvGeometry g, ConvPass pass, in ConvPlanOptions o) =>
+        o.Strategy == ConvStrategy.Auto && !o.NoWinograd && pass != ConvPass.WeightGrad &&
+        (pass == ConvPass.Forward ? Winograd.Applies(g) : Winograd.InputGradApplies(g)) &&
+        g.C >= WinogradMinChannels && g.OC >= WinogradMinChannels &&
+        (pass == ConvPass.Forward ? g.P : g.S) is var positions && positions >= WinogradMinPositions &&
+        (Math.Max(g.C, g.OC) <= WinogradMaxChannelsOnSmallPlanes || positions >= WinogradWidePositions);
 
     // ------------------------------------------------------------------ im2col + SGEMM
 

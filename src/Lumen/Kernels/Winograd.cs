@@ -1,0 +1,309 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Lumen.Kernels;
+
+/// <summary>
+/// Winograd's minimal filtering F(2×2, 3×3) for 2-d 3×3 convolutions with stride 1, dilation 1 and one group (Lavin &amp;
+/// Gray, 2015): each 2×2 block of outputs costs 16 multiplications per (output, input) channel pair instead of 36.
+/// Per block of tiles the input is transformed (V = Bᵀ·d·B, 4×4 per tile and channel), the 16 transform positions are
+/// 16 independent SGEMMs M[ξ] = U[ξ]·V[ξ] over the input channels (U = G·g·Gᵀ, the transformed weights), and each
+/// output tile is Aᵀ·M·A. The transforms only add and halve, so the result stays within a few float ulps of the direct
+/// sum of products (the PyTorch fixtures' 1e-5 hold), but its bits are not the other algorithms' bits.
+/// Each output's arithmetic depends only on the geometry, never on the thread count.
+/// </summary>
+internal static class Winograd
+{
+    /// <summary>Transform positions of a 4×4 input tile.</summary>
+    private const int Xi = 16;
+
+    /// <summary>Bound in floats of one tile block's transformed input (16 × C × tiles): ~4 MB, so a block's V and M stay
+    /// near the caches and memory is bounded on large images.</summary>
+    private const int BlockFloats = 1 << 20;
+
+    /// <summary>Tiles per block aimed at: enough columns for SGEMM, enough blocks to share among threads.</summary>
+    private const int BlockTiles = 256;
+
+    /// <summary>Whether F(2×2, 3×3) computes this convolution: 2-d, 3×3, stride 1, dilation 1, one group.</summary>
+    public static bool Applies(in ConvGeometry g) =>
+        g.D == 1 && g.KD == 1 && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.SD == 1 &&
+        g.DH == 1 && g.DW == 1 && g.Groups == 1 && g.OH > 0 && g.OW > 0;
+
+    /// <summary>Whether <see cref="InputGrad"/> computes this convolution's input gradient: as <see cref="Applies"/>, with
+    /// padding at most 2 (the gradient's convolution pads by 2 − P).</summary>
+    public static bool InputGradApplies(in ConvGeometry g) => Applies(g) && g.PH <= 2 && g.PW <= 2;
+
+    /// <summary>y = conv(x, w) + bias for all N samples: x (N, C, H, W), w (OC, C, 3, 3), y (N, OC, OH, OW), contiguous views
+    /// checked by the caller (<see cref="ConvKernels"/>).
+    /// The tile rows of all samples form one sequence cut into blocks (so small late layers still give SGEMM enough
+    /// columns); blocks run in parallel when there are enough of them, else each block's 16 SGEMMs and its transforms
+    /// do. Either way every output is computed by the same operations.</summary>
+    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y) =>
+        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, bias.IsNone ? null : bias.Array, bias.Offset, y.Array, y.Offset);
+
+    /// <summary>dx of the convolution <paramref name="g"/> from dy: the stride-1 convolution of dy padded by 2 − P with the
+    /// weights transposed (C ↔ OC) and flipped (<see cref="ConvGeometry.InputGradient"/>), itself a 3×3 stride-1 one.</summary>
+    public static void InputGrad(in ConvGeometry g, View<float> dy, View<float> w, View<float> dx)
+    {
+        if (!InputGradApplies(g)) throw new ArgumentException("Winograd F(2x2,3x3) input gradient needs a 2-d 3x3 stride-1 convolution padded by at most 2.");
+        Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset);
+    }
+
+    private static void Run(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, bool flipTranspose, float[]? bias, int biasOff, float[] y, int yOff)
+    {
+        if (!Applies(g)) throw new ArgumentException("Winograd F(2x2,3x3) needs a 2-d 3x3 convolution with stride 1, dilation 1, one group.");
+        int c = g.C, oc = g.OC;
+        int th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2, rows = g.N * th;
+        // Tile rows per block: as many as keep V (16·C·tiles) and M (16·OC·tiles) under the bound, at least one.
+        int rowsPerBlock = Math.Clamp(Math.Min(BlockFloats / (Xi * Math.Max(c, oc) * tw), (BlockTiles + tw - 1) / tw), 1, rows);
+        int blocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
+        int maxTiles = rowsPerBlock * tw;
+
+        var u = ArrayPool<float>.Shared.Rent(Xi * oc * c);
+        try
+        {
+            TransformWeights(new ReadOnlySpan<float>(w, wOff, oc * c * 9), oc, c, flipTranspose, u);
+            var job = new Job(g, x, xOff, u, bias, biasOff, y, yOff, th, tw, rowsPerBlock, maxTiles);
+            if (blocks >= 2 * ParallelFor.NumThreads)
+            {
+                // Blocks handed out one at a time (blocks are equal, threads are not always).
+                var next = new int[1];
+                ParallelFor.Run(ParallelFor.NumThreads, 1, (_, _) => job.Blocks(next, blocks));
+            }
+            else
+                job.Blocks(0, blocks, inner: true);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(u);
+        }
+    }
+
+    /// <summary>One forward call's operands and tiling.</summary>
+    private sealed class Job(ConvGeometry g, float[] x, int xOff, float[] u, float[]? bias, int biasOff, float[] y, int yOff,
+                             int th, int tw, int rowsPerBlock, int maxTiles)
+    {
+        /// <summary>Blocks [start, end); <paramref name="inner"/>: parallel inside each block (over input channels, the
+        /// 16 SGEMMs, output channels).</summary>
+        /// <summary>Blocks taken one by one from the shared counter <paramref name="next"/> until <paramref name="blocks"/>.</summary>
+        public void Blocks(int[] next, int blocks)
+        {
+            int b;
+            while ((b = Interlocked.Increment(ref next[0]) - 1) < blocks) Blocks(b, b + 1, inner: false);
+        }
+
+        public void Blocks(int start, int end, bool inner)
+        {
+            int c = g.C, oc = g.OC, rows = g.N * th;
+            var v = ArrayPool<float>.Shared.Rent(Xi * c * maxTiles);
+            var m = ArrayPool<float>.Shared.Rent(Xi * oc * maxTiles + Vector<float>.Count);   // + a vector: see TransformOutput
+            try
+            {
+                for (int b = start; b < end; b++)
+                {
+                    int r0 = b * rowsPerBlock, r1 = Math.Min(rows, r0 + rowsPerBlock), tiles = (r1 - r0) * tw;
+                    if (inner) ParallelFor.Run(c, 1, (c0, c1) => TransformInput(g, x, xOff, r0, r1, th, tw, c0, c1, v, tiles));
+                    else TransformInput(g, x, xOff, r0, r1, th, tw, 0, c, v, tiles);
+                    if (inner) ParallelFor.Run(Xi, 1, (x0, x1) => Multiply(x0, x1, v, m, tiles));
+                    else Multiply(0, Xi, v, m, tiles);
+                    if (inner) ParallelFor.Run(oc, 1, (o0, o1) => TransformOutput(g, m, tiles, r0, r1, th, tw, o0, o1, bias, biasOff, y, yOff));
+                    else TransformOutput(g, m, tiles, r0, r1, th, tw, 0, oc, bias, biasOff, y, yOff);
+                }
+            }
+            finally
+            {
+                ArrayPool<float>.Shared.Return(v);
+                ArrayPool<float>.Shared.Return(m);
+            }
+        }
+
+        /// <summary>M[ξ] = U[ξ]·V[ξ] for ξ in [x0, x1): (OC × C)·(C × tiles).</summary>
+        private void Multiply(int x0, int x1, float[] v, float[] m, int tiles)
+        {
+            int c = g.C, oc = g.OC;
+            for (int xi = x0; xi < x1; xi++)
+                Gemm.Sgemm(false, false, oc, tiles, c, 1f,
+                           new ReadOnlySpan<float>(u, xi * oc * c, oc * c), c,
+                           new ReadOnlySpan<float>(v, xi * c * tiles, c * tiles), tiles,
+                           0f, new Span<float>(m, xi * oc * tiles, oc * tiles), tiles);
+        }
+    }
+
+    /// <summary>U[ξ][o][c] = (G·g·Gᵀ)[ξ] for each 3×3 filter g = w[o, c], in double and rounded once.
+    /// G = [[1, 0, 0], [½, ½, ½], [½, −½, ½], [0, 0, 1]]. With <paramref name="flipTranspose"/>, w is (C, OC, 3, 3)
+    /// read as the input gradient's weights: g = w[c, o] turned by 180°.</summary>
+    internal static void TransformWeights(ReadOnlySpan<float> w, int oc, int c, bool flipTranspose, Span<float> u)
+    {
+        Span<double> t = stackalloc double[12];
+        Span<float> f = stackalloc float[9];
+        for (int o = 0; o < oc; o++)
+        for (int ci = 0; ci < c; ci++)
+        {
+            if (flipTranspose)
+            {
+                var src = w.Slice((ci * oc + o) * 9, 9);
+                for (int k = 0; k < 9; k++) f[k] = src[8 - k];
+            }
+            else w.Slice((o * c + ci) * 9, 9).CopyTo(f);
+            // t = G·g (4×3)
+            for (int k = 0; k < 3; k++)
+            {
+                double g0 = f[k], g1 = f[3 + k], g2 = f[6 + k];
+                t[k] = g0;
+                t[3 + k] = 0.5 * (g0 + g1 + g2);
+                t[6 + k] = 0.5 * (g0 - g1 + g2);
+                t[9 + k] = g2;
+            }
+            // U = t·Gᵀ (4×4)
+            for (int i = 0; i < 4; i++)
+            {
+                double a0 = t[3 * i], a1 = t[3 * i + 1], a2 = t[3 * i + 2];
+                int at = o * c + ci, stride = oc * c;
+                u[(4 * i + 0) * stride + at] = (float)a0;
+                u[(4 * i + 1) * stride + at] = (float)(0.5 * (a0 + a1 + a2));
+                u[(4 * i + 2) * stride + at] = (float)(0.5 * (a0 - a1 + a2));
+                u[(4 * i + 3) * stride + at] = (float)a2;
+            }
+        }
+    }
+
+    /// <summary>V[ξ][c][t] = (Bᵀ·d·B)[ξ] for the 4×4 input patch d of every tile t in the global tile rows [r0, r1) (row = sample·th + ty) and channel c in [c0, c1)
+    /// (zero outside the input). Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]]. Vectorised across
+    /// the tiles of a row: the patch columns 2t, 2t+1, 2t+2, 2t+3 are the even and odd columns of the padded row at t
+    /// and t + 1, so each is one contiguous load after the row is split into its even and odd columns.</summary>
+    internal static void TransformInput(in ConvGeometry g, float[] x, int xOff, int r0, int r1, int th, int tw, int c0, int c1, float[] v, int tiles)
+    {
+        int vc = Vector<float>.Count;
+        int span = (tw + vc - 1) / vc * vc + 1;   // even/odd columns 0..tw, padded to whole vectors
+        float[] rented = ArrayPool<float>.Shared.Rent(8 * span + 16 * vc);
+        try
+        {
+            var buf = rented.AsSpan();
+            var tail = buf.Slice(8 * span, 16 * vc);
+            int h = g.H, wd = g.W, ph = g.PH, pw = g.PW;
+            for (int ci = c0; ci < c1; ci++)
+            for (int row = r0; row < r1; row++)
+            {
+                int n = row / th, ty = row % th;
+                var plane = new ReadOnlySpan<float>(x, xOff + (n * g.C + ci) * h * wd, h * wd);
+                {
+                    // Even (E_r) and odd (O_r) columns of the 4 padded input rows of this tile row.
+                    for (int r = 0; r < 4; r++)
+                    {
+                        var e = buf.Slice(2 * r * span, span);
+                        var od = buf.Slice((2 * r + 1) * span, span);
+                        int iy = 2 * ty - ph + r;
+                        if ((uint)iy >= (uint)h) { e.Clear(); od.Clear(); continue; }
+                        var line = plane.Slice(iy * wd, wd);
+                        for (int j = 0; j < span; j++)
+                        {
+                            int ix = 2 * j - pw;
+                            e[j] = (uint)ix < (uint)wd ? line[ix] : 0f;
+                            od[j] = (uint)(ix + 1) < (uint)wd ? line[ix + 1] : 0f;
+                        }
+                    }
+                    int t0 = (row - r0) * tw;
+                    for (int tx = 0; tx < tw; tx += vc)
+                    {
+                        bool full = tx + vc <= tw;
+                        TransformInputVector(buf, span, tx, full ? v.AsSpan() : tail, full ? ci * tiles + t0 + tx : 0, full ? g.C * tiles : vc);
+                        if (!full)
+                            for (int xi = 0; xi < Xi; xi++)
+                                tail.Slice(xi * vc, tw - tx).CopyTo(v.AsSpan(xi * g.C * tiles + ci * tiles + t0 + tx, tw - tx));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(rented);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Load(ref float b, int at) => Vector.LoadUnsafe(ref b, (nuint)at);
+
+    /// <summary>One vector of tiles: d[r][k] is column 2t + k of padded row r, the even columns (k = 0, 2) at t and t + 1
+    /// of E_r, the odd ones (k = 1, 3) of O_r.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransformInputVector(Span<float> buf, int span, int tx, Span<float> dst, int at, int xiStride)
+    {
+        ref float b = ref MemoryMarshal.GetReference(buf);
+        ref float o = ref MemoryMarshal.GetReference(dst);
+        // Rows first, t = Bᵀ·d, one column k of d at a time (k = 0..3), then each row of t times B.
+        int e0 = tx, o0 = span + tx, e1 = 2 * span + tx, o1 = 3 * span + tx, e2 = 4 * span + tx, o2 = 5 * span + tx, e3 = 6 * span + tx, o3 = 7 * span + tx;
+        Vector<float> d00 = Load(ref b, e0), d01 = Load(ref b, o0), d02 = Load(ref b, e0 + 1), d03 = Load(ref b, o0 + 1);
+        Vector<float> d10 = Load(ref b, e1), d11 = Load(ref b, o1), d12 = Load(ref b, e1 + 1), d13 = Load(ref b, o1 + 1);
+        Vector<float> d20 = Load(ref b, e2), d21 = Load(ref b, o2), d22 = Load(ref b, e2 + 1), d23 = Load(ref b, o2 + 1);
+        Vector<float> d30 = Load(ref b, e3), d31 = Load(ref b, o3), d32 = Load(ref b, e3 + 1), d33 = Load(ref b, o3 + 1);
+        StoreRow(ref o, at, xiStride, 0, d00 - d20, d01 - d21, d02 - d22, d03 - d23);
+        StoreRow(ref o, at, xiStride, 1, d10 + d20, d11 + d21, d12 + d22, d13 + d23);
+        StoreRow(ref o, at, xiStride, 2, d20 - d10, d21 - d11, d22 - d12, d23 - d13);
+        StoreRow(ref o, at, xiStride, 3, d10 - d30, d11 - d31, d12 - d32, d13 - d33);
+    }
+
+    /// <summary>Row i of Bᵀ·d·B from row i of t = Bᵀ·d.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow(ref float o, int at, int xiStride, int i, Vector<float> a0, Vector<float> a1, Vector<float> a2, Vector<float> a3)
+    {
+        (a0 - a2).StoreUnsafe(ref o, (nuint)((4 * i + 0) * xiStride + at));
+        (a1 + a2).StoreUnsafe(ref o, (nuint)((4 * i + 1) * xiStride + at));
+        (a2 - a1).StoreUnsafe(ref o, (nuint)((4 * i + 2) * xiStride + at));
+        (a1 - a3).StoreUnsafe(ref o, (nuint)((4 * i + 3) * xiStride + at));
+    }
+
+    /// <summary>y tile = Aᵀ·M·A (+ bias) for every output channel and tile of the block; Aᵀ = [[1, 1, 1, 0], [0, 1, −1, −1]].
+    /// The last row or column of tiles is cut where OH or OW is odd.</summary>
+    internal static void TransformOutput(in ConvGeometry g, float[] m, int tiles, int r0, int r1, int th, int tw, int o0, int o1,
+                                         float[]? bias, int biasOff, float[] y, int yOff)
+    {
+        int vc = Vector<float>.Count, oh = g.OH, ow = g.OW;
+        Span<float> r = stackalloc float[4 * Vector<float>.Count];
+        ref float mb = ref MemoryMarshal.GetArrayDataReference(m);
+        for (int o = o0; o < o1; o++)
+        {
+            float bo = bias is null ? 0f : bias[biasOff + o];
+            for (int row = r0; row < r1; row++)
+            {
+                int n = row / th, ty = row % th;
+                var plane = new Span<float>(y, yOff + (n * g.OC + o) * oh * ow, oh * ow);
+                int t0 = (row - r0) * tw, oy = 2 * ty;
+                for (int tx = 0; tx < tw; tx += vc)
+                {
+                    int at = o * tiles + t0 + tx;
+                    // Past the row's last tile the loads read the next row's (or the next position's) values; their
+                    // results are never stored. The last vector of the whole buffer is guarded by the rented size.
+                    int q = g.OC * tiles;
+                    Vector<float> m0 = Load(ref mb, at), m1 = Load(ref mb, q + at), m2 = Load(ref mb, 2 * q + at), m3 = Load(ref mb, 3 * q + at);
+                    Vector<float> m4 = Load(ref mb, 4 * q + at), m5 = Load(ref mb, 5 * q + at), m6 = Load(ref mb, 6 * q + at), m7 = Load(ref mb, 7 * q + at);
+                    Vector<float> m8 = Load(ref mb, 8 * q + at), m9 = Load(ref mb, 9 * q + at), m10 = Load(ref mb, 10 * q + at), m11 = Load(ref mb, 11 * q + at);
+                    Vector<float> m12 = Load(ref mb, 12 * q + at), m13 = Load(ref mb, 13 * q + at), m14 = Load(ref mb, 14 * q + at), m15 = Load(ref mb, 15 * q + at);
+                    // Rows first (Aᵀ·M), then columns.
+                    Vector<float> s00 = m0 + m4 + m8, s01 = m1 + m5 + m9, s02 = m2 + m6 + m10, s03 = m3 + m7 + m11;
+                    Vector<float> s10 = m4 - m8 - m12, s11 = m5 - m9 - m13, s12 = m6 - m10 - m14, s13 = m7 - m11 - m15;
+                    var bv = new Vector<float>(bo);
+                    (s00 + s01 + s02 + bv).CopyTo(r);
+                    (s01 - s02 - s03 + bv).CopyTo(r.Slice(vc));
+                    (s10 + s11 + s12 + bv).CopyTo(r.Slice(2 * vc));
+                    (s11 - s12 - s13 + bv).CopyTo(r.Slice(3 * vc));
+                    int count = Math.Min(vc, tw - tx);
+                    for (int k = 0; k < count; k++)
+                    {
+                        int ox = 2 * (tx + k);
+                        int row0 = oy * ow + ox;
+                        plane[row0] = r[k];
+                        if (ox + 1 < ow) plane[row0 + 1] = r[vc + k];
+                        if (oy + 1 < oh)
+                        {
+                            plane[row0 + ow] = r[2 * vc + k];
+                            if (ox + 1 < ow) plane[row0 + ow + 1] = r[3 * vc + k];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+}

@@ -1,0 +1,82 @@
+using Lumen.Kernels;
+using Xunit;
+
+namespace Lumen.Tests.NN.Conv;
+
+/// <summary>Winograd F(2×2, 3×3) against the definition (in double): odd and even output sizes (cut last tiles),
+/// paddings 0, 1 and 2, one and several samples, channel counts that leave vector tails, with and without bias; and
+/// a layer big enough to take several tile blocks.</summary>
+public class WinogradTests
+{
+    public static IEnumerable<object[]> Configs()
+    {
+        static NaiveConv.Config C(int n, int c, int oc, int h, int w, int p, bool bias) =>
+            new(2, n, c, oc, 1, new[] { h, w }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { p, p }, new[] { p, p }, new[] { 1, 1 },
+                new int[2], false, bias);
+        yield return new object[] { C(1, 1, 1, 4, 4, 0, false) };
+        yield return new object[] { C(2, 3, 5, 7, 9, 1, true) };
+        yield return new object[] { C(3, 8, 16, 14, 14, 1, true) };
+        yield return new object[] { C(1, 5, 3, 5, 21, 2, false) };
+        yield return new object[] { C(2, 16, 8, 33, 18, 1, true) };
+        yield return new object[] { C(1, 64, 4, 40, 40, 1, false) };   // 16·64·400 floats: several tile blocks
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void Forward_matches_the_definition(NaiveConv.Config cfg)
+    {
+        var geo = cfg.Geometry();
+        Assert.True(Winograd.Applies(geo));
+        var r = new Random(cfg.N * 31 + cfg.C * 7 + cfg.OC + cfg.In[1]);
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In[0] * cfg.In[1]);
+        var w = NaiveConv.RandomData(r, cfg.OC * cfg.C * 9);
+        var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
+        var o = cfg.Out();
+        int yLen = cfg.N * cfg.OC * o[0] * o[1];
+        var expected = NaiveConv.Run(cfg, x, w, b, new float[yLen]).Y;
+        var y = new float[yLen + 2];
+        y[0] = y[^1] = float.NaN;   // the kernel writes exactly [1, yLen]
+        Winograd.Forward(geo, View<float>.Of(x), View<float>.Of(w), b == null ? default : View<float>.Of(b), View<float>.Contiguous(y, 1, yLen));
+        Assert.True(float.IsNaN(y[0]) && float.IsNaN(y[^1]), "wrote outside the output");
+        double worst = 0;
+        for (int i = 0; i < yLen; i++)
+        {
+            // The products sum to at most C·9 terms of magnitude ≤ 1: scale the bound by √(C·9).
+            double err = Math.Abs(y[i + 1] - expected[i]) / Math.Sqrt(cfg.C * 9.0);
+            worst = Math.Max(worst, err);
+        }
+        Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void Input_gradient_matches_the_definition(NaiveConv.Config cfg)
+    {
+        var geo = cfg.Geometry();
+        Assert.True(Winograd.InputGradApplies(geo));
+        var r = new Random(cfg.N * 37 + cfg.C * 3 + cfg.OC + cfg.In[0]);
+        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In[0] * cfg.In[1]);
+        var w = NaiveConv.RandomData(r, cfg.OC * cfg.C * 9);
+        var o = cfg.Out();
+        var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
+        var expected = NaiveConv.Run(cfg, x, w, null, gy).Gx;
+        var gx = new float[x.Length];
+        Winograd.InputGrad(geo, View<float>.Of(gy), View<float>.Of(w), View<float>.Of(gx));
+        double worst = 0;
+        for (int i = 0; i < gx.Length; i++) worst = Math.Max(worst, Math.Abs(gx[i] - expected[i]) / Math.Sqrt(cfg.OC * 9.0));
+        Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
+    }
+
+    [Fact]
+    public void Only_3x3_stride_1_undilated_ungrouped_2d_convolutions_apply()
+    {
+        static ConvGeometry G(int[] k, int[] s, int[] d, int groups) =>
+            new(1, 4, 4, groups, new[] { 8, 8 }, k, s, new[] { 1, 1 }, d, new[] { (8 + 2 - d[0] * (k[0] - 1) - 1) / s[0] + 1, (8 + 2 - d[1] * (k[1] - 1) - 1) / s[1] + 1 });
+        Assert.True(Winograd.Applies(G(new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, 1)));
+        Assert.False(Winograd.Applies(G(new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1 }, 1)));
+        Assert.False(Winograd.Applies(G(new[] { 3, 3 }, new[] { 1, 1 }, new[] { 2, 2 }, 1)));
+        Assert.False(Winograd.Applies(G(new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, 2)));
+        Assert.False(Winograd.Applies(G(new[] { 5, 5 }, new[] { 1, 1 }, new[] { 1, 1 }, 1)));
+        Assert.False(Winograd.Applies(new ConvGeometry(1, 4, 4, 1, new[] { 8, 8, 8 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 8, 8, 8 })));
+    }
+}
