@@ -85,8 +85,6 @@ internal static class Winograd
     private sealed class Job(ConvGeometry g, float[] x, int xOff, float[] u, float[]? bias, int biasOff, float[] y, int yOff,
                              int th, int tw, int rowsPerBlock, int maxTiles)
     {
-        /// <summary>Blocks [start, end); <paramref name="inner"/>: parallel inside each block (over input channels, the
-        /// 16 SGEMMs, output channels).</summary>
         /// <summary>Blocks taken one by one from the shared counter <paramref name="next"/> until <paramref name="blocks"/>.</summary>
         public void Blocks(int[] next, int blocks)
         {
@@ -94,6 +92,8 @@ internal static class Winograd
             while ((b = Interlocked.Increment(ref next[0]) - 1) < blocks) Blocks(b, b + 1, inner: false);
         }
 
+        /// <summary>Blocks [start, end); <paramref name="inner"/>: parallel inside each block (over input channels, the
+        /// 16 SGEMMs, output channels).</summary>
         public void Blocks(int start, int end, bool inner)
         {
             int c = g.C, oc = g.OC, rows = g.N * th;

@@ -21,15 +21,20 @@ public class WinogradTests
         yield return new object[] { C(1, 64, 4, 40, 40, 1, false) };   // 16·64·400 floats: several tile blocks
     }
 
+    /// <summary>A generator seeded by the configuration, the input x and the weights w.</summary>
+    private static (Random R, float[] X, float[] W) Operands(NaiveConv.Config cfg, int salt)
+    {
+        var r = new Random(cfg.N * 31 + cfg.C * 7 + cfg.OC + cfg.In[1] + salt);
+        return (r, NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In[0] * cfg.In[1]), NaiveConv.RandomData(r, cfg.OC * cfg.C * 9));
+    }
+
     [Theory]
     [MemberData(nameof(Configs))]
     public void Forward_matches_the_definition(NaiveConv.Config cfg)
     {
         var geo = cfg.Geometry();
         Assert.True(Winograd.Applies(geo));
-        var r = new Random(cfg.N * 31 + cfg.C * 7 + cfg.OC + cfg.In[1]);
-        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In[0] * cfg.In[1]);
-        var w = NaiveConv.RandomData(r, cfg.OC * cfg.C * 9);
+        var (r, x, w) = Operands(cfg, 0);
         var b = cfg.Bias ? NaiveConv.RandomData(r, cfg.OC) : null;
         var o = cfg.Out();
         int yLen = cfg.N * cfg.OC * o[0] * o[1];
@@ -54,9 +59,7 @@ public class WinogradTests
     {
         var geo = cfg.Geometry();
         Assert.True(Winograd.InputGradApplies(geo));
-        var r = new Random(cfg.N * 37 + cfg.C * 3 + cfg.OC + cfg.In[0]);
-        var x = NaiveConv.RandomData(r, cfg.N * cfg.C * cfg.In[0] * cfg.In[1]);
-        var w = NaiveConv.RandomData(r, cfg.OC * cfg.C * 9);
+        var (r, x, w) = Operands(cfg, 1);
         var o = cfg.Out();
         var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
         var expected = NaiveConv.Run(cfg, x, w, null, gy).Gx;
