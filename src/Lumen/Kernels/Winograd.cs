@@ -66,14 +66,13 @@ internal static class Winograd
         {
             TransformWeights(new ReadOnlySpan<float>(w, wOff, oc * c * 9), oc, c, flipTranspose, u);
             var job = new Job(g, x, xOff, u, bias, biasOff, y, yOff, th, tw, rowsPerBlock, maxTiles);
+            // Blocks handed out one at a time (blocks are equal, threads are not always); few blocks run one after another,
+            // each parallel inside.
+            var next = new int[1];
             if (blocks >= 2 * ParallelFor.NumThreads)
-            {
-                // Blocks handed out one at a time (blocks are equal, threads are not always).
-                var next = new int[1];
-                ParallelFor.Run(ParallelFor.NumThreads, 1, (_, _) => job.Blocks(next, blocks));
-            }
+                ParallelFor.Run(ParallelFor.NumThreads, 1, (_, _) => job.Blocks(next, blocks, inner: false));
             else
-                job.Blocks(0, blocks, inner: true);
+                job.Blocks(next, blocks, inner: true);
         }
         finally
         {
@@ -85,23 +84,18 @@ internal static class Winograd
     private sealed class Job(ConvGeometry g, float[] x, int xOff, float[] u, float[]? bias, int biasOff, float[] y, int yOff,
                              int th, int tw, int rowsPerBlock, int maxTiles)
     {
-        /// <summary>Blocks taken one by one from the shared counter <paramref name="next"/> until <paramref name="blocks"/>.</summary>
-        public void Blocks(int[] next, int blocks)
-        {
-            int b;
-            while ((b = Interlocked.Increment(ref next[0]) - 1) < blocks) Blocks(b, b + 1, inner: false);
-        }
-
-        /// <summary>Blocks [start, end); <paramref name="inner"/>: parallel inside each block (over input channels, the
-        /// 16 SGEMMs, output channels).</summary>
-        public void Blocks(int start, int end, bool inner)
+        /// <summary>Takes blocks one by one from the counter <paramref name="next"/> (shared by the threads) until
+        /// <paramref name="blocks"/>, with one pair of buffers for all of them. <paramref name="inner"/>: parallel inside
+        /// each block (over input channels, the 16 SGEMMs, output channels) instead.</summary>
+        public void Blocks(int[] next, int blocks, bool inner)
         {
             int c = g.C, oc = g.OC, rows = g.N * th;
             var v = ArrayPool<float>.Shared.Rent(Xi * c * maxTiles);
             var m = ArrayPool<float>.Shared.Rent(Xi * oc * maxTiles + Vector<float>.Count);   // + a vector: see TransformOutput
             try
             {
-                for (int b = start; b < end; b++)
+                int b;
+                while ((b = Interlocked.Increment(ref next[0]) - 1) < blocks)
                 {
                     int r0 = b * rowsPerBlock, r1 = Math.Min(rows, r0 + rowsPerBlock), tiles = (r1 - r0) * tw;
                     if (inner) ParallelFor.Run(c, 1, (c0, c1) => TransformInput(g, x, xOff, r0, r1, th, tw, c0, c1, v, tiles));
