@@ -11,7 +11,7 @@
 #                                (options: --threads 2 --reps 7 --only r18 --best --clock-ghz X --fma-units N)
 #   bench/run.sh --data          seed 003's birds-vs-airplanes and seed 001's CIFAR-10 epochs from the JPEG folders, end to
 #                                end, first epoch apart (options: --epochs 2 --limit N --only birds --workers 2 --root DIR)
-# Every mode takes --isa sse|avx2|native: Lumen under DOTNET_EnableAVX2=0 (sse) / DOTNET_EnableAVX512F=0 (avx2), the
+# Every mode takes --isa sse|avx2|native: Lumen under DOTNET_EnableAVX2=0 (sse) / DOTNET_EnableAVX512=0 (avx2), the
 # partners under ONEDNN_MAX_CPU_ISA, MKL_ENABLE_INSTRUCTIONS, ATEN_CPU_CAPABILITY (and OPENBLAS_CORETYPE) to match.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -9,7 +9,8 @@ namespace Lumen.Bench;
 
 /// <summary>The <c>--isa sse|avx2|native</c> option: every side of a comparison capped to the same vector ISA, so that
 /// one command compares the 128-bit paths (the stand-in for ARM64's NEON) or, on an AVX-512 machine, the AVX2 paths.
-/// Lumen runs under <c>DOTNET_EnableAVX2=0</c> (sse) or <c>DOTNET_EnableAVX512F=0</c> (avx2): the whole Lumen.Bench
+/// Lumen runs under <c>DOTNET_EnableAVX2=0</c> (sse) or <c>DOTNET_EnableAVX512=0</c> (avx2; .NET 10 ignores .NET 8's
+/// <c>DOTNET_EnableAVX512F</c>, set too for older runtimes): the whole Lumen.Bench
 /// process is started again with it, since Lumen times some cases in-process. libtorch 2.10 gets
 /// <c>ONEDNN_MAX_CPU_ISA=SSE41 MKL_ENABLE_INSTRUCTIONS=SSE4_2</c> (or <c>AVX2</c>/<c>AVX2</c>); both PyTorches also get
 /// <c>ATEN_CPU_CAPABILITY=default|avx2</c> (ATen's own vectorised kernels: pooling, activations, optimizers), and
@@ -38,7 +39,7 @@ internal sealed record IsaCap(string Name, IReadOnlyDictionary<string, string> L
                 new Dictionary<string, string> { ["ONEDNN_MAX_CPU_ISA"] = "SSE41", ["MKL_ENABLE_INSTRUCTIONS"] = "SSE4_2", ["ATEN_CPU_CAPABILITY"] = "default" },
                 new Dictionary<string, string> { ["ONEDNN_MAX_CPU_ISA"] = "SSE41", ["DNNL_MAX_CPU_ISA"] = "SSE41", ["ATEN_CPU_CAPABILITY"] = "default", ["OPENBLAS_CORETYPE"] = "Nehalem" }),
             "avx2" => new("avx2",
-                new Dictionary<string, string> { ["DOTNET_EnableAVX512F"] = "0" },
+                new Dictionary<string, string> { ["DOTNET_EnableAVX512"] = "0", ["DOTNET_EnableAVX512F"] = "0" },
                 new Dictionary<string, string> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2", ["MKL_ENABLE_INSTRUCTIONS"] = "AVX2", ["ATEN_CPU_CAPABILITY"] = "avx2" },
                 new Dictionary<string, string> { ["ONEDNN_MAX_CPU_ISA"] = "AVX2", ["DNNL_MAX_CPU_ISA"] = "AVX2", ["ATEN_CPU_CAPABILITY"] = "avx2", ["OPENBLAS_CORETYPE"] = "Haswell" }),
             _ => throw new ArgumentException($"--isa: expected sse, avx2 or native, got '{name}'"),

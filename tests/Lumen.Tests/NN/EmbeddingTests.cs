@@ -6,6 +6,7 @@ namespace Lumen.Tests.NN;
 
 /// <summary>nn.Embedding against PyTorch 1.13 (tests/Fixtures/gen_api.py): init, forward, dense and sparse gradients,
 /// max_norm.</summary>
+[Collection("GlobalRng")]   // seeds the global generator and compares the draws with PyTorch's
 public class EmbeddingTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace Lumen.Tests.NN;
 
 /// <summary>A forward that returns a dict or a tuple (seed 000's TinyConv returns {'out': x}) through
 /// <see cref="Module{TIn, TOut}"/>: registration, parameters and state dict are a Module's; Call returns TOut.</summary>
+[Collection("GlobalRng")]   // seeds the global generator
 public class TypedModuleTests
 {
     /// <summary>Seed 000's TinyConv with its <c>return {'out': x}</c>.</summary>
