@@ -201,6 +201,7 @@ internal static class ConvLayerBench
         if (si >= 0) Plan = Plan with { Strategy = Enum.Parse<ConvStrategy>(args[si + 1], ignoreCase: true) };
         int wi = Array.IndexOf(args, "--width");
         if (wi >= 0) Plan = Plan with { MaxWidth = (VectorWidth)int.Parse(args[wi + 1], CultureInfo.InvariantCulture) };
+        if (args.Contains("--no-fused")) Plan = Plan with { NoFusedIm2Col = true };
         bool noTorch = args.Contains("--no-torch");
         if (args.Contains("--direct-vs-gemm")) return DirectVsGemm(only, threads, reps);
 

@@ -254,7 +254,8 @@ internal static class ModelBench
                     torch.Add(te);
                 if (ts != null)
                 {
-                    var tsArgs = new List<string> { "--threads", threads.ToString(), "--windows", windows.ToString(), "--only", c.Name };
+                    // The fused case is Lumen's option; the partner runs its eager inference, as PyTorch's side does.
+                    var tsArgs = new List<string> { "--threads", threads.ToString(), "--windows", windows.ToString(), "--only", c.Fuse ? c.Name.Replace("_fused", "") : c.Name };
                     if (noScope) tsArgs.Add("--no-scope");
                     if (Child(Side.Libtorch, ts, tsArgs) is { } le2) lt.Add(le2);
                 }
