@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -21,6 +23,7 @@ internal static partial class PoolKernels
     {
         if (g.Is2x2Stride2) { MaxPool2x2(x, y, indices, g.InD, g.InH, g.InW, g.OutH, g.OutW); return; }
         if (g.Is2x2x2Stride2 && g.OutH * g.OutW <= MaxPool2x2x2Plane) { MaxPool2x2x2(x, y, indices, g); return; }
+        if (StrideTwoColumnsApply(g)) { MaxPoolStrideTwoColumns(x, y, indices, g); return; }
         int hw = g.InH * g.InW, o = 0;
         for (int od = 0; od < g.OutD; od++)
         {
@@ -46,6 +49,106 @@ internal static partial class PoolKernels
                     y[o] = max;
                     indices[o] = best;
                 }
+            }
+        }
+    }
+
+    /// <summary>2-d windows sliding two columns at a time, undilated (ResNet's 3×3 stride-2 pool): <see cref="MaxPoolStrideTwoColumns"/>.</summary>
+    private static bool StrideTwoColumnsApply(in PoolGeometry g) =>
+        g.OutD == 1 && g.KD == 1 && g.InD == 1 && g.SW == 2 && g.DW == 1 && g.DH == 1 && g.OutW >= Vector<float>.Count && !g.Is2x2Stride2;
+
+    /// <summary>Max pool with column stride 2, <see cref="Vector{T}"/> outputs at a time: each input row is split once into
+    /// its even and odd padded columns (padding −∞, never taken by <c>&gt;</c>), so the window's column kw of consecutive
+    /// outputs is one contiguous load. Taps are visited row by row, column by column, with the scalar loop's test
+    /// (<c>v &gt; max || isnan(v)</c>) and starting index (the first in-bounds element), so values and indices are the
+    /// definition's; the last outputs of a row that do not fill a vector take the scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxPoolStrideTwoColumns(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g)
+    {
+        int vc = Vector<float>.Count, inW = g.InW, pw = g.PW, kw = g.KW;
+        int half = (inW + 2 * pw + 1) / 2 + 1;   // even (or odd) padded columns of one row, plus one
+        int vecOw = g.OutW / vc * vc;
+        float[] rented = ArrayPool<float>.Shared.Rent(2 * g.InH * half);
+        try
+        {
+            var split = rented.AsSpan(0, 2 * g.InH * half);
+            // Input column w is padded column w + PW: the even input columns go to one half at offset a0, the odd ones
+            // to the other at b0 (which half is which depends on PW's parity); the rest of each half is padding.
+            int a0 = pw >> 1, b0 = (pw + 1) >> 1, nA = (inW + 1) / 2, nB = inW / 2;
+            for (int h = 0; h < g.InH; h++)
+            {
+                var row = x.Slice(h * inW, inW);
+                var even = split.Slice(2 * h * half, half);
+                var odd = split.Slice((2 * h + 1) * half, half);
+                var A = (pw & 1) == 0 ? even : odd;
+                var B = (pw & 1) == 0 ? odd : even;
+                A[..a0].Fill(float.NegativeInfinity); A[(a0 + nA)..].Fill(float.NegativeInfinity);
+                B[..b0].Fill(float.NegativeInfinity); B[(b0 + nB)..].Fill(float.NegativeInfinity);
+                int w = 0;
+                if (Avx.IsSupported)
+                    for (; w + 16 <= inW; w += 16)
+                    {
+                        var lo = Vector256.Create<float>(row.Slice(w, 8));
+                        var hi = Vector256.Create<float>(row.Slice(w + 8, 8));
+                        Even256(lo, hi).CopyTo(A.Slice(a0 + w / 2, 8));
+                        Odd256(lo, hi).CopyTo(B.Slice(b0 + w / 2, 8));
+                    }
+                for (; w < inW; w++)
+                    if ((w & 1) == 0) A[a0 + w / 2] = row[w]; else B[b0 + w / 2] = row[w];
+            }
+            Span<int> lanes = stackalloc int[vc];
+            for (int i = 0; i < vc; i++) lanes[i] = 2 * i;
+            var lane2 = new Vector<int>(lanes);
+            var negInf = new Vector<float>(float.NegativeInfinity);
+            for (int oh = 0; oh < g.OutH; oh++)
+            {
+                var (h0, h1) = Window(oh, g.SH, g.PH, g.KH, 1, g.InH);
+                for (int ow = 0; ow < vecOw; ow += vc)
+                {
+                    // Output ow + i reads padded columns 2(ow + i) + k, k < KW: input column 2(ow + i) − PW + k.
+                    var col0 = lane2 + new Vector<int>(2 * ow - pw);
+                    var max = negInf;
+                    var best = Vector.Max(col0, Vector<int>.Zero) + new Vector<int>(h0 * inW);   // the first in-bounds element
+                    for (int h = h0; h < h1; h++)
+                    {
+                        var rowIdx = col0 + new Vector<int>(h * inW);
+                        for (int k = 0; k < kw; k++)
+                        {
+                            var src = split.Slice(((2 * h + (k & 1)) * half) + ow + (k >> 1), vc);
+                            var v = new Vector<float>(src);
+                            var take = Vector.BitwiseOr(Vector.GreaterThan(v, max), ~Vector.Equals(v, v));
+                            max = Vector.ConditionalSelect(take, v, max);
+                            best = Vector.ConditionalSelect(take, rowIdx + new Vector<int>(k), best);
+                        }
+                    }
+                    max.CopyTo(y.Slice(oh * g.OutW + ow, vc));
+                    best.CopyTo(indices.Slice(oh * g.OutW + ow, vc));
+                }
+            }
+        }
+        finally { ArrayPool<float>.Shared.Return(rented); }
+        if (vecOw < g.OutW) MaxPoolScalarColumns(x, y, indices, g, vecOw);
+    }
+
+    /// <summary>The definition for output columns [fromOw, OutW) of every row (2-d).</summary>
+    private static void MaxPoolScalarColumns(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g, int fromOw)
+    {
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            var (h0, h1) = Window(oh, g.SH, g.PH, g.KH, g.DH, g.InH);
+            for (int ow = fromOw; ow < g.OutW; ow++)
+            {
+                var (w0, w1) = Window(ow, g.SW, g.PW, g.KW, g.DW, g.InW);
+                int best = h0 * g.InW + w0;
+                float max = float.NegativeInfinity;
+                for (int h = h0; h < h1; h += g.DH)
+                    for (int w = w0; w < w1; w += g.DW)
+                    {
+                        float v = x[h * g.InW + w];
+                        if (v > max || float.IsNaN(v)) { max = v; best = h * g.InW + w; }
+                    }
+                y[oh * g.OutW + ow] = max;
+                indices[oh * g.OutW + ow] = best;
             }
         }
     }

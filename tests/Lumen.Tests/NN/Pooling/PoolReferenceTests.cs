@@ -78,7 +78,7 @@ public class PoolReferenceTests
         return y;
     }
 
-    private static Cfg RandomCfg(Random r, int nd, bool twoByTwo)
+    private static Cfg RandomCfg(Random r, int nd, bool twoByTwo, bool wideStrideTwo = false)
     {
         int[] In = new int[3], K = new int[3], S = new int[3], P = new int[3], D = new int[3];
         bool ceil = r.Next(2) == 0;
@@ -88,6 +88,7 @@ public class PoolReferenceTests
             if (twoByTwo) { In[i] = r.Next(2, 40); K[i] = 2; S[i] = 2; P[i] = 0; D[i] = 1; continue; }
             K[i] = r.Next(1, 5); S[i] = r.Next(1, 4); P[i] = r.Next(0, K[i] / 2 + 1); D[i] = r.Next(1, 3);
             In[i] = r.Next(D[i] * (K[i] - 1) + 1, 12);
+            if (wideStrideTwo && i == 2) { K[i] = r.Next(1, 6); S[i] = 2; P[i] = r.Next(0, K[i] / 2 + 1); D[i] = 1; In[i] = r.Next(16, 70); }
         }
         if (twoByTwo) ceil = false;
         return new Cfg(In, K, S, P, D, ceil);
@@ -109,14 +110,17 @@ public class PoolReferenceTests
     private static Tensor Call2or3(Tensor x, int nd, Func<Tensor, Tensor> two, Func<Tensor, Tensor> three) =>
         nd == 2 ? two(x.Squeeze(1)) : three(x);
 
+    /// <summary><paramref name="wideStrideTwo"/>: rows of 16–69 columns pooled two columns at a time, the vectorised
+    /// stride-2 path (ResNet's 3×3 stride-2 pool) and its scalar tail.</summary>
     [Theory]
-    [InlineData(2, false)] [InlineData(3, false)] [InlineData(2, true)] [InlineData(3, true)]
-    public void Max_pool_matches_the_naive_twin_forward_and_backward_on_random_configurations(int nd, bool twoByTwo)
+    [InlineData(2, false, false)] [InlineData(3, false, false)] [InlineData(2, true, false)] [InlineData(3, true, false)]
+    [InlineData(2, false, true)]
+    public void Max_pool_matches_the_naive_twin_forward_and_backward_on_random_configurations(int nd, bool twoByTwo, bool wideStrideTwo)
     {
-        var r = new Random(100 * nd + (twoByTwo ? 1 : 0));
+        var r = new Random(100 * nd + (twoByTwo ? 1 : 0) + (wideStrideTwo ? 7 : 0));
         for (int trial = 0; trial < 60; trial++)
         {
-            var c = RandomCfg(r, nd, twoByTwo);
+            var c = RandomCfg(r, nd, twoByTwo, wideStrideTwo);
             if (c.Out.Any(o => o < 1)) continue;
             int planes = r.Next(1, 5);
             var x = Input(r, planes, c, specials: trial % 3 == 0);
