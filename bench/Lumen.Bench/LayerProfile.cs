@@ -4,7 +4,7 @@ using Lumen.NN;
 
 namespace Lumen.Bench;
 
-/// <summary>The <c>--profile tiny3d</c> mode: Tiny3D's layers one at a time (each fed a detached copy of the previous
+/// <summary>The <c>--profile tiny3d|simplecnn|mnist</c> mode: the model's leaf layers one at a time (each fed a detached copy of the previous
 /// layer's output, requiring grad except for the input), forward and backward timed separately; median of
 /// <c>--reps</c> (default 9) calls, <c>--threads</c> (default 2). Finds where a training step's time goes.</summary>
 internal static class LayerProfile
@@ -14,12 +14,22 @@ internal static class LayerProfile
         int threads = Arg(args, "--threads", 2), reps = Arg(args, "--reps", 9);
         Torch.SetNumThreads(threads);
         Torch.ManualSeed(0);
-        var model = new Tiny3D();
-        model.Train();
-        var layers = model.Conv.Children().Append(new FlattenFc(model.Fc)).ToList();
-        var x = Torch.Randn(8, 1, 32, 32, 32);
+        string which = args.Contains("simplecnn") ? "SimpleCNN" : args.Contains("mnist") ? "MnistCNN" : "Tiny3D";
+        // Leaf layers in order (an in-place ReLU as a plain one: its input here is a leaf), the flatten with the head.
+        static IEnumerable<Module> Leaves(params Sequential[] seqs) =>
+            seqs.SelectMany(s => s.Children()).Select(m => m is ReLU ? new ReLU() : m);
+        (List<Module> layers, Tensor x) = which switch
+        {
+            "SimpleCNN" => new SimpleCNN() is var s
+                ? (Leaves(s.Layer1, s.Layer2, s.Layer3).Append(new FlattenThen(s.Layer4)).ToList(), Torch.Randn(64, 3, 32, 32)) : default,
+            "MnistCNN" => new MnistCNN() is var m
+                ? (Leaves(m.Layer1, m.Layer2, m.Layer3, m.Layer4).Append(new FlattenThen(m.Fc)).ToList(), Torch.Randn(100, 1, 28, 28)) : default,
+            _ => new Tiny3D() is var t
+                ? (t.Conv.Children().Append(new FlattenThen(t.Fc)).ToList(), Torch.Randn(8, 1, 32, 32, 32)) : default,
+        };
+        foreach (var l in layers) l.Train();
         double tf = 0, tb = 0;
-        Console.WriteLine($"Tiny3D layer by layer, {threads} threads, median of {reps}, ms");
+        Console.WriteLine($"{which} layer by layer, {threads} threads, median of {reps}, ms");
         Console.WriteLine($"{"layer",-24} {"forward",9} {"backward",9}");
         for (int i = 0; i < layers.Count; i++)
         {
@@ -48,10 +58,10 @@ internal static class LayerProfile
         return 0;
     }
 
-    private sealed class FlattenFc(Linear fc) : Module
+    private sealed class FlattenThen(Module head) : Module
     {
-        private readonly Linear _fc = fc;
-        public override Tensor Forward(Tensor x) => _fc.Call(Torch.Flatten(x, startDim: 1));
+        private readonly Module _head = head;
+        public override Tensor Forward(Tensor x) => _head.Call(Torch.Flatten(x, startDim: 1));
     }
 
     private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);

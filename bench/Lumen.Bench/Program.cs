@@ -15,7 +15,7 @@ if (args.Contains("--models")) return ModelBench.Run(args.Where(a => a != "--mod
 if (args.Length > 1 && args[0] == "--model-case") return ModelBench.RunCase(args[1..]);
 if (args.Contains("--conv-layers")) return ConvLayerBench.Run(args.Where(a => a != "--conv-layers").ToArray());
 if (args.Contains("--profile-infer")) return InferenceProfile.Run(args);
-if (args.Contains("--profile")) return LayerProfile.Run(args.Where(a => a != "--profile" && a != "tiny3d").ToArray());
+if (args.Contains("--profile")) return LayerProfile.Run(args.Where(a => a != "--profile").ToArray());
 if (args.Contains("--dataloader")) return DataLoaderBench.Run(args.Where(a => a != "--dataloader").ToArray());
 if (args.Contains("--unary-math")) return UnaryMathBench.Run(args);
 BenchmarkSwitcher.FromAssembly(typeof(SgemmBenchmarks).Assembly).Run(args);

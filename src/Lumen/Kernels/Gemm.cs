@@ -29,7 +29,8 @@ internal enum GemmPath
 /// NC-wide column panels and KC-deep slices of K, packs a KC×NC panel of op(B) and MC×KC blocks of op(A) into its own
 /// reused, 64-byte-aligned buffers, and runs an MR×NR register-blocked micro-kernel over them. Every element of C sums
 /// its K products in the same order whatever the thread count or the ISA path (one FMA per product, KC slices in
-/// order), so results are bit-for-bit reproducible across thread counts and across the AVX-512 / AVX2 / Vector paths.
+/// order), so results are bit-for-bit reproducible across thread counts and across the AVX-512 / AVX2 / Vector paths
+/// (on an x86 without FMA the Vector path multiplies and adds instead: <see cref="IVec{TV}.Fma"/>).
 /// </para>
 /// </summary>
 internal static unsafe class Gemm
@@ -167,7 +168,8 @@ internal static unsafe class Gemm
                 {
                     acc.Clear();
                     for (int p = 0; p < k; p++)
-                        TensorPrimitives.FusedMultiplyAdd(new ReadOnlySpan<float>(b + (long)p * ldb, n), arow[p], acc, acc);
+                        if (V128.HardwareFma) TensorPrimitives.FusedMultiplyAdd(new ReadOnlySpan<float>(b + (long)p * ldb, n), arow[p], acc, acc);
+                        else TensorPrimitives.MultiplyAdd(new ReadOnlySpan<float>(b + (long)p * ldb, n), arow[p], acc, acc);
                 }
 
                 var crow = new Span<float>(c + (long)i * ldc, n);

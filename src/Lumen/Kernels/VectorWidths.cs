@@ -15,7 +15,10 @@ internal unsafe interface IVec<TV> where TV : struct
     static abstract TV Load(float* p);
     static abstract void Store(TV v, float* p);
     static abstract TV Broadcast(float x);
-    /// <summary>a·b + c with one rounding (the same bits on every width).</summary>
+    /// <summary>a·b + c with one rounding (the same bits on every width) where the CPU has a fused multiply-add: every
+    /// ARM64 and every x86 with AVX2. Without one (an SSE-only x86, or <c>DOTNET_EnableAVX2=0</c>) a multiply and an
+    /// add, as OpenBLAS's kernels for those CPUs do: .NET would emulate each lane's FMA in software, some 50 times
+    /// slower.</summary>
     static abstract TV Fma(TV a, TV b, TV c);
     static abstract TV Add(TV a, TV b);
     static abstract TV Multiply(TV a, TV b);
@@ -35,7 +38,11 @@ internal unsafe struct V128 : IVec<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> v, float* p) => v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Broadcast(float x) => Vector128.Create(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
+    public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) =>
+        HardwareFma ? Vector128.FusedMultiplyAdd(a, b, c) : a * b + c;
+
+    /// <summary>Whether the CPU fuses multiply-adds in hardware (see <see cref="IVec{TV}.Fma"/>).</summary>
+    public static bool HardwareFma => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> And(Vector128<float> a, Vector128<float> b) => a & b;
@@ -55,7 +62,8 @@ internal unsafe struct V256 : IVec<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> v, float* p) => v.Store(p);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float x) => Vector256.Create(x);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
+    public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        V128.HardwareFma ? Vector256.FusedMultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> And(Vector256<float> a, Vector256<float> b) => a & b;

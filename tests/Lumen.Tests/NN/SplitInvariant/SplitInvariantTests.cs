@@ -142,8 +142,10 @@ public sealed class SplitInvariantTests : IDisposable
     public void The_split_invariant_forms_pass_the_finite_difference_gradient_check()
     {
         var g = new Generator(14);
-        GradCheck.Assert(a => F.Conv2d(a[0], a[1], a[2], padding: 1), Torch.Randn(new[] { 3, 2, 5, 5 }, g), Torch.Randn(new[] { 4, 2, 3, 3 }, g), Torch.Randn(new[] { 4 }, g));
-        GradCheck.Assert(a => F.Linear(a[0], a[1], a[2]), Torch.Randn(new[] { 3, 2, 5 }, g), Torch.Randn(new[] { 4, 5 }, g), Torch.Randn(new[] { 4 }, g));
+        // Convolution and linear are linear in each input, so a wider step loses nothing to curvature and keeps the float32
+        // rounding of the loss (which differs with and without hardware FMA) small against the difference.
+        GradCheck.Assert(a => F.Conv2d(a[0], a[1], a[2], padding: 1), new[] { Torch.Randn(new[] { 3, 2, 5, 5 }, g), Torch.Randn(new[] { 4, 2, 3, 3 }, g), Torch.Randn(new[] { 4 }, g) }, 1e-2, 1e-3, 1e-2);
+        GradCheck.Assert(a => F.Linear(a[0], a[1], a[2]), new[] { Torch.Randn(new[] { 3, 2, 5 }, g), Torch.Randn(new[] { 4, 5 }, g), Torch.Randn(new[] { 4 }, g) }, 1e-2, 1e-3, 1e-2);
         GradCheck.Assert(a => F.BatchNorm(a[0], null, null, a[1], a[2], training: true), Torch.Randn(new[] { 4, 3, 5 }, g), Torch.Randn(new[] { 3 }, g), Torch.Randn(new[] { 3 }, g));
     }
 }
