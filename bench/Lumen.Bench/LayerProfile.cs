@@ -60,7 +60,7 @@ internal static class LayerProfile
 
     private sealed class FlattenThen(Module head) : Module
     {
-        private readonly Module _head = head;
+        [Unregistered] private readonly Module _head = head;
         public override Tensor Forward(Tensor x) => _head.Call(Torch.Flatten(x, startDim: 1));
     }
 
