@@ -202,6 +202,7 @@ internal static class ConvLayerBench
         int wi = Array.IndexOf(args, "--width");
         if (wi >= 0) Plan = Plan with { MaxWidth = (VectorWidth)int.Parse(args[wi + 1], CultureInfo.InvariantCulture) };
         if (args.Contains("--no-fused")) Plan = Plan with { NoFusedIm2Col = true };
+        if (args.Contains("--no-winograd")) Plan = Plan with { NoWinograd = true };
         bool noTorch = args.Contains("--no-torch");
         if (args.Contains("--direct-vs-gemm")) return DirectVsGemm(only, threads, reps);
 

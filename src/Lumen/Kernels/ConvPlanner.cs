@@ -67,7 +67,8 @@ internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Wi
 /// gradient by K of its transposed convolution (≤ <see cref="MaxKInputGrad"/>); the weight gradient only where the input
 /// gradient is direct or not wanted (else both come from one im2col pass).</item>
 /// <item>Winograd F(2×2, 3×3) for 3×3 stride-1 layers of at least <see cref="WinogradMinChannels"/> channels in and out
-/// and <see cref="WinogradMinPositions"/> output positions, forward and input gradient.</item>
+/// and <see cref="WinogradMinPositions"/> output positions (more on wide layers: <see cref="WinogradMaxChannelsOnSmallPlanes"/>),
+/// forward and input gradient.</item>
 /// <item>Batched im2col + SGEMM where a sample has fewer than <see cref="BatchedBelowPositions"/> output positions.</item>
 /// <item>Otherwise per sample: pointwise SGEMM on the input, or im2col fused into SGEMM's packing (forward, SGEMM's
 /// packed path), or a stored column matrix.</item>
@@ -213,11 +214,14 @@ internal static class ConvPlanner
     public const int WinogradMinPositions = 196;
 
     /// <summary>Layers with more channels than this (in or out) take Winograd only from <see cref="WinogradWidePositions"/>
-    /// positions: their SGEMMs are deep enough for im2col to run near its best.</summary>
-    public const int WinogradMaxChannelsOnSmallPlanes = 256;
+    /// positions: their SGEMMs are deep enough for im2col to run near its best. Per GEMM path: with AVX2 (measured on
+    /// Zen 3) 256 channels and 28×28; with the 512-bit SGEMM (Zen 5) im2col already wins from 256 channels at 14×14
+    /// (ResNet-18 layer3, forward 5.6 → 4.9 ms, input gradient 5.9 → 4.4) and at 512 channels 28×28 (VGG-16, 36.3 →
+    /// 33.1), and loses at 256 channels 56×56 (26.9 against 33.0), so there 128 channels and 56×56.</summary>
+    public static int WinogradMaxChannelsOnSmallPlanes => Gemm.BestPath == GemmPath.Avx512 ? 128 : 256;
 
-    /// <summary>See <see cref="WinogradMaxChannelsOnSmallPlanes"/> (28×28).</summary>
-    public const int WinogradWidePositions = 784;
+    /// <summary>See <see cref="WinogradMaxChannelsOnSmallPlanes"/>.</summary>
+    public static int WinogradWidePositions => Gemm.BestPath == GemmPath.Avx512 ? 56 * 56 : 28 * 28;
 
     /// <summary>Winograd for the forward and the input gradient of 3×3 stride-1 layers that are wide and large enough;
     /// never for the weight gradient. Measured per layer against im2col + SGEMM (docs/performance.md, "Winograd").</summary>
