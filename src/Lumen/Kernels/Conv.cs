@@ -497,6 +497,7 @@ internal static partial class ConvKernels
                     float* src = x + s * sampleStride + (long)c * g.S + ((long)id * g.H + ih) * g.W + offW;   // src[ow·SW]: output ow
                     if (a > ow0) Zero(o, a - ow0);
                     if (sw == 1) Copy(src + a, o + (a - ow0), b - a);
+                    else if (sw == 2) CopyStride2(src + 2L * a, o + (a - ow0), b - a);
                     else for (int ow = a; ow < b; ow++) o[ow - ow0] = src[(long)ow * sw];
                     if (b < end) Zero(o + (b - ow0), end - b);
                 }
@@ -580,6 +581,7 @@ internal static partial class ConvKernels
                             float* src = plane + (long)ih * W + offW;   // src[ow·SW] is the input of output ow
                             if (lo > 0) Zero(dst, lo);
                             if (SW == 1) Copy(src + lo, dst + lo, hi - lo);
+                            else if (SW == 2) CopyStride2(src + 2L * lo, dst + lo, hi - lo);
                             else for (int ow = lo; ow < hi; ow++) dst[ow] = src[(long)ow * SW];
                             if (hi < OW) Zero(dst + hi, OW - hi);
                         }
@@ -624,6 +626,24 @@ internal static partial class ConvKernels
                     }
                 }
             }
+    }
+
+    /// <summary>dst[i] = src[2i] for i &lt; n (stride-2 convolutions' im2col rows: ResNet's stem and downsampling layers),
+    /// eight at a time with AVX: two loads, the even lanes of each 128-bit half, the halves put in order. The vector loop
+    /// stops while its 16-float read ends before src[2n − 2], so it never reads past the last element it needs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void CopyStride2(float* src, float* dst, int n)
+    {
+        int i = 0;
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            for (; i + 8 < n; i += 8)
+            {
+                var lo = Vector256.Load(src + 2 * i);
+                var hi = Vector256.Load(src + 2 * i + 8);
+                var even = System.Runtime.Intrinsics.X86.Avx.Shuffle(lo, hi, 0b10_00_10_00);   // lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6
+                System.Runtime.Intrinsics.X86.Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + i);
+            }
+        for (; i < n; i++) dst[i] = src[2L * i];
     }
 
     // Short rows (a few to a few dozen floats) dominate im2col; these inline loops beat Span.CopyTo/Clear there.

@@ -51,6 +51,11 @@ public class ConvReferenceTests
         yield return new object[] { new NaiveConv.Config(1, 1, 3, 5, 1, new[] { 9 }, new[] { 1 }, new[] { 1 }, new[] { 0 }, new[] { 0 }, new[] { 1 }, new[] { 0 }, true, false) };
         // Depthwise with a stride larger than the kernel; a batch large enough to split over threads.
         yield return new object[] { new NaiveConv.Config(2, 7, 4, 8, 4, new[] { 9, 8 }, new[] { 2, 2 }, new[] { 3, 3 }, new[] { 1, 0 }, new[] { 1, 0 }, new[] { 1, 1 }, new[] { 0, 0 }, false, true) };
+        // Stride 2 along rows long enough for the vectorised stride-2 im2col gather (and its tail): a 3×3 downsampling
+        // layer, ResNet's 7×7 stem shape, a 1×1 downsample; forward large enough for the fused im2col packing.
+        yield return new object[] { new NaiveConv.Config(2, 3, 4, 8, 1, new[] { 12, 40 }, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, false, true) };
+        yield return new object[] { new NaiveConv.Config(2, 2, 3, 8, 1, new[] { 9, 37 }, new[] { 7, 7 }, new[] { 2, 2 }, new[] { 3, 3 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 0, 0 }, false, false) };
+        yield return new object[] { new NaiveConv.Config(2, 3, 8, 8, 1, new[] { 6, 34 }, new[] { 1, 1 }, new[] { 2, 2 }, new[] { 0, 0 }, new[] { 0, 0 }, new[] { 1, 1 }, new[] { 0, 0 }, false, true) };
         // Padding wider than the input (every tap of some outputs falls in the padding).
         yield return new object[] { new NaiveConv.Config(2, 2, 2, 3, 1, new[] { 2, 3 }, new[] { 3, 3 }, new[] { 1, 2 }, new[] { 3, 3 }, new[] { 3, 3 }, new[] { 2, 1 }, new[] { 0, 0 }, false, true) };
     }
