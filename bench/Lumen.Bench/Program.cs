@@ -14,6 +14,7 @@ if (args.Contains("--compare")) return Compare.Run(args.Where(a => a != "--compa
 if (args.Contains("--models")) return ModelBench.Run(args.Where(a => a != "--models").ToArray());
 if (args.Length > 1 && args[0] == "--model-case") return ModelBench.RunCase(args[1..]);
 if (args.Contains("--conv-layers")) return ConvLayerBench.Run(args.Where(a => a != "--conv-layers").ToArray());
+if (args.Contains("--sgemm-shapes")) return SgemmShapes.Run(args);
 if (args.Contains("--bn-micro")) return BnMicro.Run(args);
 if (args.Contains("--profile-infer")) return InferenceProfile.Run(args);
 if (args.Contains("--profile")) return LayerProfile.Run(args.Where(a => a != "--profile").ToArray());

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Lumen.Kernels;
+
+namespace Lumen.Bench;
+
+/// <summary>The <c>--sgemm-shapes</c> mode: Lumen's SGEMM alone on the square sizes and on the products ResNet-18's
+/// convolutions make (per-sample forward, batched forward, per-sample weight gradient), GFLOP/s median of 7 after
+/// 2 warm-ups, <c>--threads</c> (default 2). For tuning the blocking; the partners are in the default SGEMM mode.</summary>
+internal static class SgemmShapes
+{
+    public static int Run(string[] args)
+    {
+        int ti = Array.IndexOf(args, "--threads");
+        int threads = ti >= 0 ? int.Parse(args[ti + 1]) : 2;
+        Torch.SetNumThreads(threads);
+        ParallelFor.NumThreads = threads;
+        var shapes = new (string Name, bool TransB, int M, int N, int K)[]
+        {
+            ("1024^3", false, 1024, 1024, 1024), ("2048^3", false, 2048, 2048, 2048),
+            ("l2.0 fwd/sample 128x784x576", false, 128, 784, 576), ("l4 fwd batched 512x392x4608", false, 512, 392, 4608),
+            ("l3.0 fwd batched 256x1568x1152", false, 256, 1568, 1152), ("l1 dw/sample 64x576x3136 B^T", true, 64, 576, 3136),
+        };
+        foreach (var (name, transB, m, n, k) in shapes)
+        {
+            var a = Random(m * k, 1);
+            var b = Random(k * n, 2);
+            var c = new float[m * n];
+            int ldb = transB ? k : n;
+            for (int w = 0; w < 2; w++) Gemm.Sgemm(false, transB, m, n, k, 1f, a, k, b, ldb, 0f, c, n);
+            var t = new double[7];
+            for (int r = 0; r < t.Length; r++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Gemm.Sgemm(false, transB, m, n, k, 1f, a, k, b, ldb, 0f, c, n);
+                t[r] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+            Array.Sort(t);
+            Console.WriteLine($"{name,-34} {2.0 * m * n * k / t[3] / 1e9,8:F1} GFLOP/s");
+        }
+        return 0;
+    }
+
+    private static float[] Random(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var d = new float[count];
+        for (int i = 0; i < d.Length; i++) d[i] = (float)(rng.NextDouble() * 2 - 1);
+        return d;
+    }
+}
