@@ -38,22 +38,12 @@ public static class Png
         return PngEncoder.Encode(image.Pixels, image.Width, image.Height, image.Channels, compressionLevel);
     }
 
-    /// <summary>Writes <paramref name="image"/> as a PNG to <paramref name="path"/>: the bytes go to a temporary file
-    /// in the same folder, which then replaces <paramref name="path"/>, so readers never see a half-written file.</summary>
+    /// <summary>Writes <paramref name="image"/> as a PNG to <paramref name="path"/> through <see cref="Lumen.Serialization.AtomicFile"/>:
+    /// a temporary file in the same folder, flushed to disk, then renamed over <paramref name="path"/>, so neither a reader
+    /// nor a crash ever leaves a half-written file in place of an old one.</summary>
     public static void Save(Image image, string path, CompressionLevel compressionLevel = CompressionLevel.Optimal)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var bytes = Encode(image, compressionLevel);
-        var full = System.IO.Path.GetFullPath(path);
-        var tmp = full + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
-        {
-            File.WriteAllBytes(tmp, bytes);
-            File.Move(tmp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(tmp)) File.Delete(tmp);
-        }
+        Lumen.Serialization.AtomicFile.WriteAllBytes(path, Encode(image, compressionLevel));
     }
 }
