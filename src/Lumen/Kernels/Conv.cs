@@ -246,10 +246,13 @@ internal static partial class ConvKernels
                                     View<float> dy, View<float> dx, View<float> dw)
     {
         if (plan.IsBatched) BackwardBatched(g, ConvPlanner.ChunkSamples(g, options), x, w, dy, dx, dw);
-        else BackwardPerSample(g, x, w, dy, dx, dw);
+        else BackwardPerSample(g, x, w, dy, dx, dw, ConvPlanner.FuseWeightGradIm2Col(g, options));
     }
 
-    private static void BackwardPerSample(in ConvGeometry g, View<float> xv, View<float> wv, View<float> dyv, View<float> dxv, View<float> dwv)
+    // fusedDw: the weight gradient's columns are unrolled straight into SGEMM's panels (Im2ColTransposedSource) instead
+    // of into a stored column matrix.
+    private static void BackwardPerSample(in ConvGeometry g, View<float> xv, View<float> wv, View<float> dyv, View<float> dxv, View<float> dwv,
+                                          bool fusedDw)
     {
         // As the forward: the loops index the arrays (none: null) with the views' offsets added.
         float[]? x = xv.IsNone ? null : xv.Array, dx = dxv.IsNone ? null : dxv.Array, dw = dwv.IsNone ? null : dwv.Array;
@@ -273,7 +276,7 @@ internal static partial class ConvKernels
 
         RunDynamic(units, u =>
         {
-            float[]? cols = geo.Pointwise ? null : ConvBufferPool.Rent((long)K * P);
+            float[]? cols = geo.Pointwise || fusedDw || dw == null ? null : ConvBufferPool.Rent((long)K * P);
             float[]? dcols = geo.Pointwise || dx == null ? null : ConvBufferPool.Rent((long)K * P);
             int s0 = (int)((long)n * u / units), s1 = (int)((long)n * (u + 1) / units);
             float[]? acc = dw == null ? null : u == 0 ? dw : partial;
@@ -288,10 +291,15 @@ internal static partial class ConvKernels
                     if (acc != null)
                     {
                         // dW[g] += dy[g] · colsᵀ
-                        ReadOnlySpan<float> c;
-                        if (cols == null) c = x!.AsSpan(xOff + xg, K * S);
-                        else { Im2Col(geo, x!.AsSpan(xOff + xg, geo.Cg * S), cols.AsSpan(0, K * P), P); c = cols.AsSpan(0, K * P); }
-                        Gemm.Sgemm(false, true, geo.OCg, K, P, 1f, dyG, P, c, P, 1f, acc.AsSpan(accOff + wg, geo.OCg * K), K);
+                        var dwG = acc.AsSpan(accOff + wg, geo.OCg * K);
+                        if (fusedDw) Gemm.SgemmPackedB(geo.OCg, K, P, 1f, dyG, P, Im2ColTransposedSource.For(geo, x!, xOff + xg), 1f, dwG, K);
+                        else
+                        {
+                            ReadOnlySpan<float> c;
+                            if (cols == null) c = x!.AsSpan(xOff + xg, K * S);
+                            else { Im2Col(geo, x!.AsSpan(xOff + xg, geo.Cg * S), cols.AsSpan(0, K * P), P); c = cols.AsSpan(0, K * P); }
+                            Gemm.Sgemm(false, true, geo.OCg, K, P, 1f, dyG, P, c, P, 1f, dwG, K);
+                        }
                     }
                     if (dx != null)
                     {
@@ -450,13 +458,15 @@ internal static partial class ConvKernels
 
         /// <summary>The calling thread's reusable source for the group input starting at x[xOff] (sample 0 of the
         /// range; later samples are C·S floats apart).</summary>
-        public static Im2ColSource For(in ConvGeometry g, float[] x, int xOff, int samples)
+        public static Im2ColSource For(in ConvGeometry g, float[] x, int xOff, int samples) => (_cached ??= new Im2ColSource()).Set(g, x, xOff, samples);
+
+        /// <summary>Points this source at the group input starting at x[xOff].</summary>
+        public Im2ColSource Set(in ConvGeometry g, float[] x, int xOff, int samples)
         {
-            var s = _cached ??= new Im2ColSource();
-            s._g = g; s._x = x; s._xOff = xOff;
+            _g = g; _x = x; _xOff = xOff;
             if ((long)xOff + ((long)(samples - 1) * g.C + g.Cg) * g.S > x.Length)
                 throw new ArgumentException("im2col: input too small for the convolution's geometry.");
-            return s;
+            return this;
         }
 
         public override void Pack(int pc, int kc, int j0, int n, int nr, float* dst)
@@ -475,7 +485,7 @@ internal static partial class ConvKernels
         }
 
         /// <summary>Columns j0 … j0+n−1 of column-matrix row k into o.</summary>
-        private void Row(float* x, int k, int j0, int n, float* o)
+        internal void Row(float* x, int k, int j0, int n, float* o)
         {
             ref readonly var g = ref _g;
             int kw = k % g.KW, t = k / g.KW, kh = t % g.KH; t /= g.KH;
@@ -504,6 +514,62 @@ internal static partial class ConvKernels
                 o += seg; n -= seg; ow0 = 0;
                 if (++oh == g.OH) { oh = 0; if (++od == g.OD) { od = 0; s++; } }
             }
+        }
+    }
+
+    /// <summary>The transposed column matrix of one sample's group input (P rows, K columns: B = colsᵀ of the weight
+    /// gradient dW = dy·colsᵀ), produced panel by panel for <see cref="Gemm.SgemmPackedB"/>: eight column-matrix rows
+    /// are unrolled into a row buffer and turned into the micro-panels by 8×8 transposes, so the K×P matrix is never
+    /// written. The packed values, and so the weight gradient's bits, are those of <see cref="Im2Col"/> followed by
+    /// SGEMM's transposed packing.</summary>
+    private sealed unsafe class Im2ColTransposedSource : BPanelSource
+    {
+        [ThreadStatic] private static Im2ColTransposedSource? _cached;
+        private readonly Im2ColSource _rows = new();
+        private float[] _x = Array.Empty<float>();
+        private int _xOff;
+
+        public static Im2ColTransposedSource For(in ConvGeometry g, float[] x, int xOff)
+        {
+            var s = _cached ??= new Im2ColTransposedSource();
+            s._rows.Set(g, x, xOff, 1);
+            s._x = x; s._xOff = xOff;
+            return s;
+        }
+
+        /// <summary>B[pc .. pc+kc, j0 .. j0+n] = cols[j0 .. j0+n][pc .. pc+kc] as nr-column micro-panels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Pack(int pc, int kc, int j0, int n, int nr, float* dst)
+        {
+            int kc8 = (kc + 7) & ~7;
+            float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(8 * kc8);
+            try
+            {
+                fixed (float* px = _x) fixed (float* rows = rented)
+                    for (int j = 0; j < n; j += 8)
+                    {
+                        int q = j / nr, jj = j % nr, take = Math.Min(8, n - j);
+                        float* panel = dst + (long)q * nr * kc;
+                        for (int r = 0; r < 8; r++)
+                        {
+                            if (r < take) _rows.Row(px + _xOff, j0 + j + r, pc, kc, rows + r * kc8);
+                            else new Span<float>(rows + r * kc8, kc).Clear();
+                        }
+                        int p = 0;
+                        if (System.Runtime.Intrinsics.X86.Avx.IsSupported && jj + 8 <= nr)
+                            for (; p + 8 <= kc; p += 8) Gemm.Transpose8x8(rows + p, kc8, panel + (long)p * nr + jj, nr);
+                        for (; p < kc; p++)
+                            for (int r = 0; r < Math.Min(8, nr - jj); r++) panel[(long)p * nr + jj + r] = rows[r * kc8 + p];
+                    }
+                // Columns past n in the last micro-panel are zero.
+                int width = (n + nr - 1) / nr * nr;
+                for (int j = n; j < width; j++)
+                {
+                    float* col = dst + (long)(j / nr) * nr * kc + j % nr;
+                    for (int p = 0; p < kc; p++) col[(long)p * nr] = 0f;
+                }
+            }
+            finally { System.Buffers.ArrayPool<float>.Shared.Return(rented); }
         }
     }
 

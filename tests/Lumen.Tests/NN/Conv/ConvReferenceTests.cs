@@ -136,4 +136,42 @@ public class ConvReferenceTests
         }
         Assert.Equal(Run(1), Run(3));
     }
+
+    /// <summary>The per-sample weight gradient with its columns unrolled straight into SGEMM's panels gives the bits of
+    /// the stored column matrix (<see cref="ConvPlanOptions.NoFusedIm2Col"/>), on the random configurations whose product
+    /// takes the packed path (stride, dilation, padding, groups, 1-d to 3-d) and on wide rows.</summary>
+    [Fact]
+    public void Fused_weight_gradient_has_the_stored_column_paths_bits()
+    {
+        // Products large enough for SGEMM's packed path: groups, 3-d, dilation, 1-d, K and P not multiples of 8.
+        var packed = new[]
+        {
+            new NaiveConv.Config(2, 2, 8, 8, 2, new[] { 12, 20 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 0, 0 }, false, false),
+            new NaiveConv.Config(3, 2, 4, 8, 1, new[] { 6, 6, 10 }, new[] { 3, 3, 3 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 1, 1, 1 }, new[] { 0, 0, 0 }, false, true),
+            new NaiveConv.Config(2, 3, 4, 8, 1, new[] { 12, 25 }, new[] { 3, 3 }, new[] { 1, 2 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0 }, false, false),
+            new NaiveConv.Config(1, 2, 7, 16, 1, new[] { 203 }, new[] { 5 }, new[] { 1 }, new[] { 0 }, new[] { 0 }, new[] { 1 }, new[] { 0 }, false, true),
+        };
+        int checkedConfigs = 0;
+        foreach (var cfg in RandomConfigs().Select(row => (NaiveConv.Config)row[0]).Concat(packed))
+        {
+            if (cfg.Transposed) continue;
+            var r = new Random(cfg.GetHashCode() & 0x7fffffff);
+            var xShape = new[] { cfg.N, cfg.C }.Concat(cfg.In).ToArray();
+            var x = Torch.Tensor(NaiveConv.RandomData(r, xShape.Aggregate(1, (a, b) => a * b)), xShape);
+            var w = Torch.Tensor(NaiveConv.RandomData(r, cfg.WeightShape().Aggregate(1, (a, b) => a * b)), cfg.WeightShape());
+            float[] Dw(bool stored)
+            {
+                var wt = w.Detach().Clone().RequiresGrad_();
+                ConvPadding p = cfg.Same ? "same" : cfg.PadBefore;
+                var y = F.Convolution(x, wt, null, cfg.Stride, p, cfg.Dilation, cfg.Groups, cfg.Dims, "conv",
+                                      stored ? new ConvPlanOptions(Strategy: ConvStrategy.PerSample, NoFusedIm2Col: true)
+                                             : new ConvPlanOptions(Strategy: ConvStrategy.PerSample, ColumnLimit: 1));
+                y.Mul(y).Sum().Backward();
+                return wt.Grad!.ToArray();
+            }
+            Assert.Equal(Dw(stored: true), Dw(stored: false));
+            checkedConfigs++;
+        }
+        Assert.True(checkedConfigs > 40, $"only {checkedConfigs} configurations");
+    }
 }
