@@ -484,8 +484,14 @@ internal static partial class ConvKernels
                 }
         }
 
+        /// <summary>Columns j0 … j0+n−1 of column-matrix row k of this source's input into o.</summary>
+        public void Row(int k, int j0, int n, float* o)
+        {
+            fixed (float* px = _x) Row(px + _xOff, k, j0, n, o);
+        }
+
         /// <summary>Columns j0 … j0+n−1 of column-matrix row k into o.</summary>
-        internal void Row(float* x, int k, int j0, int n, float* o)
+        private void Row(float* x, int k, int j0, int n, float* o)
         {
             ref readonly var g = ref _g;
             int kw = k % g.KW, t = k / g.KW, kh = t % g.KH; t /= g.KH;
@@ -526,48 +532,39 @@ internal static partial class ConvKernels
     {
         [ThreadStatic] private static Im2ColTransposedSource? _cached;
         private readonly Im2ColSource _rows = new();
-        private float[] _x = Array.Empty<float>();
-        private int _xOff;
 
         public static Im2ColTransposedSource For(in ConvGeometry g, float[] x, int xOff)
         {
             var s = _cached ??= new Im2ColTransposedSource();
             s._rows.Set(g, x, xOff, 1);
-            s._x = x; s._xOff = xOff;
             return s;
         }
 
-        /// <summary>B[pc .. pc+kc, j0 .. j0+n] = cols[j0 .. j0+n][pc .. pc+kc] as nr-column micro-panels.</summary>
+        /// <summary>B[pc .. pc+kc, j0 .. j0+n] = cols[j0 .. j0+n][pc .. pc+kc] as nr-column micro-panels, columns past n
+        /// zero. nr is a multiple of 8 on every SGEMM path (32, 16, 2·Vector&lt;float&gt;.Count), so a group of eight
+        /// columns never straddles two micro-panels.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Pack(int pc, int kc, int j0, int n, int nr, float* dst)
         {
-            int kc8 = (kc + 7) & ~7;
+            int kc8 = (kc + 7) & ~7, width = (n + nr - 1) / nr * nr;
             float[] rented = System.Buffers.ArrayPool<float>.Shared.Rent(8 * kc8);
             try
             {
-                fixed (float* px = _x) fixed (float* rows = rented)
-                    for (int j = 0; j < n; j += 8)
+                fixed (float* rows = rented)
+                    for (int j = 0; j < width; j += 8)
                     {
-                        int q = j / nr, jj = j % nr, take = Math.Min(8, n - j);
-                        float* panel = dst + (long)q * nr * kc;
+                        float* panel = dst + (long)(j / nr) * nr * kc + j % nr;
                         for (int r = 0; r < 8; r++)
                         {
-                            if (r < take) _rows.Row(px + _xOff, j0 + j + r, pc, kc, rows + r * kc8);
+                            if (j + r < n) _rows.Row(j0 + j + r, pc, kc, rows + r * kc8);
                             else new Span<float>(rows + r * kc8, kc).Clear();
                         }
                         int p = 0;
-                        if (System.Runtime.Intrinsics.X86.Avx.IsSupported && jj + 8 <= nr)
-                            for (; p + 8 <= kc; p += 8) Gemm.Transpose8x8(rows + p, kc8, panel + (long)p * nr + jj, nr);
+                        if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
+                            for (; p + 8 <= kc; p += 8) Gemm.Transpose8x8(rows + p, kc8, panel + (long)p * nr, nr);
                         for (; p < kc; p++)
-                            for (int r = 0; r < Math.Min(8, nr - jj); r++) panel[(long)p * nr + jj + r] = rows[r * kc8 + p];
+                            for (int r = 0; r < 8; r++) panel[(long)p * nr + r] = rows[r * kc8 + p];
                     }
-                // Columns past n in the last micro-panel are zero.
-                int width = (n + nr - 1) / nr * nr;
-                for (int j = n; j < width; j++)
-                {
-                    float* col = dst + (long)(j / nr) * nr * kc + j % nr;
-                    for (int p = 0; p < kc; p++) col[(long)p * nr] = 0f;
-                }
             }
             finally { System.Buffers.ArrayPool<float>.Shared.Return(rented); }
         }
@@ -695,20 +692,15 @@ internal static partial class ConvKernels
     }
 
     /// <summary>dst[i] = src[2i] for i &lt; n (stride-2 convolutions' im2col rows: ResNet's stem and downsampling layers),
-    /// eight at a time with AVX: two loads, the even lanes of each 128-bit half, the halves put in order. The vector loop
-    /// stops while its 16-float read ends before src[2n − 2], so it never reads past the last element it needs.</summary>
+    /// eight at a time with AVX: the even lanes of two loads (the max pool's <see cref="PoolKernels.Even256"/>). The
+    /// vector loop stops while its 16-float read ends before src[2n − 2], so it never reads past the last element it needs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void CopyStride2(float* src, float* dst, int n)
     {
         int i = 0;
-        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        if (System.Runtime.Intrinsics.X86.Avx.IsSupported)
             for (; i + 8 < n; i += 8)
-            {
-                var lo = Vector256.Load(src + 2 * i);
-                var hi = Vector256.Load(src + 2 * i + 8);
-                var even = System.Runtime.Intrinsics.X86.Avx.Shuffle(lo, hi, 0b10_00_10_00);   // lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6
-                System.Runtime.Intrinsics.X86.Avx2.Permute4x64(even.AsDouble(), 0b11_01_10_00).AsSingle().Store(dst + i);
-            }
+                PoolKernels.Even256(Vector256.Load(src + 2 * i), Vector256.Load(src + 2 * i + 8)).Store(dst + i);
         for (; i < n; i++) dst[i] = src[2L * i];
     }
 

@@ -24,14 +24,21 @@ internal static partial class PoolKernels
         if (g.Is2x2Stride2) { MaxPool2x2(x, y, indices, g.InD, g.InH, g.InW, g.OutH, g.OutW); return; }
         if (g.Is2x2x2Stride2 && g.OutH * g.OutW <= MaxPool2x2x2Plane) { MaxPool2x2x2(x, y, indices, g); return; }
         if (StrideTwoColumnsApply(g)) { MaxPoolStrideTwoColumns(x, y, indices, g); return; }
-        int hw = g.InH * g.InW, o = 0;
+        MaxPoolDefinition(x, y, indices, g, 0);
+    }
+
+    /// <summary>The definition, window by window, for the output columns from <paramref name="fromOw"/> on of every
+    /// output row (0: all of them).</summary>
+    private static void MaxPoolDefinition(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g, int fromOw)
+    {
+        int hw = g.InH * g.InW;
         for (int od = 0; od < g.OutD; od++)
         {
             var (d0, d1) = Window(od, g.SD, g.PD, g.KD, g.DD, g.InD);
             for (int oh = 0; oh < g.OutH; oh++)
             {
                 var (h0, h1) = Window(oh, g.SH, g.PH, g.KH, g.DH, g.InH);
-                for (int ow = 0; ow < g.OutW; ow++, o++)
+                for (int ow = fromOw, o = (od * g.OutH + oh) * g.OutW + fromOw; ow < g.OutW; ow++, o++)
                 {
                     var (w0, w1) = Window(ow, g.SW, g.PW, g.KW, g.DW, g.InW);
                     int best = d0 * hw + h0 * g.InW + w0;
@@ -127,30 +134,7 @@ internal static partial class PoolKernels
             }
         }
         finally { ArrayPool<float>.Shared.Return(rented); }
-        if (vecOw < g.OutW) MaxPoolScalarColumns(x, y, indices, g, vecOw);
-    }
-
-    /// <summary>The definition for output columns [fromOw, OutW) of every row (2-d).</summary>
-    private static void MaxPoolScalarColumns(ReadOnlySpan<float> x, Span<float> y, Span<int> indices, in PoolGeometry g, int fromOw)
-    {
-        for (int oh = 0; oh < g.OutH; oh++)
-        {
-            var (h0, h1) = Window(oh, g.SH, g.PH, g.KH, g.DH, g.InH);
-            for (int ow = fromOw; ow < g.OutW; ow++)
-            {
-                var (w0, w1) = Window(ow, g.SW, g.PW, g.KW, g.DW, g.InW);
-                int best = h0 * g.InW + w0;
-                float max = float.NegativeInfinity;
-                for (int h = h0; h < h1; h += g.DH)
-                    for (int w = w0; w < w1; w += g.DW)
-                    {
-                        float v = x[h * g.InW + w];
-                        if (v > max || float.IsNaN(v)) { max = v; best = h * g.InW + w; }
-                    }
-                y[oh * g.OutW + ow] = max;
-                indices[oh * g.OutW + ow] = best;
-            }
-        }
+        if (vecOw < g.OutW) MaxPoolDefinition(x, y, indices, g, vecOw);
     }
 
     /// <summary>[start, end) of a dilated window along one dimension, start moved forward past the padding in
@@ -288,7 +272,7 @@ internal static partial class PoolKernels
 
     /// <summary>Elements 0, 2, …, 14 of the 16 floats a:b.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Even256(Vector256<float> a, Vector256<float> b) =>
+    internal static Vector256<float> Even256(Vector256<float> a, Vector256<float> b) =>
         Avx2.IsSupported
             ? Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle()
             : Vector256.Create(Sse.Shuffle(a.GetLower(), a.GetUpper(), 0b10_00_10_00), Sse.Shuffle(b.GetLower(), b.GetUpper(), 0b10_00_10_00));
