@@ -8,10 +8,13 @@ namespace Lumen.Bench;
 /// thread count, printed as a table of GFLOP/s and their ratio.</summary>
 internal static class Compare
 {
-    public static float[] RandomMatrix(int n, int seed)
+    public static float[] RandomMatrix(int n, int seed) => RandomFloats(n * n, seed);
+
+    /// <summary><paramref name="count"/> floats uniform in [−1, 1) from a seeded <see cref="Random"/>.</summary>
+    public static float[] RandomFloats(int count, int seed)
     {
         var rng = new Random(seed);
-        var d = new float[n * n];
+        var d = new float[count];
         for (int i = 0; i < d.Length; i++) d[i] = (float)(rng.NextDouble() * 2 - 1);
         return d;
     }

@@ -190,9 +190,8 @@ internal static class ConvLayerBench
 
     public static int Run(string[] args)
     {
-        int threads = Arg(args, "--threads", 2), reps = Arg(args, "--reps", 7);
-        int oi = Array.IndexOf(args, "--only");
-        string? only = oi >= 0 && oi + 1 < args.Length ? args[oi + 1] : null;
+        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 7);
+        string? only = BenchArgs.Value(args, "--only");
         Torch.SetNumThreads(threads);
         ParallelFor.NumThreads = threads; // the bench's own copy of the kernels (Lumen.Bench.csproj)
         Best = args.Contains("--best");
@@ -298,11 +297,5 @@ internal static class ConvLayerBench
     {
         double faster = double.IsNaN(lt) ? pt : double.IsNaN(pt) ? lt : Math.Min(pt, lt);
         return Partners.Ratio(faster, l) + (!double.IsNaN(lt) && lt == faster ? "*" : "");
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
     }
 }

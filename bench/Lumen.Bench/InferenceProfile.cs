@@ -10,7 +10,7 @@ internal static class InferenceProfile
 {
     public static int Run(string[] args)
     {
-        int threads = Arg(args, "--threads", 2), reps = Arg(args, "--reps", 10);
+        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 10);
         Torch.SetNumThreads(threads);
         Torch.ManualSeed(0);
         var model = Lumen.Vision.Models.Models.ResNet18();
@@ -45,11 +45,5 @@ internal static class InferenceProfile
                 Console.WriteLine($"    {k,-40} {v / reps,7:F2}");
         }
         return 0;
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
     }
 }

@@ -11,7 +11,7 @@ internal static class LayerProfile
 {
     public static int Run(string[] args)
     {
-        int threads = Arg(args, "--threads", 2), reps = Arg(args, "--reps", 9);
+        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 9);
         Torch.SetNumThreads(threads);
         Torch.ManualSeed(0);
         string which = args.Contains("simplecnn") ? "SimpleCNN" : args.Contains("mnist") ? "MnistCNN" : "Tiny3D";
@@ -65,10 +65,4 @@ internal static class LayerProfile
     }
 
     private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    }
 }

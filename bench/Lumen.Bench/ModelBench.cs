@@ -54,7 +54,7 @@ internal static class ModelBench
     public static int RunCase(string[] args)
     {
         string name = args[0];
-        int threads = Arg(args, "--threads", 2), windows = Arg(args, "--windows", 5);
+        int threads = BenchArgs.Int(args, "--threads", 2), windows = BenchArgs.Int(args, "--windows", 5);
         bool scoped = !args.Contains("--no-scope");
         var c = Cases.Single(c => c.Name == name);
         Torch.SetNumThreads(threads);
@@ -93,7 +93,7 @@ internal static class ModelBench
         // Warm-up: the case's steps, then more until --warm-seconds (default 2) have passed, so that pools and caches are
         // filled. Lumen.Bench runs without tiered JIT (its csproj, as the lumen CLI): under the default tiers a kernel called
         // once or twice per step runs its quick first compilation for ~10 s (docs/performance.md, "JIT tiers").
-        double warmSeconds = ArgDouble(args, "--warm-seconds", 2);
+        double warmSeconds = BenchArgs.Double(args, "--warm-seconds", 2);
         long warm0 = Stopwatch.GetTimestamp();
         for (int i = 0; i < c.Warm || Stopwatch.GetElapsedTime(warm0).TotalSeconds < warmSeconds; i++) step();
         if (args.Contains("--alloc-trace"))
@@ -142,17 +142,6 @@ internal static class ModelBench
         return Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024.0);
     }
 
-    private static double ArgDouble(string[] args, string name, double fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? double.Parse(args[i + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
-    }
 
     private static string? ArgS(string[] args, string name)
     {
@@ -230,7 +219,7 @@ internal static class ModelBench
     /// the comparison table, three columns (PyTorch 1.13, libtorch 2.10, Lumen) and Lumen's ratio to the faster partner.</summary>
     public static int Run(string[] args)
     {
-        int threads = Arg(args, "--threads", 2), rounds = Arg(args, "--rounds", 3), windows = Arg(args, "--windows", 5);
+        int threads = BenchArgs.Int(args, "--threads", 2), rounds = BenchArgs.Int(args, "--rounds", 3), windows = BenchArgs.Int(args, "--windows", 5);
         string? only = ArgS(args, "--only");
         bool noScope = args.Contains("--no-scope");
         if (args.Contains("--params")) return CheckParams(only);
@@ -239,7 +228,7 @@ internal static class ModelBench
         Console.WriteLine($"Training step = forward + CrossEntropyLoss + zero_grad + backward + optimizer step (inference: forward under no_grad), " +
                           $"{threads} threads each side, one child process per case and side, {rounds} rounds interleaved (Lumen, PyTorch 1.13, libtorch 2.10), " +
                           $"{windows} timing windows per process after the warm-up (the partners' warm-up steps; Lumen's too, then more until " +
-                          $"{(Array.IndexOf(args, "--warm-seconds") is var w && w >= 0 ? args[w + 1] : "2")} s have passed; no tiered JIT); images/s shown as median of the per-process medians / best single window; " +
+                          $"{BenchArgs.Value(args, "--warm-seconds") ?? "2"} s have passed; no tiered JIT); images/s shown as median of the per-process medians / best single window; " +
                           "ratio = Lumen / the faster partner (by median; * marks libtorch as that partner); alloc = Lumen managed bytes allocated per step in the steady state (all threads, over as many steps again after the timed windows) " +
                           "(GC.GetTotalAllocatedBytes deltas); RSS = peak resident set of the case's process (VmHWM; PyTorch ru_maxrss). " +
                           (noScope ? "Lumen steps run WITHOUT a DisposeScope (--no-scope): the GC frees their tensors."
@@ -257,7 +246,7 @@ internal static class ModelBench
             {
                 var lumenArgs = new List<string> { "--model-case", c.Name, "--threads", threads.ToString(), "--windows", windows.ToString() };
                 if (noScope) lumenArgs.Add("--no-scope");
-                if (Array.IndexOf(args, "--warm-seconds") is var wi && wi >= 0 && wi + 1 < args.Length) lumenArgs.AddRange(new[] { "--warm-seconds", args[wi + 1] });
+                if (BenchArgs.Value(args, "--warm-seconds") is { } warm) lumenArgs.AddRange(new[] { "--warm-seconds", warm });
                 if (Child(Side.Lumen, null, lumenArgs) is { } le)
                 {
                     if (le.TryGetProperty("skipped", out var why)) { skipped = why.GetString(); break; }

@@ -10,8 +10,7 @@ internal static class SgemmShapes
 {
     public static int Run(string[] args)
     {
-        int ti = Array.IndexOf(args, "--threads");
-        int threads = ti >= 0 ? int.Parse(args[ti + 1]) : 2;
+        int threads = BenchArgs.Int(args, "--threads", 2);
         Torch.SetNumThreads(threads);
         ParallelFor.NumThreads = threads;
         var shapes = new (string Name, bool TransB, int M, int N, int K)[]
@@ -22,8 +21,8 @@ internal static class SgemmShapes
         };
         foreach (var (name, transB, m, n, k) in shapes)
         {
-            var a = Random(m * k, 1);
-            var b = Random(k * n, 2);
+            var a = Compare.RandomFloats(m * k, 1);
+            var b = Compare.RandomFloats(k * n, 2);
             var c = new float[m * n];
             int ldb = transB ? k : n;
             for (int w = 0; w < 2; w++) Gemm.Sgemm(false, transB, m, n, k, 1f, a, k, b, ldb, 0f, c, n);
@@ -38,13 +37,5 @@ internal static class SgemmShapes
             Console.WriteLine($"{name,-34} {2.0 * m * n * k / t[3] / 1e9,8:F1} GFLOP/s");
         }
         return 0;
-    }
-
-    private static float[] Random(int count, int seed)
-    {
-        var rng = new Random(seed);
-        var d = new float[count];
-        for (int i = 0; i < d.Length; i++) d[i] = (float)(rng.NextDouble() * 2 - 1);
-        return d;
     }
 }

@@ -1,0 +1,20 @@
+using System.Globalization;
+
+namespace Lumen.Bench;
+
+/// <summary>The modes' <c>--name value</c> options, read from the argument list.</summary>
+internal static class BenchArgs
+{
+    /// <summary>The value after <paramref name="name"/>, or null when the option is absent (or last).</summary>
+    public static string? Value(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    public static int Int(string[] args, string name, int fallback) =>
+        Value(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+    public static double Double(string[] args, string name, double fallback) =>
+        Value(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+}
