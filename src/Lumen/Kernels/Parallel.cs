@@ -18,7 +18,7 @@ internal static class ParallelFor
     private static Action<int, int>? _body;
     private static int _count, _chunks, _next, _participants;
     private static Exception? _error;
-    private static readonly ManualResetEventSlim _done = new(false);
+    private static readonly ManualResetEventSlim _done = DoneEvent();
 
     public static int NumThreads
     {
@@ -52,7 +52,12 @@ internal static class ParallelFor
         }
         try
         {
-            if (_workers.Length < chunks - 1) Resize(Math.Max(_numThreads - 1, chunks - 1));
+            // The thread count may have changed since the count above was read; under the gate it agrees with the pool,
+            // which is made here on first use. (Growing the pool to the stale count made this caller allocate worker
+            // threads mid-kernel and left the pool larger than the count set.)
+            chunks = Math.Min(_numThreads, (count + grain - 1) / Math.Max(grain, 1));
+            if (_workers.Length < _numThreads - 1) Resize(_numThreads - 1);
+            if (chunks <= 1) { RunChunksSerially(count, 1, body); return; }
             int helpers = chunks - 1;
             _body = body;
             _count = count;
@@ -70,6 +75,16 @@ internal static class ParallelFor
             if (error != null) ExceptionDispatchInfo.Capture(error).Throw();
         }
         finally { Monitor.Exit(_gate); }
+    }
+
+    /// <summary>The caller's "every chunk stopped" event. Its first blocking wait makes a lock object (24 bytes); one timed
+    /// wait here makes it at start-up rather than inside whichever kernel first has to block, so a kernel call allocates
+    /// nothing however its timing falls.</summary>
+    private static ManualResetEventSlim DoneEvent()
+    {
+        var done = new ManualResetEventSlim(false);
+        done.Wait(1);
+        return done;
     }
 
     private static void RunChunksSerially(int count, int chunks, Action<int, int> body)
