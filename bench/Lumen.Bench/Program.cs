@@ -16,6 +16,7 @@ if (args.Length > 1 && args[0] == "--model-case") return ModelBench.RunCase(args
 if (args.Contains("--conv-layers")) return ConvLayerBench.Run(args.Where(a => a != "--conv-layers").ToArray());
 if (args.Contains("--sgemm-shapes")) return SgemmShapes.Run(args);
 if (args.Contains("--bn-micro")) return BnMicro.Run(args);
+if (args.Contains("--winograd-parts")) return WinogradParts.Run(args);
 if (args.Contains("--profile-infer")) return InferenceProfile.Run(args);
 if (args.Contains("--profile")) return LayerProfile.Run(args.Where(a => a != "--profile").ToArray());
 if (args.Contains("--dataloader")) return DataLoaderBench.Run(args.Where(a => a != "--dataloader").ToArray());

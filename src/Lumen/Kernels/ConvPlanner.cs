@@ -68,8 +68,8 @@ internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Wi
 /// gradient by K of its transposed convolution (≤ <see cref="MaxKInputGrad"/>); the weight gradient only where the input
 /// gradient is direct or not wanted (else both come from one im2col pass).</item>
 /// <item>Winograd F(2×2, 3×3) for 3×3 stride-1 layers of at least <see cref="WinogradMinChannels"/> channels in and out
-/// and <see cref="WinogradMinPositions"/> output positions (more on wide layers: <see cref="WinogradMaxChannelsOnSmallPlanes"/>),
-/// forward and input gradient.</item>
+/// and <see cref="WinogradMinPositions"/> output positions, forward and input gradient; in the forward before the direct
+/// kernel from <see cref="WinogradBeforeDirectChannels"/> channels.</item>
 /// <item>Batched im2col + SGEMM where a sample has fewer than <see cref="BatchedBelowPositions"/> output positions.</item>
 /// <item>Otherwise per sample: pointwise SGEMM on the input, or im2col fused into SGEMM's packing (forward, SGEMM's
 /// packed path), or a stored column matrix.</item>
@@ -84,6 +84,10 @@ internal static class ConvPlanner
     /// call <see cref="Backward"/> also asks whether the input gradient is direct.</summary>
     public static ConvPlan Plan(in ConvGeometry g, ConvPass pass, in ConvPlanOptions o = default)
     {
+        bool winograd = UseWinograd(g, pass, o);
+        if (winograd && pass == ConvPass.Forward && o.Direct != DirectMode.Force &&
+            Math.Min(g.C, g.OC) >= WinogradBeforeDirectChannels)
+            return new ConvPlan(ConvAlgorithm.Winograd);
         if (o.Strategy == ConvStrategy.Auto && o.Direct != DirectMode.Off)
         {
             var width = pass switch
@@ -94,7 +98,7 @@ internal static class ConvPlanner
             };
             if (width != VectorWidth.None) return new ConvPlan(ConvAlgorithm.Direct, width);
         }
-        if (UseWinograd(g, pass, o)) return new ConvPlan(ConvAlgorithm.Winograd);
+        if (winograd) return new ConvPlan(ConvAlgorithm.Winograd);
         if (UseBatched(g, o))
             return new ConvPlan(pass == ConvPass.Forward && FuseIm2Col(g.OCg, ChunkSamples(g, o) * g.P, g.K, o)
                                     ? ConvAlgorithm.BatchedFusedIm2Col : ConvAlgorithm.BatchedStoredIm2Col);
@@ -210,28 +214,28 @@ internal static class ConvPlanner
     /// per channel what thinner layers do not win back (SimpleCNN's 32→64 layer at 16², batch 64, ran slower with it).</summary>
     public const int WinogradMinChannels = 64;
 
-    /// <summary>Fewest output positions per sample for Winograd: 2×2 tiles cut at odd edges waste up to half of a small
-    /// plane (7×7 computes 8×8), and small planes give its SGEMMs few columns.</summary>
-    public const int WinogradMinPositions = 196;
+    /// <summary>Fewest output positions per sample for Winograd. 2×2 tiles cut at odd edges waste up to half of a small
+    /// plane (7×7 computes 8×8) and small planes give its SGEMMs few columns; with the 512-bit SGEMM that costs what
+    /// Winograd saves (ResNet-18's 512→512 at 7×7, batch 8: forward 4.98 against 4.87 ms, input gradient 4.82 against
+    /// 5.08), so there from 14×14; with AVX2 and 128-bit vectors 7×7 still wins (AVX2: 9.53 → 7.72 ms forward, input
+    /// gradient even; 128-bit: 60 → 36). AMD EPYC Zen 5, 2 threads, `Lumen.Bench --winograd-parts`.</summary>
+    public static int WinogradMinPositions => Gemm.BestPath == GemmPath.Avx512 ? 196 : 49;
 
-    /// <summary>Layers with more channels than this (in or out) take Winograd only from <see cref="WinogradWidePositions"/>
-    /// positions: their SGEMMs are deep enough for im2col to run near its best. Per GEMM path: with AVX2 (measured on
-    /// Zen 3) 256 channels and 28×28; with the 512-bit SGEMM (Zen 5) im2col already wins from 256 channels at 14×14
-    /// (ResNet-18 layer3, forward 5.6 → 4.9 ms, input gradient 5.9 → 4.4) and at 512 channels 28×28 (VGG-16, 36.3 →
-    /// 33.1), and loses at 256 channels 56×56 (26.9 against 33.0), so there 128 channels and 56×56.</summary>
-    public static int WinogradMaxChannelsOnSmallPlanes => Gemm.BestPath == GemmPath.Avx512 ? 128 : 256;
+    /// <summary>From this many input and output channels the forward takes Winograd before the wide direct kernel
+    /// (<see cref="WideForward"/>): ResNet-18's 128→128 at 28², batch 8, 4.12 → 3.19 ms, VGG-16's at 112², batch 4, 30.9 →
+    /// 27.8; below it the direct kernel stays ahead (64→64 at 56²: 4.31 against 4.58; at 224²: 36.7 against 38.6).</summary>
+    public const int WinogradBeforeDirectChannels = 128;
 
-    /// <summary>See <see cref="WinogradMaxChannelsOnSmallPlanes"/>.</summary>
-    public static int WinogradWidePositions => Gemm.BestPath == GemmPath.Avx512 ? 56 * 56 : 28 * 28;
-
-    /// <summary>Winograd for the forward and the input gradient of 3×3 stride-1 layers that are wide and large enough;
-    /// never for the weight gradient. Measured per layer against im2col + SGEMM (docs/performance.md, "Winograd").</summary>
+    /// <summary>Winograd for the forward and the input gradient of 3×3 stride-1 layers with enough channels and output
+    /// positions; never for the weight gradient. Measured per layer against im2col + SGEMM and the direct kernels
+    /// (docs/performance.md, "Winograd"): since the weight transform runs on vectors and threads, it wins on every
+    /// ResNet-18 and VGG-16 layer it takes, whatever the channel count (ResNet-18 256→256 at 14², AVX-512: 4.96 →
+    /// 3.09 ms; VGG-16 512→512 at 28²: 32.3 → 26.9).</summary>
     private static bool UseWinograd(in ConvGeometry g, ConvPass pass, in ConvPlanOptions o) =>
         o.Strategy == ConvStrategy.Auto && !o.NoWinograd && pass != ConvPass.WeightGrad &&
         (pass == ConvPass.Forward ? Winograd.Applies(g) : Winograd.InputGradApplies(g)) &&
         g.C >= WinogradMinChannels && g.OC >= WinogradMinChannels &&
-        (pass == ConvPass.Forward ? g.P : g.S) is var positions && positions >= WinogradMinPositions &&
-        (Math.Max(g.C, g.OC) <= WinogradMaxChannelsOnSmallPlanes || positions >= WinogradWidePositions);
+        (pass == ConvPass.Forward ? g.P : g.S) >= WinogradMinPositions;
 
     // ------------------------------------------------------------------ im2col + SGEMM
 

@@ -70,6 +70,42 @@ public class WinogradTests
         Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public unsafe void Weight_transform_by_vectors_and_threads_has_the_one_filter_paths_bits(bool flipTranspose)
+    {
+        // 130·129 filters: above the parallel bound (2^14), and a tail that is not a whole vector.
+        const int oc = 130, c = 129;
+        var w = NaiveConv.RandomData(new Random(5), oc * c * 9);
+        var u = new float[16 * oc * c];
+        var expected = new float[u.Length];
+        Winograd.TransformWeights(w, oc, c, flipTranspose, u);
+        fixed (float* pw = w, pe = expected)
+            for (int f = 0; f < oc * c; f++) Winograd.TransformWeightScalar(pw, oc, c, flipTranspose, pe, f);
+        Assert.True(expected.AsSpan().SequenceEqual(u));
+    }
+
+    [Fact]
+    public void The_planner_takes_it_from_64_channels_and_before_the_direct_forward_from_128()
+    {
+        static ConvGeometry G(int n, int c, int oc, int hw) =>
+            new(n, c, oc, 1, new[] { hw, hw }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { hw, hw });
+        static ConvAlgorithm A(in ConvGeometry g, ConvPass p) => ConvPlanner.Plan(g, p).Algorithm;
+        foreach (var (c, hw) in new[] { (128, 28), (256, 14), (512, 28), (128, 112) })   // ResNet-18, VGG-16
+        {
+            var g = G(8, c, c, hw);
+            Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.Forward));
+            Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.InputGrad));
+            Assert.NotEqual(ConvAlgorithm.Winograd, A(g, ConvPass.WeightGrad));
+        }
+        Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.InputGrad));
+        Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 32, 64, 16), ConvPass.Forward));   // under 64 channels
+        // 7×7 planes: only where the SGEMM is narrower than 512 bits.
+        Assert.Equal(Gemm.BestPath != GemmPath.Avx512, A(G(8, 512, 512, 7), ConvPass.Forward) == ConvAlgorithm.Winograd);
+        Assert.NotEqual(ConvAlgorithm.Winograd, ConvPlanner.Plan(G(8, 512, 512, 7), ConvPass.Forward, new ConvPlanOptions(NoWinograd: true)).Algorithm);
+    }
+
     [Fact]
     public void Only_3x3_stride_1_undilated_ungrouped_2d_convolutions_apply()
     {
