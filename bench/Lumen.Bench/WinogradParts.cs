@@ -15,7 +15,7 @@ internal static class WinogradParts
         Torch.SetNumThreads(threads);
         ParallelFor.NumThreads = threads;
         Console.WriteLine($"Winograd F(2x2,3x3) vs the default plan, batch {batch} (VGG-16's layers with --vgg: 4), {threads} threads, median of {reps}, ms");
-        Console.WriteLine($"{"layer",-16} {"default",8} {"winograd",9} {"in-xform(1t)",13} {"16 gemm",8} {"out-xform(1t)",14} {"gemm GF/s",10} {"w-xform",8} {"dx default",11} {"dx winograd",12}");
+        Console.WriteLine($"{"layer",-16} {"default",8} {"winograd",9} {"kept U",7} {"in-xform(1t)",13} {"16 gemm",8} {"out-xform(1t)",14} {"gemm GF/s",10} {"w-xform",8} {"dx default",11} {"dx winograd",12}");
         var layers = new List<(int N, int C, int HW)> { (batch, 64, 56), (batch, 128, 28), (batch, 256, 14), (batch, 512, 7) };
         if (args.Contains("--vgg")) layers.AddRange(new[] { (4, 64, 224), (4, 128, 112), (4, 256, 56), (4, 512, 28), (4, 512, 14) });
         foreach (var (nn, c, hw) in layers)
@@ -28,6 +28,9 @@ internal static class WinogradParts
             var vx = View<float>.Of(x); var vw = View<float>.Of(w); var vy = View<float>.Of(y);
             double def = Median(() => ConvKernels.Forward(g, vx, vw, default, vy, new ConvPlanOptions(NoWinograd: true)), reps);
             double win = Median(() => Winograd.Forward(g, vx, vw, default, vy), reps);
+            var kept = new WinogradWeights();
+            kept.Stamp(w, 0);
+            double winKept = Median(() => Winograd.Forward(g, vx, vw, default, vy, kept), reps);
             int th = (hw + 1) / 2, tw = th, tiles = n * th * tw;
             var v = new float[16 * c * tiles];
             var m = new float[16 * c * tiles + 64];
@@ -47,7 +50,7 @@ internal static class WinogradParts
                                new Span<float>(m, xi * c * tiles, c * tiles), tiles);
             }, reps);
             double tout = Median(() => Winograd.TransformOutput(g, m, tiles, 0, n * th, th, tw, 0, c, null, 0, y, 0), reps);
-            Console.WriteLine($"{n + "x" + c + "@" + hw + "x" + hw,-16} {def,8:F2} {win,9:F2} {tin,13:F2} {mul,8:F2} {tout,14:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {twt,8:F2} {dxd,11:F2} {dxw,12:F2}");
+            Console.WriteLine($"{n + "x" + c + "@" + hw + "x" + hw,-16} {def,8:F2} {win,9:F2} {winKept,7:F2} {tin,13:F2} {mul,8:F2} {tout,14:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {twt,8:F2} {dxd,11:F2} {dxw,12:F2}");
         }
         return 0;
     }

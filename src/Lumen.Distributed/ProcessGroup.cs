@@ -83,6 +83,7 @@ public sealed unsafe class ProcessGroup
         var span = Contiguous(tensor, "AllReduce");
         if (_mpi == null) return;
         fixed (float* p = span) AllReduce(p, span.Length, op, "all-reduce");
+        Autograd.Autograd.IncrementVersion(tensor);
     }
 
     /// <summary>Copies rank <paramref name="src"/>'s <paramref name="tensor"/> into every rank's, PyTorch's
@@ -99,6 +100,7 @@ public sealed unsafe class ProcessGroup
             case DType.Bool: fixed (bool* p = tensor.AsSpan<bool>()) Bcast(p, tensor.Numel(), MpiByte, src); break;
             default: fixed (byte* p = tensor.AsSpan<byte>()) Bcast(p, tensor.Numel(), MpiByte, src); break;
         }
+        Autograd.Autograd.IncrementVersion(tensor);   // written by MPI, not by an op: what was kept from the old values is stale
     }
 
     /// <summary>Every rank's <paramref name="tensor"/> (same shape on all ranks), in rank order, PyTorch's

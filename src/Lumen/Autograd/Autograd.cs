@@ -48,6 +48,12 @@ public static class Autograd
         });
     }
 
+    /// <summary>Counts a write to <paramref name="tensor"/>'s memory that no Lumen op made (through <see cref="Tensor.AsSpan{T}"/>,
+    /// native code, an array given to <c>Torch.FromArray</c>), PyTorch's <c>torch.autograd.graph.increment_version</c>: a
+    /// graph that saved the old values then refuses to run backward, and what was kept from them (a fused inference fold,
+    /// a convolution's kept Winograd weights) is made again.</summary>
+    public static void IncrementVersion(Tensor tensor) => (tensor ?? throw new ArgumentNullException(nameof(tensor))).BumpVersion();
+
     /// <summary>Queues <paramref name="callback"/> to run once the backward pass now running on this thread has delivered
     /// every gradient (PyTorch's <c>Variable._execution_engine.queue_callback</c>). Called from a gradient hook, it lets
     /// DistributedDataParallel wait for its in-flight reductions before <c>Backward()</c> returns.</summary>

@@ -130,13 +130,16 @@ internal static partial class ConvKernels
     }
 
     /// <summary>y = conv(x, w) + bias. x: (N, C, D, H, W); w: (OC, Cg, KD, KH, KW); bias: OC values or none; y: (N, OC,
-    /// OD, OH, OW), fully written. Every operand is a contiguous view of the size the geometry gives.</summary>
+    /// OD, OH, OW), fully written. Every operand is a contiguous view of the size the geometry gives.
+    /// <paramref name="winograd"/>: where the weights do not change between calls (inference), their Winograd transform
+    /// kept between them, stamped by the caller; the planner then also weighs Winograd without its weight transform.</summary>
     public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y,
-                               in ConvPlanOptions options = default)
+                               in ConvPlanOptions options = default, WinogradWeights? winograd = null)
     {
         Operands(g, x, w, bias, y, "convolution forward");
-        var plan = ConvPlanner.Plan(g, ConvPass.Forward, options);
-        Run(g, plan, options, x, w, bias, y);
+        var o = winograd != null ? options with { KeptWinogradWeights = true } : options;
+        var plan = ConvPlanner.Plan(g, ConvPass.Forward, o);
+        Run(g, plan, o, x, w, bias, y, winograd);
     }
 
     /// <summary>The input gradient alone: dx (N, C, D, H, W; overwritten) from dy (N, OC, OD, OH, OW) and w. A transposed
@@ -157,10 +160,11 @@ internal static partial class ConvKernels
         Backward(g, x, default, dy, default, dw, db, options);
 
     /// <summary>The direct, per-sample or batched forward of one plan (the operands already checked).</summary>
-    private static void Run(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w, View<float> bias, View<float> y)
+    private static void Run(in ConvGeometry g, ConvPlan plan, in ConvPlanOptions options, View<float> x, View<float> w, View<float> bias, View<float> y,
+                            WinogradWeights? winograd = null)
     {
         if (plan.IsDirect) { ConvDirect.Forward(g, plan.Width, x, w, bias, y); return; }
-        if (plan.Algorithm == ConvAlgorithm.Winograd) { Winograd.Forward(g, x, w, bias, y); return; }
+        if (plan.Algorithm == ConvAlgorithm.Winograd) { Winograd.Forward(g, x, w, bias, y, winograd); return; }
         if (plan.IsBatched)
             ForwardBatched(g, plan.Algorithm == ConvAlgorithm.BatchedFusedIm2Col, ConvPlanner.ChunkSamples(g, options), x, w, bias, y);
         else ForwardPerSample(g, plan.Algorithm == ConvAlgorithm.FusedIm2Col, x, w, bias, y);

@@ -47,9 +47,11 @@ internal enum DirectMode { Auto, Off, Force }
 /// <param name="ColumnLimit">Bound in floats of the batched column matrix (0: <see cref="ConvPlanner.BatchedColumnLimit"/>), and
 /// the size above which the per-sample weight gradient does not store its column matrix (0: <see cref="ConvPlanner.FusedWeightGradColumns"/>).</param>
 /// <param name="NoWinograd">Never Winograd (tests comparing the bits of the other algorithms).</param>
+/// <param name="KeptWinogradWeights">Winograd's weight transform is kept between calls (<see cref="WinogradWeights"/>,
+/// inference), so a call costs only the input and output transforms and the SGEMMs.</param>
 internal readonly record struct ConvPlanOptions(ConvStrategy Strategy = ConvStrategy.Auto, DirectMode Direct = DirectMode.Auto,
                                                 VectorWidth MaxWidth = VectorWidth.None, bool NoFusedIm2Col = false,
-                                                long ColumnLimit = 0, bool NoWinograd = false);
+                                                long ColumnLimit = 0, bool NoWinograd = false, bool KeptWinogradWeights = false);
 
 /// <summary>One pass's algorithm and, for <see cref="ConvAlgorithm.Direct"/>, its vector width.</summary>
 internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Width = VectorWidth.None)
@@ -217,9 +219,10 @@ internal static class ConvPlanner
     /// <summary>Fewest output positions per sample for Winograd. 2×2 tiles cut at odd edges waste up to half of a small
     /// plane (7×7 computes 8×8) and small planes give its SGEMMs few columns; with the 512-bit SGEMM that costs what
     /// Winograd saves (ResNet-18's 512→512 at 7×7, batch 8: forward 4.98 against 4.87 ms, input gradient 4.82 against
-    /// 5.08), so there from 14×14; with AVX2 and 128-bit vectors 7×7 still wins (AVX2: 9.53 → 7.72 ms forward, input
-    /// gradient even; 128-bit: 60 → 36). AMD EPYC Zen 5, 2 threads, `Lumen.Bench --winograd-parts`.</summary>
-    public static int WinogradMinPositions => Gemm.BestPath == GemmPath.Avx512 ? 196 : 49;
+    /// 5.08), so there from 14×14 unless the weight transform is kept between calls (inference: 5.27 → 3.20); with AVX2
+    /// and 128-bit vectors 7×7 still wins (AVX2: 9.53 → 7.72 ms forward, input gradient even; 128-bit: 60 → 36).
+    /// AMD EPYC Zen 5, 2 threads, `Lumen.Bench --winograd-parts`.</summary>
+    public static int WinogradMinPositions(in ConvPlanOptions o) => Gemm.BestPath == GemmPath.Avx512 && !o.KeptWinogradWeights ? 196 : 49;
 
     /// <summary>From this many input and output channels the forward takes Winograd before the wide direct kernel
     /// (<see cref="WideForward"/>): ResNet-18's 128→128 at 28², batch 8, 4.12 → 3.19 ms, VGG-16's at 112², batch 4, 30.9 →
@@ -235,7 +238,7 @@ internal static class ConvPlanner
         o.Strategy == ConvStrategy.Auto && !o.NoWinograd && pass != ConvPass.WeightGrad &&
         (pass == ConvPass.Forward ? Winograd.Applies(g) : Winograd.InputGradApplies(g)) &&
         g.C >= WinogradMinChannels && g.OC >= WinogradMinChannels &&
-        (pass == ConvPass.Forward ? g.P : g.S) >= WinogradMinPositions;
+        (pass == ConvPass.Forward ? g.P : g.S) >= WinogradMinPositions(o);
 
     // ------------------------------------------------------------------ im2col + SGEMM
 

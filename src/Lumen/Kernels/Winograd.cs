@@ -39,9 +39,11 @@ internal static class Winograd
     /// checked by the caller (<see cref="ConvKernels"/>).
     /// The tile rows of all samples form one sequence cut into blocks (so small late layers still give SGEMM enough
     /// columns); blocks run in parallel when there are enough of them, else each block's 16 SGEMMs and its transforms
-    /// do. Either way every output is computed by the same operations.</summary>
-    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y) =>
-        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, bias.IsNone ? null : bias.Array, bias.Offset, y.Array, y.Offset);
+    /// do. Either way every output is computed by the same operations.
+    /// <paramref name="cache"/>: the weights' transform kept between calls (inference), else transformed here.</summary>
+    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y, WinogradWeights? cache = null) =>
+        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, bias.IsNone ? null : bias.Array, bias.Offset, y.Array, y.Offset,
+            cache?.Transformed(w, g.OC, g.C));
 
     /// <summary>dx of the convolution <paramref name="g"/> from dy: the stride-1 convolution of dy padded by 2 − P with the
     /// weights transposed (C ↔ OC) and flipped (<see cref="ConvGeometry.InputGradient"/>), itself a 3×3 stride-1 one.</summary>
@@ -51,7 +53,8 @@ internal static class Winograd
         Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset);
     }
 
-    private static void Run(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, bool flipTranspose, float[]? bias, int biasOff, float[] y, int yOff)
+    private static void Run(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, bool flipTranspose, float[]? bias, int biasOff, float[] y, int yOff,
+                            float[]? transformed = null)
     {
         if (!Applies(g)) throw new ArgumentException("Winograd F(2x2,3x3) needs a 2-d 3x3 convolution with stride 1, dilation 1, one group.");
         int c = g.C, oc = g.OC;
@@ -61,10 +64,10 @@ internal static class Winograd
         int blocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
         int maxTiles = rowsPerBlock * tw;
 
-        var u = ArrayPool<float>.Shared.Rent(Xi * oc * c);
+        var u = transformed ?? ArrayPool<float>.Shared.Rent(Xi * oc * c);
         try
         {
-            TransformWeights(new ReadOnlySpan<float>(w, wOff, oc * c * 9), oc, c, flipTranspose, u);
+            if (transformed == null) TransformWeights(new ReadOnlySpan<float>(w, wOff, oc * c * 9), oc, c, flipTranspose, u);
             var job = new Job(g, x, xOff, u, bias, biasOff, y, yOff, th, tw, rowsPerBlock, maxTiles);
             // Blocks handed out one at a time (blocks are equal, threads are not always); few blocks run one after another,
             // each parallel inside.
@@ -76,7 +79,7 @@ internal static class Winograd
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(u);
+            if (transformed == null) ArrayPool<float>.Shared.Return(u);
         }
     }
 

@@ -165,8 +165,12 @@ public static partial class F
 
     private static string Sizes(IEnumerable<int> v) => "(" + string.Join(" x ", v) + ")";
 
+    /// <summary>The convolution of every spatial rank. <paramref name="winograd"/>: the calling module's kept Winograd weight
+    /// transform (inference, see <see cref="ConvNd"/>), used when the weight is contiguous (its storage and version counter
+    /// then name it); null: none.</summary>
     internal static Tensor Convolution(Tensor input, Tensor weight, Tensor? bias, IntTuple stride, ConvPadding padding,
-                                       IntTuple dilation, int groups, int dims, string op, ConvPlanOptions plan = default)
+                                       IntTuple dilation, int groups, int dims, string op, ConvPlanOptions plan = default,
+                                       WinogradWeights? winograd = null)
     {
         bool unbatched = Batchify(ref input, weight, dims, op);
         var st = stride.Expand(dims, 1, "stride", op);
@@ -210,7 +214,9 @@ public static partial class F
             return unbatched ? yy.Squeeze(0) : yy;
         }
         var y = Tensor.Empty(new[] { n, oc }.Concat(outSize).ToArray(), DType.Float32, zero: false);
-        ConvKernels.Forward(geo, x.ViewF32(), w.ViewF32(), b?.ViewF32() ?? default, y.ViewF32(), plan);
+        if (winograd != null && ReferenceEquals(w, weight)) winograd.Stamp(w.Storage, w.Storage.Version);
+        else winograd = null;
+        ConvKernels.Forward(geo, x.ViewF32(), w.ViewF32(), b?.ViewF32() ?? default, y.ViewF32(), plan, winograd);
 
         var xShape = input.Shape.ToArray();
         var result = Graph.Record(y, "ConvolutionBackward0", new[] { input, weight, bias }, g =>

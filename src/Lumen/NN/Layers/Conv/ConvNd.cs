@@ -1,3 +1,6 @@
+using Lumen.Autograd;
+using Lumen.Kernels;
+
 namespace Lumen.NN;
 
 /// <summary>
@@ -140,20 +143,26 @@ public abstract class ConvNd : Module
         if (Fold is { } fold && fold.CanRun(input))
         {
             var (w, b) = fold.Folded();
-            var y = Convolve(input, w, b);
+            var y = Convolve(input, w, b, _winogradFolded);
             if (fold.Relu) y.Relu_();
             FusedOutputs.Mark(y, fold.BatchNorm, fold.Relu);
             return y;
         }
-        return Convolve(input, Weight, Bias);
+        return Convolve(input, Weight, Bias, _winograd);
     }
 
-    private Tensor Convolve(Tensor input, Tensor weight, Tensor? bias)
+    /// <summary>The Winograd transform of the weights this module convolves with under no_grad, kept between such calls
+    /// (re-made when the weights' storage or version changes); one for its own weights, one for the fold's.</summary>
+    private readonly WinogradWeights _winograd = new(), _winogradFolded = new();
+
+    private Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, WinogradWeights? winograd)
     {
         string op = $"conv{SpatialDims}d";
+        // Only without a graph: in training the weights change every step and the transform would not be reused.
+        if (GradMode.Enabled) winograd = null;
         if (PaddingMode != "zeros")
-            return F.Convolution(F.Pad(input, _reversedPaddingRepeatedTwice, PaddingMode), weight, bias, Stride, 0, Dilation, Groups, SpatialDims, op);
-        return F.Convolution(input, weight, bias, Stride, Padding, Dilation, Groups, SpatialDims, op);
+            return F.Convolution(F.Pad(input, _reversedPaddingRepeatedTwice, PaddingMode), weight, bias, Stride, 0, Dilation, Groups, SpatialDims, op, winograd: winograd);
+        return F.Convolution(input, weight, bias, Stride, Padding, Dilation, Groups, SpatialDims, op, winograd: winograd);
     }
 
     /// <summary>PyTorch's <c>extra_repr</c>: <c>32, 64, kernel_size=(3, 3), stride=(1, 1)</c> plus padding, dilation,
