@@ -64,14 +64,23 @@ public sealed class DataParallelTests
     }
 
     /// <summary>The default float32 mode: after one step SyncBatchNorm on 2 × 50 agrees with BatchNorm on 1 × 100 to 1e-6
-    /// in every tensor (the sums differ only in order); beyond it the net's sensitivity takes over (docs/distributed.md).</summary>
+    /// in every tensor but the batch norms' zero-started biases (1e-3; the sums differ only in order); beyond it the net's
+    /// sensitivity takes over (docs/distributed.md).</summary>
     [MpiFact]
     public void MnistCNN_with_SyncBatchNorm_two_ranks_of_50_match_one_rank_of_100_after_one_step_in_the_default_mode()
     {
         var dir = MpiRun.TempDir("mnist");
         var one = Run(1, "mnist", "plain", 1, dir);
         var two = Run(2, "mnist", "sync", 1, dir);
-        foreach (var (k, d) in Weights.RelativeDifferences(two + ".step1", one + ".step1")) Assert.True(d <= 1e-6, $"step 1, {k}: relative difference {d:E2}");
+        foreach (var (k, d) in Weights.RelativeDifferences(two + ".step1", one + ".step1"))
+        {
+            // The batch norms' biases start at zero, so after one step each is lr × Σ dy over N·H·W positions, a sum that
+            // cancels to a small fraction of its terms: its relative difference is the sum's, rounding amplified by that
+            // cancellation (1.7e-4 to 3.8e-4 measured with SGEMM's 512-deep K slices, 6.6e-7 with 256-deep ones).
+            bool zeroStartSum = k.StartsWith("layer", StringComparison.Ordinal) && k.EndsWith(".1.bias", StringComparison.Ordinal);
+            double bound = zeroStartSum ? 1e-3 : 1e-6;
+            Assert.True(d <= bound, $"step 1, {k}: relative difference {d:E2} (bound {bound:E0})");
+        }
         Assert.Contains(Weights.RelativeDifferences(two, one), kv => kv.Value > 0);   // not bit-identical: that needs the mode
     }
 

@@ -6,12 +6,12 @@ namespace Lumen.Tests.Kernels;
 /// <summary>The packed SGEMM against a naive triple loop (kept here, never in the library), on every path this CPU runs.</summary>
 public class GemmTests
 {
-    // (m, n, k): ones, primes and 2^j+1 sizes so every tile, K slice (KC = 256) and column panel (NC = 2048) has a ragged
+    // (m, n, k): ones, primes and 2^j+1 sizes so every tile, K slice (KC = 512) and column panel (NC = 2048) has a ragged
     // edge; small ones take the simple path, the rest the packed path.
     private static readonly (int M, int N, int K)[] Sizes =
     {
         (1, 1, 1), (1, 7, 17), (7, 1, 17), (7, 17, 1), (3, 5, 7), (17, 33, 65), (33, 65, 17), (65, 129, 33),
-        (129, 65, 129), (8, 32, 256), (16, 64, 257), (97, 101, 300), (300, 70, 600), (9, 2100, 40), (250, 9, 40),
+        (129, 65, 129), (8, 32, 256), (16, 64, 257), (97, 101, 300), (300, 70, 600), (40, 50, 513), (9, 2100, 40), (250, 9, 40),
     };
 
     private static readonly (float Alpha, float Beta)[] Scales = { (1f, 0f), (0.5f, 2f), (-1.5f, 1f) };
