@@ -270,7 +270,7 @@ internal static class ActivationKernels
     }
 
     private static Vector<double> GeluDerivative(Vector<double> x) =>
-        NormalCdf(x) + x * new Vector<double>(InvSqrt2Pi) * Vector.Exp(x * x * new Vector<double>(-0.5));
+        NormalCdf(x) + x * new Vector<double>(InvSqrt2Pi) * UnaryMath.Exp(x * x * new Vector<double>(-0.5));
 
     /// <summary>Gelu's tanh approximation, y = x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
     public static void GeluTanh(ReadOnlySpan<float> x, Span<float> y)
@@ -314,7 +314,7 @@ internal static class ActivationKernels
         var t = one / (one + ac * new Vector<double>(0.5));
         var q = new Vector<double>(ErfcFit[^1]);
         for (int n = ErfcFit.Length - 2; n >= 0; n--) q = q * t + new Vector<double>(ErfcFit[n]);
-        var tail = Vector.Exp(-(ac * ac)) * q;
+        var tail = UnaryMath.Exp(-(ac * ac)) * q;
         var far = Vector.GreaterThan(a, new Vector<double>(10));   // erfc(10) ≈ 2e-45: x·Φ(x) is still a float subnormal
         if (far != Vector<long>.Zero) tail = Vector.ConditionalSelect(far, ErfcContinuedFraction(a), tail);
         var large = Vector.ConditionalSelect(Vector.GreaterThan(z, Vector<double>.Zero), tail, one + one - tail);
@@ -391,7 +391,7 @@ internal static class ActivationKernels
     {
         var f = a;
         for (int k = 20; k >= 1; k--) f = a + new Vector<double>(0.5 * k) / f;
-        return Vector.Exp(-(a * a)) * new Vector<double>(InvSqrtPi) / f;
+        return UnaryMath.Exp(-(a * a)) * new Vector<double>(InvSqrtPi) / f;
     }
 
     private static double ErfcContinuedFraction(double a)
