@@ -145,7 +145,7 @@ internal static class ConvPlanner
     /// input channels), or the wide rule on the 512-bit kernel; forced, any K.</summary>
     private static VectorWidth ForwardWidth(in ConvGeometry g, in ConvPlanOptions o)
     {
-        var w = Width(g, o);
+        var w = Width(g, o, forward: true);
         if (o.Direct == DirectMode.Force) return Fits(g, int.MaxValue, w) ? w : VectorWidth.None;
         bool direct = (Fits(g, MaxK, w) && (g.KK > 1 || g.C <= MaxPointwiseForwardC)) || (WideForward(g, w) && Fits(g, MaxWideK, w));
         return direct ? w : VectorWidth.None;
@@ -174,20 +174,23 @@ internal static class ConvPlanner
 
     /// <summary>The widest vectors that are accelerated, allowed and fit a row of g's output: 512 bits for rows of at least
     /// 16 (narrower rows take 256), 256 bits for rows of at least 8, 128 bits (where it is the widest) for rows of at
-    /// least 4 where the CPU has a fused multiply-add (<see cref="Fma128"/>).</summary>
-    public static VectorWidth Width(in ConvGeometry g, in ConvPlanOptions o = default)
+    /// least 4 where the CPU has a fused multiply-add (<see cref="Fma128"/>); without one only for the
+    /// <paramref name="forward"/> pass, or forced (benchmarks).</summary>
+    public static VectorWidth Width(in ConvGeometry g, in ConvPlanOptions o = default, bool forward = false)
     {
         var cap = o.MaxWidth == VectorWidth.None ? VectorWidth.V512 : o.MaxWidth;
         if (cap >= VectorWidth.V512 && Vector512.IsHardwareAccelerated && g.OW >= 16) return VectorWidth.V512;
         if (cap >= VectorWidth.V256 && Vector256.IsHardwareAccelerated) return g.OW >= 8 ? VectorWidth.V256 : VectorWidth.None;
-        if (cap >= VectorWidth.V128 && Fma128) return g.OW >= 4 ? VectorWidth.V128 : VectorWidth.None;
+        if (cap >= VectorWidth.V128 && (Fma128 || (Vector128.IsHardwareAccelerated && (forward || o.Direct == DirectMode.Force))))
+            return g.OW >= 4 ? VectorWidth.V128 : VectorWidth.None;
         return VectorWidth.None;
     }
 
     /// <summary>Whether 128-bit vectors are accelerated with a hardware fused multiply-add: ARM64 (NEON always has it) and
-    /// x86 with FMA. An SSE-only x86 CPU (or <c>DOTNET_EnableAVX2=0</c>, which turns FMA off with AVX2) would emulate each
-    /// lane's FMA in software — the kernels' bits demand a single rounding — and there the direct kernels lose to im2col +
-    /// SGEMM (docs/performance.md, "The 128-bit direct kernels": 0.5–0.65× on the seeds' thin layers).</summary>
+    /// x86 with FMA. On an SSE-only x86 CPU (or under <c>DOTNET_EnableAVX2=0</c>, which turns FMA off with AVX2) the
+    /// kernels multiply and add instead; there only the forward takes them: against im2col + SGEMM it wins on 9 of the
+    /// seeds' 11 thin layers (1.09–3.8×; 0.81 and 0.91 on the others) while the input gradient loses on 8
+    /// (docs/performance.md, "The 128-bit direct kernels").</summary>
     public static bool Fma128 => Vector128.IsHardwareAccelerated && (AdvSimd.IsSupported || Fma.IsSupported);
 
     /// <summary>Whether the direct kernels at width <paramref name="w"/> compute g with K up to maxK: stride and dilation

@@ -68,9 +68,10 @@ public class ConvReferenceTests
         long limit = 2L * cfg.Kernel.Aggregate(cfg.C / cfg.Groups, (a, b) => a * b) * cfg.Out().Aggregate(1, (a, b) => a * b) + 1;
         foreach (var strategy in new[] { ConvStrategy.PerSample, ConvStrategy.Batched })
             Check(cfg, new ConvPlanOptions(Strategy: strategy, ColumnLimit: limit));
-        // The direct kernels forced on (any K) at each vector width this CPU runs them at, on every pass whose
+        // The direct kernels forced on (any K) at each vector width this CPU accelerates (128 bits also without FMA,
+        // multiplying and adding: the forward takes them there), on every pass whose
         // geometry they can compute (the others take im2col + SGEMM); ConvDirectTests reports the widths it lacks.
-        foreach (var (width, runs) in new[] { (VectorWidth.V128, ConvPlanner.Fma128), (VectorWidth.V256, Vector256.IsHardwareAccelerated),
+        foreach (var (width, runs) in new[] { (VectorWidth.V128, Vector128.IsHardwareAccelerated), (VectorWidth.V256, Vector256.IsHardwareAccelerated),
                                               (VectorWidth.V512, Vector512.IsHardwareAccelerated) })
             if (runs) Check(cfg, new ConvPlanOptions(Direct: DirectMode.Force, MaxWidth: width));
     }
