@@ -50,6 +50,18 @@ public class EngineTests
     }
 
     [Fact]
+    public void IncrementVersion_declares_a_write_no_op_made_as_torch_autograd_graph_increment_version_does()
+    {
+        var x = Torch.Tensor(new float[] { 1, 2 }, requiresGrad: true);
+        var y = x.Mul(2f).Exp();            // Exp saves its output y
+        y.Detach().AsSpan<float>()[0] = 5f; // a write through memory the op layer does not see
+        Lumen.Autograd.Autograd.IncrementVersion(y);
+        var ex = Assert.Throws<InvalidOperationException>(() => y.Sum().Backward());
+        Assert.Contains("modified by an in-place operation", ex.Message);
+        Assert.Throws<ArgumentNullException>(() => Lumen.Autograd.Autograd.IncrementVersion(null!));
+    }
+
+    [Fact]
     public void In_place_op_on_a_leaf_that_requires_grad_throws()
     {
         var w = Torch.Ones(3).RequiresGrad_();
