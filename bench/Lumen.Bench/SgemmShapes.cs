@@ -4,7 +4,7 @@ using Lumen.Kernels;
 namespace Lumen.Bench;
 
 /// <summary>The <c>--sgemm-shapes</c> mode: Lumen's SGEMM alone on the square sizes and on the products ResNet-18's
-/// convolutions make (per-sample forward, batched forward, per-sample weight gradient), GFLOP/s median of 7 after
+/// convolutions make (per-sample forward, batched forward, per-sample and batched weight gradient), GFLOP/s median of 7 after
 /// 2 warm-ups, <c>--threads</c> (default 2). For tuning the blocking; the partners are in the default SGEMM mode.</summary>
 internal static class SgemmShapes
 {
@@ -18,6 +18,7 @@ internal static class SgemmShapes
             ("1024^3", false, 1024, 1024, 1024), ("2048^3", false, 2048, 2048, 2048),
             ("l2.0 fwd/sample 128x784x576", false, 128, 784, 576), ("l4 fwd batched 512x392x4608", false, 512, 392, 4608),
             ("l3.0 fwd batched 256x1568x1152", false, 256, 1568, 1152), ("l1 dw/sample 64x576x3136 B^T", true, 64, 576, 3136),
+            ("l3 dw batched 256x2304x1568 B^T", true, 256, 2304, 1568), ("l4 dw batched 512x4608x392 B^T", true, 512, 4608, 392),
         };
         foreach (var (name, transB, m, n, k) in shapes)
         {
