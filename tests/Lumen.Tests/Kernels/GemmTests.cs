@@ -4,6 +4,7 @@ using Xunit;
 namespace Lumen.Tests.Kernels;
 
 /// <summary>The packed SGEMM against a naive triple loop (kept here, never in the library), on every path this CPU runs.</summary>
+[Collection(KernelAllocationsCollection.Name)]
 public class GemmTests
 {
     // (m, n, k): ones, primes and 2^j+1 sizes so every tile, K slice (KC = 512) and column panel (NC = 2048) has a ragged

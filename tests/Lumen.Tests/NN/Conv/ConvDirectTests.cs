@@ -10,6 +10,7 @@ namespace Lumen.Tests.NN.Conv;
 /// <see cref="ConvPlanOptions.MaxWidth"/>; a width this CPU does not accelerate is reported as skipped — on shapes that
 /// take the direct path: output rows of 8 and of 11 (an overlapping last chunk), output channels in blocks of eight,
 /// four and a remainder, 1-d/2-d/3-d, several samples; and the planner's rules choosing them.</summary>
+[Collection(Lumen.Tests.Kernels.KernelAllocationsCollection.Name)]
 public class ConvDirectTests
 {
     /// <summary>Whether this machine runs the direct kernels at all (some vector width is accelerated).</summary>
