@@ -463,10 +463,36 @@ internal static unsafe class Gemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Transpose8x8(float* src, int lds, float* dst, int ldd)
     {
-        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + lds);
-        var r2 = Avx.LoadVector256(src + 2L * lds); var r3 = Avx.LoadVector256(src + 3L * lds);
-        var r4 = Avx.LoadVector256(src + 4L * lds); var r5 = Avx.LoadVector256(src + 5L * lds);
-        var r6 = Avx.LoadVector256(src + 6L * lds); var r7 = Avx.LoadVector256(src + 7L * lds);
+        Columns(Avx.LoadVector256(src), Avx.LoadVector256(src + lds), Avx.LoadVector256(src + 2L * lds), Avx.LoadVector256(src + 3L * lds),
+                Avx.LoadVector256(src + 4L * lds), Avx.LoadVector256(src + 5L * lds), Avx.LoadVector256(src + 6L * lds), Avx.LoadVector256(src + 7L * lds),
+                out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        Avx.Store(dst, c0); Avx.Store(dst + ldd, c1); Avx.Store(dst + 2L * ldd, c2); Avx.Store(dst + 3L * ldd, c3);
+        Avx.Store(dst + 4L * ldd, c4); Avx.Store(dst + 5L * ldd, c5); Avx.Store(dst + 6L * ldd, c6); Avx.Store(dst + 7L * ldd, c7);
+    }
+
+    /// <summary>Six rows' next eight values (row stride <paramref name="lds"/>) as eight groups of six, contiguous at
+    /// <paramref name="dst"/> (48 floats): the 8×8 transpose with two zero rows, each column's first six stored.</summary>
+    internal static void Transpose6x8(float* src, int lds, float* dst)
+    {
+        var z = Vector256<float>.Zero;
+        Columns(Avx.LoadVector256(src), Avx.LoadVector256(src + lds), Avx.LoadVector256(src + 2L * lds), Avx.LoadVector256(src + 3L * lds),
+                Avx.LoadVector256(src + 4L * lds), Avx.LoadVector256(src + 5L * lds), z, z,
+                out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
+        // Column p goes to dst + 6p; each full store's last two lanes land in column p + 1's place and are overwritten
+        // by its store, and the last column is stored six lanes exactly (nothing past the 48 floats).
+        Avx.Store(dst, c0); Avx.Store(dst + 6, c1); Avx.Store(dst + 12, c2); Avx.Store(dst + 18, c3);
+        Avx.Store(dst + 24, c4); Avx.Store(dst + 30, c5); Avx.Store(dst + 36, c6);
+        Sse.Store(dst + 42, c7.GetLower());
+        Sse.StoreLow(dst + 46, c7.GetUpper());
+    }
+
+    /// <summary>The columns of the 8×8 matrix whose rows are r0…r7 (unpack, shuffle, then swap 128-bit halves).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector256<float> r0, Vector256<float> r1, Vector256<float> r2, Vector256<float> r3,
+                                Vector256<float> r4, Vector256<float> r5, Vector256<float> r6, Vector256<float> r7,
+                                out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
+                                out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
+    {
         var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
         var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
         var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
@@ -475,43 +501,10 @@ internal static unsafe class Gemm
         var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
         var u4 = Avx.Shuffle(t4, t6, 0x44); var u5 = Avx.Shuffle(t4, t6, 0xEE);
         var u6 = Avx.Shuffle(t5, t7, 0x44); var u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + ldd, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 2L * ldd, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 3L * ldd, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 4L * ldd, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 5L * ldd, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 6L * ldd, Avx.Permute2x128(u2, u6, 0x31));
-        Avx.Store(dst + 7L * ldd, Avx.Permute2x128(u3, u7, 0x31));
-    }
-
-    /// <summary>Six rows' next eight values (row stride <paramref name="lds"/>) as eight groups of six, contiguous at
-    /// <paramref name="dst"/> (48 floats): the 8×8 transpose with two zero rows, each column's first six stored.</summary>
-    internal static void Transpose6x8(float* src, int lds, float* dst)
-    {
-        var r0 = Avx.LoadVector256(src); var r1 = Avx.LoadVector256(src + lds);
-        var r2 = Avx.LoadVector256(src + 2L * lds); var r3 = Avx.LoadVector256(src + 3L * lds);
-        var r4 = Avx.LoadVector256(src + 4L * lds); var r5 = Avx.LoadVector256(src + 5L * lds);
-        var z = Vector256<float>.Zero;
-        var t0 = Avx.UnpackLow(r0, r1); var t1 = Avx.UnpackHigh(r0, r1);
-        var t2 = Avx.UnpackLow(r2, r3); var t3 = Avx.UnpackHigh(r2, r3);
-        var t4 = Avx.UnpackLow(r4, r5); var t5 = Avx.UnpackHigh(r4, r5);
-        var u0 = Avx.Shuffle(t0, t2, 0x44); var u1 = Avx.Shuffle(t0, t2, 0xEE);
-        var u2 = Avx.Shuffle(t1, t3, 0x44); var u3 = Avx.Shuffle(t1, t3, 0xEE);
-        var u4 = Avx.Shuffle(t4, z, 0x44); var u5 = Avx.Shuffle(t4, z, 0xEE);
-        var u6 = Avx.Shuffle(t5, z, 0x44); var u7 = Avx.Shuffle(t5, z, 0xEE);
-        // Column p (rows 0–7) goes to dst + 6p; each full store's last two lanes land in column p + 1's place and are
-        // overwritten by its store, and the last column is stored six lanes exactly (nothing past the 48 floats).
-        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
-        Avx.Store(dst + 6, Avx.Permute2x128(u1, u5, 0x20));
-        Avx.Store(dst + 12, Avx.Permute2x128(u2, u6, 0x20));
-        Avx.Store(dst + 18, Avx.Permute2x128(u3, u7, 0x20));
-        Avx.Store(dst + 24, Avx.Permute2x128(u0, u4, 0x31));
-        Avx.Store(dst + 30, Avx.Permute2x128(u1, u5, 0x31));
-        Avx.Store(dst + 36, Avx.Permute2x128(u2, u6, 0x31));
-        var last = Avx.Permute2x128(u3, u7, 0x31);
-        Sse.Store(dst + 42, last.GetLower());
-        Sse.StoreLow(dst + 46, last.GetUpper());
+        c0 = Avx.Permute2x128(u0, u4, 0x20); c1 = Avx.Permute2x128(u1, u5, 0x20);
+        c2 = Avx.Permute2x128(u2, u6, 0x20); c3 = Avx.Permute2x128(u3, u7, 0x20);
+        c4 = Avx.Permute2x128(u0, u4, 0x31); c5 = Avx.Permute2x128(u1, u5, 0x31);
+        c6 = Avx.Permute2x128(u2, u6, 0x31); c7 = Avx.Permute2x128(u3, u7, 0x31);
     }
 
     // ------------------------------------------------------------------ micro-kernels
