@@ -87,7 +87,7 @@ public class WinogradTests
     }
 
     [Fact]
-    public void The_planner_takes_it_from_64_channels_and_before_the_direct_forward_from_128()
+    public void The_planner_takes_it_from_64_channels_before_the_direct_forward_from_128_and_on_7x7_with_kept_weights()
     {
         static ConvGeometry G(int n, int c, int oc, int hw) =>
             new(n, c, oc, 1, new[] { hw, hw }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { hw, hw });
@@ -101,8 +101,10 @@ public class WinogradTests
         }
         Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.InputGrad));
         Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 32, 64, 16), ConvPass.Forward));   // under 64 channels
-        // 7×7 planes: only where the SGEMM is narrower than 512 bits.
+        // 7×7 planes: only where the SGEMM is narrower than 512 bits, or where the weight transform is kept (inference).
         Assert.Equal(Gemm.BestPath != GemmPath.Avx512, A(G(8, 512, 512, 7), ConvPass.Forward) == ConvAlgorithm.Winograd);
+        Assert.Equal(ConvAlgorithm.Winograd,
+                     ConvPlanner.Plan(G(8, 512, 512, 7), ConvPass.Forward, new ConvPlanOptions(KeptWinogradWeights: true)).Algorithm);
         Assert.NotEqual(ConvAlgorithm.Winograd, ConvPlanner.Plan(G(8, 512, 512, 7), ConvPass.Forward, new ConvPlanOptions(NoWinograd: true)).Algorithm);
     }
 
