@@ -1,6 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace Lumen.Kernels;
 
@@ -191,7 +189,7 @@ internal static class ConvPlanner
     /// kernels multiply and add instead; there only the forward takes them: against im2col + SGEMM it wins on 9 of the
     /// seeds' 11 thin layers (1.09–3.8×; 0.81 and 0.91 on the others) while the input gradient loses on 8
     /// (docs/performance.md, "The 128-bit direct kernels").</summary>
-    public static bool Fma128 => Vector128.IsHardwareAccelerated && (AdvSimd.IsSupported || Fma.IsSupported);
+    public static bool Fma128 => Vector128.IsHardwareAccelerated && V128.HardwareFma;
 
     /// <summary>Whether the direct kernels at width <paramref name="w"/> compute g with K up to maxK: stride and dilation
     /// 1, one group, no output smaller than the padding implies.</summary>
