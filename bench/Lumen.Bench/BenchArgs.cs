@@ -15,6 +15,16 @@ internal static class BenchArgs
     public static int Int(string[] args, string name, int fallback) =>
         Value(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary><c>--threads</c> (default 2), set for the library and for the bench's own copy of the kernels (the kernel
+    /// modes call that copy: Lumen.Bench.csproj compiles the sources again).</summary>
+    public static int Threads(string[] args)
+    {
+        int threads = Int(args, "--threads", 2);
+        Torch.SetNumThreads(threads);
+        Lumen.Kernels.ParallelFor.NumThreads = threads;
+        return threads;
+    }
+
     public static double Double(string[] args, string name, double fallback) =>
         Value(args, name) is { } v ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
 }

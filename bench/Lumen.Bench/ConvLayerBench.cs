@@ -74,7 +74,9 @@ internal static class ConvLayerBench
     /// measures the kernels' own work, whatever else the machine is running).</summary>
     private static bool Cpu;
 
-    private static double MedianMs(Action a, int reps)
+    /// <summary>Median (or with <c>--best</c> fastest) of <paramref name="reps"/> calls after two warm-ups, wall time (or
+    /// with <c>--cpu</c> process CPU time), ms.</summary>
+    internal static double MedianMs(Action a, int reps)
     {
         a(); a();
         var ts = new double[reps];
@@ -190,10 +192,8 @@ internal static class ConvLayerBench
 
     public static int Run(string[] args)
     {
-        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 7);
+        int threads = BenchArgs.Threads(args), reps = BenchArgs.Int(args, "--reps", 7);
         string? only = BenchArgs.Value(args, "--only");
-        Torch.SetNumThreads(threads);
-        ParallelFor.NumThreads = threads; // the bench's own copy of the kernels (Lumen.Bench.csproj)
         Best = args.Contains("--best");
         Cpu = args.Contains("--cpu");
         int si = Array.IndexOf(args, "--strategy");

@@ -10,8 +10,7 @@ internal static class InferenceProfile
 {
     public static int Run(string[] args)
     {
-        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 10);
-        Torch.SetNumThreads(threads);
+        int threads = BenchArgs.Threads(args), reps = BenchArgs.Int(args, "--reps", 10);
         Torch.ManualSeed(0);
         var model = Lumen.Vision.Models.Models.ResNet18();
         model.Eval();

@@ -11,8 +11,7 @@ internal static class LayerProfile
 {
     public static int Run(string[] args)
     {
-        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 9);
-        Torch.SetNumThreads(threads);
+        int threads = BenchArgs.Threads(args), reps = BenchArgs.Int(args, "--reps", 9);
         Torch.ManualSeed(0);
         string which = args.Contains("simplecnn") ? "SimpleCNN" : args.Contains("mnist") ? "MnistCNN" : "Tiny3D";
         // Leaf layers in order (an in-place ReLU as a plain one: its input here is a leaf), the flatten with the head.

@@ -10,9 +10,7 @@ internal static class SgemmShapes
 {
     public static int Run(string[] args)
     {
-        int threads = BenchArgs.Int(args, "--threads", 2);
-        Torch.SetNumThreads(threads);
-        ParallelFor.NumThreads = threads;
+        BenchArgs.Threads(args);
         var shapes = new (string Name, bool TransB, int M, int N, int K)[]
         {
             ("1024^3", false, 1024, 1024, 1024), ("2048^3", false, 2048, 2048, 2048),

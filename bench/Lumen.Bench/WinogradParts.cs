@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Lumen.Kernels;
 
 namespace Lumen.Bench;
@@ -11,9 +10,7 @@ internal static class WinogradParts
 {
     public static int Run(string[] args)
     {
-        int threads = BenchArgs.Int(args, "--threads", 2), reps = BenchArgs.Int(args, "--reps", 9), batch = BenchArgs.Int(args, "--batch", 8);
-        Torch.SetNumThreads(threads);
-        ParallelFor.NumThreads = threads;
+        int threads = BenchArgs.Threads(args), reps = BenchArgs.Int(args, "--reps", 9), batch = BenchArgs.Int(args, "--batch", 8);
         Console.WriteLine($"Winograd F(2x2,3x3) vs the default plan, batch {batch} (VGG-16's layers with --vgg: 4), {threads} threads, median of {reps}, ms");
         Console.WriteLine($"{"layer",-16} {"default",8} {"winograd",9} {"kept U",7} {"in-xform(1t)",13} {"16 gemm",8} {"out-xform(1t)",14} {"gemm GF/s",10} {"w-xform",8} {"dx default",11} {"dx winograd",12}");
         var layers = new List<(int N, int C, int HW)> { (batch, 64, 56), (batch, 128, 28), (batch, 256, 14), (batch, 512, 7) };
@@ -26,11 +23,11 @@ internal static class WinogradParts
             var w = Compare.RandomFloats(c * c * 9, 2);
             var y = new float[n * c * hw * hw];
             var vx = View<float>.Of(x); var vw = View<float>.Of(w); var vy = View<float>.Of(y);
-            double def = Median(() => ConvKernels.Forward(g, vx, vw, default, vy, new ConvPlanOptions(NoWinograd: true)), reps);
-            double win = Median(() => Winograd.Forward(g, vx, vw, default, vy), reps);
+            double def = ConvLayerBench.MedianMs(() => ConvKernels.Forward(g, vx, vw, default, vy, new ConvPlanOptions(NoWinograd: true)), reps);
+            double win = ConvLayerBench.MedianMs(() => Winograd.Forward(g, vx, vw, default, vy), reps);
             var kept = new WinogradWeights();
             kept.Stamp(w, 0);
-            double winKept = Median(() => Winograd.Forward(g, vx, vw, default, vy, kept), reps);
+            double winKept = ConvLayerBench.MedianMs(() => Winograd.Forward(g, vx, vw, default, vy, kept), reps);
             int th = (hw + 1) / 2, tw = th, tiles = n * th * tw;
             var v = new float[16 * c * tiles];
             var m = new float[16 * c * tiles + 64];
@@ -38,34 +35,20 @@ internal static class WinogradParts
             Winograd.TransformWeights(w, c, c, false, u);
             var gx = new float[x.Length];
             var vgx = View<float>.Of(gx);
-            double dxd = Median(() => ConvKernels.InputGrad(g, vw, vy, vgx, new ConvPlanOptions(NoWinograd: true)), reps);
-            double dxw = Median(() => Winograd.InputGrad(g, vy, vw, vgx), reps);
-            double twt = Median(() => Winograd.TransformWeights(w, c, c, false, u), reps);
-            double tin = Median(() => Winograd.TransformInput(g, x, 0, 0, n * th, th, tw, 0, c, v, tiles), reps);
-            double mul = Median(() =>
+            double dxd = ConvLayerBench.MedianMs(() => ConvKernels.InputGrad(g, vw, vy, vgx, new ConvPlanOptions(NoWinograd: true)), reps);
+            double dxw = ConvLayerBench.MedianMs(() => Winograd.InputGrad(g, vy, vw, vgx), reps);
+            double twt = ConvLayerBench.MedianMs(() => Winograd.TransformWeights(w, c, c, false, u), reps);
+            double tin = ConvLayerBench.MedianMs(() => Winograd.TransformInput(g, x, 0, 0, n * th, th, tw, 0, c, v, tiles), reps);
+            double mul = ConvLayerBench.MedianMs(() =>
             {
                 for (int xi = 0; xi < 16; xi++)
                     Gemm.Sgemm(false, false, c, tiles, c, 1f, new ReadOnlySpan<float>(u, xi * c * c, c * c), c,
                                new ReadOnlySpan<float>(v, xi * c * tiles, c * tiles), tiles, 0f,
                                new Span<float>(m, xi * c * tiles, c * tiles), tiles);
             }, reps);
-            double tout = Median(() => Winograd.TransformOutput(g, m, tiles, 0, n * th, th, tw, 0, c, null, 0, y, 0), reps);
+            double tout = ConvLayerBench.MedianMs(() => Winograd.TransformOutput(g, m, tiles, 0, n * th, th, tw, 0, c, null, 0, y, 0), reps);
             Console.WriteLine($"{n + "x" + c + "@" + hw + "x" + hw,-16} {def,8:F2} {win,9:F2} {winKept,7:F2} {tin,13:F2} {mul,8:F2} {tout,14:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {twt,8:F2} {dxd,11:F2} {dxw,12:F2}");
         }
         return 0;
-    }
-
-    private static double Median(Action a, int reps)
-    {
-        for (int i = 0; i < 3; i++) a();
-        var t = new double[reps];
-        for (int i = 0; i < reps; i++)
-        {
-            long t0 = Stopwatch.GetTimestamp();
-            a();
-            t[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-        }
-        Array.Sort(t);
-        return t[reps / 2];
     }
 }
