@@ -5,7 +5,7 @@ namespace Lumen.Bench;
 /// <summary>The <c>--winograd-parts</c> mode: ResNet-18's 3×3 stride-1 layers (batch 8) through Winograd F(2×2, 3×3) and
 /// through the planner's default (Winograd off), with Winograd's three stages timed apart (input transform, the 16
 /// SGEMMs over the whole batch, output transform; one thread for the transforms, <c>--threads</c> for the rest), ms,
-/// median of <c>--reps</c>. For tuning the Winograd path; the partners are in <c>--conv-layers</c>.</summary>
+/// median of <c>--reps</c>; then the weight gradient (F(3×3, 2×2)) the same way. For tuning the Winograd path; the partners are in <c>--conv-layers</c>.</summary>
 internal static class WinogradParts
 {
     public static int Run(string[] args)
@@ -15,6 +15,7 @@ internal static class WinogradParts
         Console.WriteLine($"{"layer",-16} {"default",8} {"winograd",9} {"kept U",7} {"in-xform(1t)",13} {"16 gemm",8} {"out-xform(1t)",14} {"gemm GF/s",10} {"w-xform",8} {"dx default",11} {"dx winograd",12}");
         var layers = new List<(int N, int C, int HW)> { (batch, 64, 56), (batch, 128, 28), (batch, 256, 14), (batch, 512, 7) };
         if (args.Contains("--vgg")) layers.AddRange(new[] { (4, 64, 224), (4, 128, 112), (4, 256, 56), (4, 512, 28), (4, 512, 14) });
+        var weightGrad = new List<(ConvGeometry G, float[] X, float[] Dy, float[] V, float[] E, int Tiles)>();
         foreach (var (nn, c, hw) in layers)
         {
             int n = nn;
@@ -48,6 +49,30 @@ internal static class WinogradParts
             }, reps);
             double tout = ConvLayerBench.MedianMs(() => Winograd.TransformOutput(g, m, tiles, 0, n * th, th, tw, 0, c, null, 0, y, 0), reps);
             Console.WriteLine($"{n + "x" + c + "@" + hw + "x" + hw,-16} {def,8:F2} {win,9:F2} {winKept,7:F2} {tin,13:F2} {mul,8:F2} {tout,14:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {twt,8:F2} {dxd,11:F2} {dxw,12:F2}");
+            weightGrad.Add((g, x, y, v, m, tiles));
+        }
+        // The weight gradient, F(3×3, 2×2): dy's transform (E, the same size as V), the 16 SGEMMs M = E·Vᵀ of depth tiles
+        // over the whole batch, and Gᵀ·M·G.
+        Console.WriteLine();
+        Console.WriteLine($"{"weight grad",-16} {"default",8} {"winograd",9} {"in-xform(1t)",13} {"dy-xform(1t)",13} {"16 gemm",8} {"gemm GF/s",10} {"out-xform(1t)",14}");
+        foreach (var (g, x, dy, v, e, tiles) in weightGrad)
+        {
+            int c = g.C, th = (g.OH + 1) / 2, tw = (g.OW + 1) / 2;
+            var dw = new float[c * c * 9];
+            var mm = new float[16 * c * c];
+            var (vx, vdy, vdw) = (View<float>.Of(x), View<float>.Of(dy), View<float>.Of(dw));
+            double def = ConvLayerBench.MedianMs(() => ConvKernels.WeightGrad(g, vx, vdy, vdw, default, new ConvPlanOptions(NoWinograd: true)), reps);
+            double win = ConvLayerBench.MedianMs(() => Winograd.WeightGrad(g, vx, vdy, vdw), reps);
+            double tin = ConvLayerBench.MedianMs(() => Winograd.TransformInput(g, x, 0, 0, g.N * th, th, tw, 0, c, v, tiles), reps);
+            double tdy = ConvLayerBench.MedianMs(() => Winograd.TransformGrad(g, dy, 0, 0, g.N * th, th, tw, 0, c, e, tiles), reps);
+            double mul = ConvLayerBench.MedianMs(() =>
+            {
+                for (int xi = 0; xi < 16; xi++)
+                    Gemm.Sgemm(false, true, c, c, tiles, 1f, new ReadOnlySpan<float>(e, xi * c * tiles, c * tiles), tiles,
+                               new ReadOnlySpan<float>(v, xi * c * tiles, c * tiles), tiles, 0f, new Span<float>(mm, xi * c * c, c * c), c);
+            }, reps);
+            double tout = ConvLayerBench.MedianMs(() => Winograd.TransformWeightGradOutput(mm, c, c, 0, c, dw, 0), reps);
+            Console.WriteLine($"{g.N + "x" + c + "@" + g.H + "x" + g.W,-16} {def,8:F2} {win,9:F2} {tin,13:F2} {tdy,13:F2} {mul,8:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {tout,14:F2}");
         }
         return 0;
     }

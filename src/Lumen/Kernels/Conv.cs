@@ -241,6 +241,11 @@ internal static partial class ConvKernels
             ConvDirect.WeightGrad(g, pdw.Width, x, dy, dw, db);   // the bias gradient alongside
             return;
         }
+        if (pdw.Algorithm == ConvAlgorithm.Winograd)
+        {
+            Winograd.WeightGrad(g, x, dy, dw);
+            dw = default;
+        }
         if (!dx.IsNone || !dw.IsNone) RunBackward(g, dx.IsNone ? pdw : pdx, options, x, w, dy, dx, dw);
         if (!db.IsNone) BiasGradRows(g.N, g.OC, g.P, dy.Span, db.Span);
     }

@@ -28,7 +28,8 @@ internal enum ConvAlgorithm
     BatchedFusedIm2Col,
     /// <summary>Chunks of samples side by side in one stored column matrix, one multi-threaded SGEMM per chunk and group.</summary>
     BatchedStoredIm2Col,
-    /// <summary><see cref="Winograd"/> F(2×2, 3×3): 3×3 stride-1 layers, forward and input gradient (not bit-equal to the others).</summary>
+    /// <summary><see cref="Winograd"/> F(2×2, 3×3): 3×3 stride-1 layers, forward and input gradient, and F(3×3, 2×2) for the
+    /// weight gradient (not bit-equal to the others).</summary>
     Winograd,
 }
 
@@ -68,8 +69,9 @@ internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Wi
 /// gradient by K of its transposed convolution (≤ <see cref="MaxKInputGrad"/>); the weight gradient only where the input
 /// gradient is direct or not wanted (else both come from one im2col pass).</item>
 /// <item>Winograd F(2×2, 3×3) for 3×3 stride-1 layers of at least <see cref="WinogradMinChannels"/> channels in and out
-/// and <see cref="WinogradMinPositions"/> output positions, forward and input gradient; in the forward before the direct
-/// kernel from <see cref="WinogradBeforeDirectChannels"/> channels.</item>
+/// and <see cref="WinogradMinPositions"/> output positions, forward and input gradient, and its transpose F(3×3, 2×2)
+/// for the weight gradient from <see cref="WinogradWeightGradMinPositions"/>; in the forward before the direct kernel
+/// from <see cref="WinogradBeforeDirectChannels"/> channels.</item>
 /// <item>Batched im2col + SGEMM where a sample has fewer than <see cref="BatchedBelowPositions"/> output positions.</item>
 /// <item>Otherwise per sample: pointwise SGEMM on the input, or im2col fused into SGEMM's packing (forward, SGEMM's
 /// packed path), or a stored column matrix.</item>
@@ -230,16 +232,26 @@ internal static class ConvPlanner
     /// 27.8; below it the direct kernel stays ahead (64→64 at 56²: 4.31 against 4.58; at 224²: 36.7 against 38.6).</summary>
     public const int WinogradBeforeDirectChannels = 128;
 
-    /// <summary>Winograd for the forward and the input gradient of 3×3 stride-1 layers with enough channels and output
-    /// positions; never for the weight gradient. Measured per layer against im2col + SGEMM and the direct kernels
-    /// (docs/performance.md, "Winograd"): since the weight transform runs on vectors and threads, it wins on every
-    /// ResNet-18 and VGG-16 layer it takes, whatever the channel count (ResNet-18 256→256 at 14², AVX-512: 4.96 →
-    /// 3.09 ms; VGG-16 512→512 at 28²: 32.3 → 26.9).</summary>
+    /// <summary>Fewest output positions per sample for the Winograd weight gradient (F(3×3, 2×2)): it has no weight
+    /// transform to pay for, so it wins down to 7×7 on every SGEMM path (ResNet-18's 512→512 at 7×7, batch 8, AVX-512:
+    /// 4.53 → 4.14 ms); smaller planes are not measured.</summary>
+    public const int WinogradWeightGradMinPositions = 49;
+
+    /// <summary>Winograd for the three passes of 3×3 stride-1 layers with enough channels and output positions.
+    /// Measured per layer against im2col + SGEMM and the direct kernels (docs/performance.md, "Winograd"): since the
+    /// weight transform runs on vectors and threads, it wins on every ResNet-18 and VGG-16 layer it takes, whatever the
+    /// channel count (ResNet-18 256→256 at 14², AVX-512: 4.96 → 3.09 ms; VGG-16 512→512 at 28²: 32.3 → 26.9); the
+    /// weight gradient from 64 channels too (ResNet-18's 64→64 at 56²: 5.5 → 4.1 ms, 256→256 at 14²: 4.9 → 3.3).</summary>
     private static bool UseWinograd(in ConvGeometry g, ConvPass pass, in ConvPlanOptions o) =>
-        o.Strategy == ConvStrategy.Auto && !o.NoWinograd && pass != ConvPass.WeightGrad &&
-        (pass == ConvPass.Forward ? Winograd.Applies(g) : Winograd.InputGradApplies(g)) &&
+        o.Strategy == ConvStrategy.Auto && !o.NoWinograd &&
+        (pass == ConvPass.InputGrad ? Winograd.InputGradApplies(g) : Winograd.Applies(g)) &&
         g.C >= WinogradMinChannels && g.OC >= WinogradMinChannels &&
-        (pass == ConvPass.Forward ? g.P : g.S) >= WinogradMinPositions(o);
+        pass switch
+        {
+            ConvPass.Forward => g.P >= WinogradMinPositions(o),
+            ConvPass.InputGrad => g.S >= WinogradMinPositions(o),
+            _ => g.P >= WinogradWeightGradMinPositions,
+        };
 
     // ------------------------------------------------------------------ im2col + SGEMM
 

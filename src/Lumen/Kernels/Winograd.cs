@@ -14,7 +14,7 @@ namespace Lumen.Kernels;
 /// sum of products (the PyTorch fixtures' 1e-5 hold), but its bits are not the other algorithms' bits.
 /// Each output's arithmetic depends only on the geometry, never on the thread count.
 /// </summary>
-internal static class Winograd
+internal static partial class Winograd
 {
     /// <summary>Transform positions of a 4×4 input tile.</summary>
     private const int Xi = 16;
@@ -233,7 +233,8 @@ internal static class Winograd
     /// <summary>V[ξ][c][t] = (Bᵀ·d·B)[ξ] for the 4×4 input patch d of every tile t in the global tile rows [r0, r1) (row = sample·th + ty) and channel c in [c0, c1)
     /// (zero outside the input). Bᵀ = [[1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]]. Vectorised across
     /// the tiles of a row: the patch columns 2t, 2t+1, 2t+2, 2t+3 are the even and odd columns of the padded row at t
-    /// and t + 1, so each is one contiguous load after the row is split into its even and odd columns.</summary>
+    /// and t + 1, so each is one contiguous load after the row is split into its even and odd columns. Consecutive tile
+    /// rows share two input rows, so each row is split once into one of four slots (row mod 4) and reused.</summary>
     internal static void TransformInput(in ConvGeometry g, float[] x, int xOff, int r0, int r1, int th, int tw, int c0, int c1, float[] v, int tiles)
     {
         int vc = Vector<float>.Count;
@@ -243,33 +244,34 @@ internal static class Winograd
         {
             var buf = rented.AsSpan();
             var tail = buf.Slice(8 * span, 16 * vc);
+            Span<int> slotSample = stackalloc int[4], slotRow = stackalloc int[4];
+            Span<int> slots = stackalloc int[4];
             int h = g.H, wd = g.W, ph = g.PH, pw = g.PW;
             for (int ci = c0; ci < c1; ci++)
-            for (int row = r0; row < r1; row++)
             {
-                int n = row / th, ty = row % th;
-                var plane = new ReadOnlySpan<float>(x, xOff + (n * g.C + ci) * h * wd, h * wd);
+                slotSample.Fill(-1);
+                for (int row = r0; row < r1; row++)
                 {
-                    // Even (E_r) and odd (O_r) columns of the 4 padded input rows of this tile row.
+                    int n = row / th, ty = row % th;
+                    var plane = new ReadOnlySpan<float>(x, xOff + (n * g.C + ci) * h * wd, h * wd);
+                    // Even (E) and odd (O) columns of the 4 padded input rows of this tile row, slot = row mod 4.
                     for (int r = 0; r < 4; r++)
                     {
-                        var e = buf.Slice(2 * r * span, span);
-                        var od = buf.Slice((2 * r + 1) * span, span);
-                        int iy = 2 * ty - ph + r;
-                        if ((uint)iy >= (uint)h) { e.Clear(); od.Clear(); continue; }
-                        var line = plane.Slice(iy * wd, wd);
-                        for (int j = 0; j < span; j++)
-                        {
-                            int ix = 2 * j - pw;
-                            e[j] = (uint)ix < (uint)wd ? line[ix] : 0f;
-                            od[j] = (uint)(ix + 1) < (uint)wd ? line[ix + 1] : 0f;
-                        }
+                        int iy = 2 * ty - ph + r, slot = iy & 3;
+                        slots[r] = slot;
+                        if (slotSample[slot] == n && slotRow[slot] == iy) continue;
+                        slotSample[slot] = n;
+                        slotRow[slot] = iy;
+                        var e = buf.Slice(2 * slot * span, span);
+                        var od = buf.Slice((2 * slot + 1) * span, span);
+                        if ((uint)iy >= (uint)h) { e.Clear(); od.Clear(); }
+                        else SplitEvenOdd(plane.Slice(iy * wd, wd), -pw, e, od);
                     }
                     int t0 = (row - r0) * tw;
                     for (int tx = 0; tx < tw; tx += vc)
                     {
                         bool full = tx + vc <= tw;
-                        TransformInputVector(buf, span, tx, full ? v.AsSpan() : tail, full ? ci * tiles + t0 + tx : 0, full ? g.C * tiles : vc);
+                        TransformInputVector(buf, span, tx, slots, full ? v.AsSpan() : tail, full ? ci * tiles + t0 + tx : 0, full ? g.C * tiles : vc);
                         if (!full)
                             for (int xi = 0; xi < Xi; xi++)
                                 tail.Slice(xi * vc, tw - tx).CopyTo(v.AsSpan(xi * g.C * tiles + ci * tiles + t0 + tx, tw - tx));
@@ -283,18 +285,51 @@ internal static class Winograd
         }
     }
 
+    /// <summary>even[j] = line[2j + off] and odd[j] = line[2j + 1 + off] for every j of the two spans (of equal length),
+    /// zero outside the line. Inside it a vector of pairs at a time: read as 64-bit lanes, a pair's first float is the
+    /// low half (little-endian), so narrowing the lanes keeps the even columns and narrowing them shifted the odd ones.</summary>
+    internal static void SplitEvenOdd(ReadOnlySpan<float> line, int off, Span<float> even, Span<float> odd)
+    {
+        int w = line.Length, count = even.Length, vc = Vector<float>.Count, j = 0;
+        if (odd.Length != count) throw new ArgumentException("SplitEvenOdd: the even and odd spans differ in length.");
+        if (Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian)
+        {
+            int first = Math.Min(count, Math.Max(0, (1 - off) / 2));   // first j with 2j + off ≥ 0 (off ≤ 0)
+            for (; j < first; j++) SplitOne(line, off, even, odd, j);
+            ref float l0 = ref MemoryMarshal.GetReference(line);
+            ref float e0 = ref MemoryMarshal.GetReference(even), o0 = ref MemoryMarshal.GetReference(odd);
+            for (; j + vc <= count && 2 * j + off + 2 * vc <= w; j += vc)
+            {
+                ref ulong p = ref Unsafe.As<float, ulong>(ref Unsafe.Add(ref l0, 2 * j + off));
+                Vector<ulong> a = Vector.LoadUnsafe(ref p), b = Vector.LoadUnsafe(ref p, (nuint)Vector<ulong>.Count);
+                Vector.AsVectorSingle(Vector.Narrow(a, b)).StoreUnsafe(ref e0, (nuint)j);
+                Vector.AsVectorSingle(Vector.Narrow(Vector.ShiftRightLogical(a, 32), Vector.ShiftRightLogical(b, 32))).StoreUnsafe(ref o0, (nuint)j);
+            }
+        }
+        for (; j < count; j++) SplitOne(line, off, even, odd, j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SplitOne(ReadOnlySpan<float> line, int off, Span<float> even, Span<float> odd, int j)
+    {
+        int ix = 2 * j + off;
+        even[j] = (uint)ix < (uint)line.Length ? line[ix] : 0f;
+        odd[j] = (uint)(ix + 1) < (uint)line.Length ? line[ix + 1] : 0f;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> Load(ref float b, int at) => Vector.LoadUnsafe(ref b, (nuint)at);
 
     /// <summary>One vector of tiles: d[r][k] is column 2t + k of padded row r, the even columns (k = 0, 2) at t and t + 1
-    /// of E_r, the odd ones (k = 1, 3) of O_r.</summary>
+    /// of E_r, the odd ones (k = 1, 3) of O_r; row r's columns are in slot <paramref name="slots"/>[r] of the buffer.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransformInputVector(Span<float> buf, int span, int tx, Span<float> dst, int at, int xiStride)
+    private static void TransformInputVector(Span<float> buf, int span, int tx, ReadOnlySpan<int> slots, Span<float> dst, int at, int xiStride)
     {
         ref float b = ref MemoryMarshal.GetReference(buf);
         ref float o = ref MemoryMarshal.GetReference(dst);
         // Rows first, t = Bᵀ·d, one column k of d at a time (k = 0..3), then each row of t times B.
-        int e0 = tx, o0 = span + tx, e1 = 2 * span + tx, o1 = 3 * span + tx, e2 = 4 * span + tx, o2 = 5 * span + tx, e3 = 6 * span + tx, o3 = 7 * span + tx;
+        int e0 = 2 * slots[0] * span + tx, e1 = 2 * slots[1] * span + tx, e2 = 2 * slots[2] * span + tx, e3 = 2 * slots[3] * span + tx;
+        int o0 = e0 + span, o1 = e1 + span, o2 = e2 + span, o3 = e3 + span;
         Vector<float> d00 = Load(ref b, e0), d01 = Load(ref b, o0), d02 = Load(ref b, e0 + 1), d03 = Load(ref b, o0 + 1);
         Vector<float> d10 = Load(ref b, e1), d11 = Load(ref b, o1), d12 = Load(ref b, e1 + 1), d13 = Load(ref b, o1 + 1);
         Vector<float> d20 = Load(ref b, e2), d21 = Load(ref b, o2), d22 = Load(ref b, e2 + 1), d23 = Load(ref b, o2 + 1);
@@ -303,6 +338,19 @@ internal static class Winograd
         StoreRow(ref o, at, xiStride, 1, d10 + d20, d11 + d21, d12 + d22, d13 + d23);
         StoreRow(ref o, at, xiStride, 2, d20 - d10, d21 - d11, d22 - d12, d23 - d13);
         StoreRow(ref o, at, xiStride, 3, d10 - d30, d11 - d31, d12 - d32, d13 - d33);
+    }
+
+    /// <summary>dst[2j] = even[j], dst[2j + 1] = odd[j]: the inverse of <see cref="SplitEvenOdd"/>, by widening each
+    /// to 64-bit lanes and putting the odd value in the high half (little-endian).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreZipped(Span<float> dst, Vector<float> even, Vector<float> odd)
+    {
+        Vector.Widen(Vector.AsVectorUInt32(even), out var e0, out var e1);
+        Vector.Widen(Vector.AsVectorUInt32(odd), out var o0, out var o1);
+        ref float d = ref MemoryMarshal.GetReference(dst);
+        _ = dst[2 * Vector<float>.Count - 1];   // bounds: the two stores below fill exactly dst
+        Vector.AsVectorSingle(e0 | Vector.ShiftLeft(o0, 32)).StoreUnsafe(ref d);
+        Vector.AsVectorSingle(e1 | Vector.ShiftLeft(o1, 32)).StoreUnsafe(ref d, (nuint)Vector<float>.Count);
     }
 
     /// <summary>Row i of Bᵀ·d·B from row i of t = Bᵀ·d.</summary>
@@ -323,6 +371,7 @@ internal static class Winograd
         int vc = Vector<float>.Count, oh = g.OH, ow = g.OW;
         Span<float> r = stackalloc float[4 * Vector<float>.Count];
         ref float mb = ref MemoryMarshal.GetArrayDataReference(m);
+        bool interleave = Vector.IsHardwareAccelerated && BitConverter.IsLittleEndian;
         for (int o = o0; o < o1; o++)
         {
             float bo = bias is null ? 0f : bias[biasOff + o];
@@ -345,10 +394,19 @@ internal static class Winograd
                     Vector<float> s00 = m0 + m4 + m8, s01 = m1 + m5 + m9, s02 = m2 + m6 + m10, s03 = m3 + m7 + m11;
                     Vector<float> s10 = m4 - m8 - m12, s11 = m5 - m9 - m13, s12 = m6 - m10 - m14, s13 = m7 - m11 - m15;
                     var bv = new Vector<float>(bo);
-                    (s00 + s01 + s02 + bv).CopyTo(r);
-                    (s01 - s02 - s03 + bv).CopyTo(r.Slice(vc));
-                    (s10 + s11 + s12 + bv).CopyTo(r.Slice(2 * vc));
-                    (s11 - s12 - s13 + bv).CopyTo(r.Slice(3 * vc));
+                    Vector<float> y00 = s00 + s01 + s02 + bv, y01 = s01 - s02 - s03 + bv;
+                    Vector<float> y10 = s10 + s11 + s12 + bv, y11 = s11 - s12 - s13 + bv;
+                    if (interleave && 2 * (tx + vc) <= ow)
+                    {
+                        // Whole tiles: each output row's even and odd columns zipped into 2·vc contiguous floats.
+                        StoreZipped(plane.Slice(oy * ow + 2 * tx, 2 * vc), y00, y01);
+                        if (oy + 1 < oh) StoreZipped(plane.Slice((oy + 1) * ow + 2 * tx, 2 * vc), y10, y11);
+                        continue;
+                    }
+                    y00.CopyTo(r);
+                    y01.CopyTo(r.Slice(vc));
+                    y10.CopyTo(r.Slice(2 * vc));
+                    y11.CopyTo(r.Slice(3 * vc));
                     int count = Math.Min(vc, tw - tx);
                     for (int k = 0; k < count; k++)
                     {

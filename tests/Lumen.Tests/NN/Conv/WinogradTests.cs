@@ -70,6 +70,58 @@ public class WinogradTests
         Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
     }
 
+    public static IEnumerable<object[]> WeightGradConfigs()
+    {
+        foreach (var c in Configs()) yield return c;
+        // 256 input channels: 512 tiles a block, so 3 samples of 32² (768 tiles) take two blocks, the second one
+        // accumulating into the first's sums.
+        yield return new object[] { new NaiveConv.Config(2, 3, 256, 4, 1, new[] { 32, 32 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 },
+                                                         new[] { 1, 1 }, new[] { 1, 1 }, new int[2], false, false) };
+    }
+
+    [Theory]
+    [MemberData(nameof(WeightGradConfigs))]
+    public void Weight_gradient_matches_the_definition(NaiveConv.Config cfg)
+    {
+        var geo = cfg.Geometry();
+        var (r, x, _) = Operands(cfg, 2);
+        var o = cfg.Out();
+        var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
+        var expected = NaiveConv.Run(cfg, x, new float[cfg.OC * cfg.C * 9], null, gy).Gw;
+        var gw = new float[expected.Length + 2];
+        gw[0] = gw[^1] = float.NaN;   // the kernel writes exactly [1, length]
+        Winograd.WeightGrad(geo, View<float>.Of(x), View<float>.Of(gy), View<float>.Contiguous(gw, 1, expected.Length));
+        Assert.True(float.IsNaN(gw[0]) && float.IsNaN(gw[^1]), "wrote outside the weight gradient");
+        // Each tap sums N·OH·OW products of magnitude ≤ 1: scale the bound by the square root of that.
+        double scale = Math.Sqrt((double)cfg.N * o[0] * o[1]), worst = 0;
+        for (int i = 0; i < expected.Length; i++) worst = Math.Max(worst, Math.Abs(gw[i + 1] - expected[i]) / scale);
+        Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
+    }
+
+    [Fact]
+    public void Weight_gradient_bits_do_not_depend_on_the_thread_count()
+    {
+        var cfg = (NaiveConv.Config)WeightGradConfigs().Last()[0];
+        var geo = cfg.Geometry();
+        var (r, x, _) = Operands(cfg, 3);
+        var o = cfg.Out();
+        var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
+        float[] Run(int threads)
+        {
+            int old = ParallelFor.NumThreads;
+            try
+            {
+                Torch.SetNumThreads(threads);
+                var gw = new float[cfg.OC * cfg.C * 9];
+                Winograd.WeightGrad(geo, View<float>.Of(x), View<float>.Of(gy), View<float>.Of(gw));
+                return gw;
+            }
+            finally { ParallelFor.NumThreads = old; }
+        }
+        var one = Run(1);
+        foreach (int t in new[] { 2, 3 }) Assert.True(one.AsSpan().SequenceEqual(Run(t)), $"{t} threads changed the bits");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -87,7 +139,7 @@ public class WinogradTests
     }
 
     [Fact]
-    public void The_planner_takes_it_from_64_channels_before_the_direct_forward_from_128_and_on_7x7_with_kept_weights()
+    public void The_planner_takes_it_from_64_channels_before_the_direct_forward_from_128_on_7x7_with_kept_weights_and_for_weight_gradients()
     {
         static ConvGeometry G(int n, int c, int oc, int hw) =>
             new(n, c, oc, 1, new[] { hw, hw }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { hw, hw });
@@ -97,9 +149,13 @@ public class WinogradTests
             var g = G(8, c, c, hw);
             Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.Forward));
             Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.InputGrad));
-            Assert.NotEqual(ConvAlgorithm.Winograd, A(g, ConvPass.WeightGrad));
+            Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.WeightGrad));
         }
         Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.InputGrad));
+        Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.WeightGrad));
+        Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 512, 512, 7), ConvPass.WeightGrad));   // no weight transform to pay for
+        Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 512, 512, 6), ConvPass.WeightGrad));
+        Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 32, 64, 16), ConvPass.WeightGrad));
         Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 32, 64, 16), ConvPass.Forward));   // under 64 channels
         // 7×7 planes: only where the SGEMM is narrower than 512 bits, or where the weight transform is kept (inference).
         Assert.Equal(Gemm.BestPath != GemmPath.Avx512, A(G(8, 512, 512, 7), ConvPass.Forward) == ConvAlgorithm.Winograd);
