@@ -70,8 +70,7 @@ internal readonly record struct ConvPlan(ConvAlgorithm Algorithm, VectorWidth Wi
 /// gradient is direct or not wanted (else both come from one im2col pass).</item>
 /// <item>Winograd F(2×2, 3×3) for 3×3 stride-1 layers of at least <see cref="WinogradMinChannels"/> channels in and out
 /// and <see cref="WinogradMinPositions"/> output positions, forward and input gradient, and its transpose F(3×3, 2×2)
-/// for the weight gradient from <see cref="WinogradWeightGradMinPositions"/>; in the forward before the direct kernel
-/// from <see cref="WinogradBeforeDirectChannels"/> channels.</item>
+/// for the weight gradient from <see cref="WinogradWeightGradMinPositions"/>; in the forward before the direct kernel.</item>
 /// <item>Batched im2col + SGEMM where a sample has fewer than <see cref="BatchedBelowPositions"/> output positions.</item>
 /// <item>Otherwise per sample: pointwise SGEMM on the input, or im2col fused into SGEMM's packing (forward, SGEMM's
 /// packed path), or a stored column matrix.</item>
@@ -86,9 +85,11 @@ internal static class ConvPlanner
     /// call <see cref="Backward"/> also asks whether the input gradient is direct.</summary>
     public static ConvPlan Plan(in ConvGeometry g, ConvPass pass, in ConvPlanOptions o = default)
     {
+        // The forward takes Winograd before the wide direct kernel (WideForward) wherever it applies: ResNet-18's
+        // 128→128 at 28², batch 8, 4.12 → 3.19 ms, VGG-16's at 112², batch 4, 30.9 → 27.8; since its transforms split
+        // rows once, 64→64 at 56² too (4.4 → 4.0), and even at 224² (33.7 against 33.8).
         bool winograd = UseWinograd(g, pass, o);
-        if (winograd && pass == ConvPass.Forward && o.Direct != DirectMode.Force &&
-            Math.Min(g.C, g.OC) >= WinogradBeforeDirectChannels)
+        if (winograd && pass == ConvPass.Forward && o.Direct != DirectMode.Force)
             return new ConvPlan(ConvAlgorithm.Winograd);
         if (o.Strategy == ConvStrategy.Auto && o.Direct != DirectMode.Off)
         {
@@ -227,15 +228,14 @@ internal static class ConvPlanner
     /// AMD EPYC Zen 5, 2 threads, `Lumen.Bench --winograd-parts`.</summary>
     public static int WinogradMinPositions(in ConvPlanOptions o) => Gemm.BestPath == GemmPath.Avx512 && !o.KeptWinogradWeights ? 196 : 49;
 
-    /// <summary>From this many input and output channels the forward takes Winograd before the wide direct kernel
-    /// (<see cref="WideForward"/>): ResNet-18's 128→128 at 28², batch 8, 4.12 → 3.19 ms, VGG-16's at 112², batch 4, 30.9 →
-    /// 27.8; below it the direct kernel stays ahead (64→64 at 56²: 4.31 against 4.58; at 224²: 36.7 against 38.6).</summary>
-    public const int WinogradBeforeDirectChannels = 128;
-
-    /// <summary>Fewest output positions per sample for the Winograd weight gradient (F(3×3, 2×2)): it has no weight
-    /// transform to pay for, so it wins down to 7×7 on every SGEMM path (ResNet-18's 512→512 at 7×7, batch 8, AVX-512:
-    /// 4.53 → 4.14 ms); smaller planes are not measured.</summary>
-    public const int WinogradWeightGradMinPositions = 49;
+    /// <summary>Fewest output positions per sample for the Winograd weight gradient (F(3×3, 2×2)). It has no weight
+    /// transform to pay for, so it wins down to 7×7 where SGEMM is narrower than 512 bits (AVX2: MnistCNN's 64→128 at
+    /// 10², batch 100, 5.2 → 4.6 ms; SimpleCNN's at 8², batch 64, 3.3 → 2.9), and with the 512-bit SGEMM from 14×14, or
+    /// below it from 256 channels: its transforms run across tile rows narrower than a vector there, which only many
+    /// channels pay for (ResNet-18's 512→512 at 7², batch 8: 4.5 → 4.1 ms; MnistCNN's 64→128 at 10²: 3.55 → 3.95).
+    /// AMD EPYC Zen 5, 2 threads, `--conv-layers`, `--winograd-parts`.</summary>
+    public static int WinogradWeightGradMinPositions(in ConvGeometry g) =>
+        Gemm.BestPath == GemmPath.Avx512 && Math.Min(g.C, g.OC) < 256 ? 196 : 49;
 
     /// <summary>Winograd for the three passes of 3×3 stride-1 layers with enough channels and output positions.
     /// Measured per layer against im2col + SGEMM and the direct kernels (docs/performance.md, "Winograd"): since the
@@ -250,7 +250,7 @@ internal static class ConvPlanner
         {
             ConvPass.Forward => g.P >= WinogradMinPositions(o),
             ConvPass.InputGrad => g.S >= WinogradMinPositions(o),
-            _ => g.P >= WinogradWeightGradMinPositions,
+            _ => g.P >= WinogradWeightGradMinPositions(g),
         };
 
     // ------------------------------------------------------------------ im2col + SGEMM

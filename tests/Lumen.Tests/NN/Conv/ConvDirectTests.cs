@@ -205,12 +205,15 @@ public class ConvDirectTests
         Assert.Equal(DirectForward, Fwd(Square(3, 8, 8, 16, 16, 3, 1, 1)));      // Tiny3D conv2, K = 216
         Assert.Equal(DirectForward, Fwd(Square(2, 8, 16, 32, 14, 3, 1, 1)));     // K = 144, 14 wide
         // K > 256: only with the Vector512 kernel, and OC·K ≤ 128·1152.
-        Assert.Equal(v512, Fwd(Square(2, 8, 64, 64, 56, 3, 1, 1)));     // ResNet-18 layer1
-        Assert.Equal(v512, Fwd(Square(2, 4, 64, 64, 224, 3, 1, 1)));    // VGG-16 conv2
-        Assert.Equal(v512, Fwd(Square(2, 4, 128, 128, 112, 3, 1, 1), new ConvPlanOptions(NoWinograd: true)));  // VGG-16 conv4
-        Assert.False(Fwd(Square(2, 8, 128, 128, 28, 3, 1, 1)));         // ResNet-18 layer2: Winograd goes first from 128 channels
+        // (Where Winograd applies, from 64 channels in and out, it goes first: the rule is checked with it off.)
+        var nw = new ConvPlanOptions(NoWinograd: true);
+        Assert.Equal(v512, Fwd(Square(2, 8, 64, 64, 56, 3, 1, 1), nw));     // ResNet-18 layer1
+        Assert.Equal(v512, Fwd(Square(2, 4, 64, 64, 224, 3, 1, 1), nw));    // VGG-16 conv2
+        Assert.Equal(v512, Fwd(Square(2, 4, 128, 128, 112, 3, 1, 1), nw));  // VGG-16 conv4
+        Assert.False(Fwd(Square(2, 8, 64, 64, 56, 3, 1, 1)));               // ResNet-18 layer1: Winograd
+        Assert.False(Fwd(Square(2, 8, 128, 128, 28, 3, 1, 1)));             // ResNet-18 layer2: Winograd
         Assert.Equal(v512, Fwd(Square(2, 64, 32, 64, 16, 3, 1, 1)));    // SimpleCNN layer2, 16 wide
-        Assert.Equal(v512, Fwd(Square(2, 8, 256, 64, 56, 3, 1, 1)));    // K = 2304, OC·K = 128·1152
+        Assert.Equal(v512, Fwd(Square(2, 8, 256, 64, 56, 3, 1, 1), nw));    // K = 2304, OC·K = 128·1152
         Assert.Equal(v512, Fwd(Square(3, 8, 16, 32, 16, 3, 1, 1)));     // 3-d, K = 432
         Assert.False(Fwd(Square(2, 4, 128, 256, 56, 3, 1, 1)));         // VGG-16 conv5: OC·K = 256·1152
         Assert.False(Fwd(Square(2, 4, 256, 256, 56, 3, 1, 1)));         // VGG-16 conv6

@@ -139,7 +139,7 @@ public class WinogradTests
     }
 
     [Fact]
-    public void The_planner_takes_it_from_64_channels_before_the_direct_forward_from_128_on_7x7_with_kept_weights_and_for_weight_gradients()
+    public void The_planner_takes_it_from_64_channels_before_the_direct_forward_on_7x7_with_kept_weights_and_for_weight_gradients()
     {
         static ConvGeometry G(int n, int c, int oc, int hw) =>
             new(n, c, oc, 1, new[] { hw, hw }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { hw, hw });
@@ -151,10 +151,13 @@ public class WinogradTests
             Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.InputGrad));
             Assert.Equal(ConvAlgorithm.Winograd, A(g, ConvPass.WeightGrad));
         }
+        Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.Forward));
         Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.InputGrad));
         Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 64, 64, 56), ConvPass.WeightGrad));
         Assert.Equal(ConvAlgorithm.Winograd, A(G(8, 512, 512, 7), ConvPass.WeightGrad));   // no weight transform to pay for
         Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 512, 512, 6), ConvPass.WeightGrad));
+        // Small planes with fewer channels: only where SGEMM is narrower than 512 bits.
+        Assert.Equal(Gemm.BestPath != GemmPath.Avx512, A(G(100, 64, 128, 10), ConvPass.WeightGrad) == ConvAlgorithm.Winograd);
         Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 32, 64, 16), ConvPass.WeightGrad));
         Assert.NotEqual(ConvAlgorithm.Winograd, A(G(8, 32, 64, 16), ConvPass.Forward));   // under 64 channels
         // 7×7 planes: only where the SGEMM is narrower than 512 bits, or where the weight transform is kept (inference).
