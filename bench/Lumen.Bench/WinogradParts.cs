@@ -5,14 +5,15 @@ namespace Lumen.Bench;
 /// <summary>The <c>--winograd-parts</c> mode: ResNet-18's 3×3 stride-1 layers (batch 8) through Winograd F(2×2, 3×3) and
 /// through the planner's default (Winograd off), with Winograd's three stages timed apart (input transform, the 16
 /// SGEMMs over the whole batch, output transform; one thread for the transforms, <c>--threads</c> for the rest), ms,
-/// median of <c>--reps</c>; then the weight gradient (F(3×3, 2×2)) the same way. For tuning the Winograd path; the partners are in <c>--conv-layers</c>.</summary>
+/// median of <c>--reps</c>; a training step's forward and input gradient by the planner, without and with the
+/// transform kept from the forward for the input gradient; then the weight gradient (F(3×3, 2×2)) the same way. For tuning the Winograd path; the partners are in <c>--conv-layers</c>.</summary>
 internal static class WinogradParts
 {
     public static int Run(string[] args)
     {
         int threads = BenchArgs.Threads(args), reps = BenchArgs.Int(args, "--reps", 9), batch = BenchArgs.Int(args, "--batch", 8);
         Console.WriteLine($"Winograd F(2x2,3x3) vs the default plan, batch {batch} (VGG-16's layers with --vgg: 4), {threads} threads, median of {reps}, ms");
-        Console.WriteLine($"{"layer",-16} {"default",8} {"winograd",9} {"kept U",7} {"in-xform(1t)",13} {"16 gemm",8} {"out-xform(1t)",14} {"gemm GF/s",10} {"w-xform",8} {"dx default",11} {"dx winograd",12}");
+        Console.WriteLine($"{"layer",-16} {"default",8} {"winograd",9} {"kept U",7} {"in-xform(1t)",13} {"16 gemm",8} {"out-xform(1t)",14} {"gemm GF/s",10} {"w-xform",8} {"dx default",11} {"dx winograd",12} {"fwd+dx",9} {"kept",9}");
         var layers = new List<(int N, int C, int HW)> { (batch, 64, 56), (batch, 128, 28), (batch, 256, 14), (batch, 512, 7) };
         if (args.Contains("--vgg")) layers.AddRange(new[] { (4, 64, 224), (4, 128, 112), (4, 256, 56), (4, 512, 28), (4, 512, 14) });
         var weightGrad = new List<(ConvGeometry G, float[] X, float[] Dy, float[] V, float[] E, int Tiles)>();
@@ -48,7 +49,22 @@ internal static class WinogradParts
                                new Span<float>(m, xi * c * tiles, c * tiles), tiles);
             }, reps);
             double tout = ConvLayerBench.MedianMs(() => Winograd.TransformOutput(g, m, tiles, 0, n * th, th, tw, 0, c, null, 0, y, 0), reps);
-            Console.WriteLine($"{n + "x" + c + "@" + hw + "x" + hw,-16} {def,8:F2} {win,9:F2} {winKept,7:F2} {tin,13:F2} {mul,8:F2} {tout,14:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {twt,8:F2} {dxd,11:F2} {dxw,12:F2}");
+            // A training step's forward and input gradient as the planner runs them: without a kept transform, and with
+            // the module's (a new weight version each step: the forward transforms, the input gradient reads it).
+            double pair = ConvLayerBench.MedianMs(() =>
+            {
+                ConvKernels.Forward(g, vx, vw, default, vy);
+                ConvKernels.Backward(g, default, vw, vy, vgx, default);
+            }, reps);
+            var step = new WinogradWeights();
+            int version = 0;
+            double pairKept = ConvLayerBench.MedianMs(() =>
+            {
+                step.Stamp(w, ++version);
+                ConvKernels.Forward(g, vx, vw, default, vy, default, step);
+                ConvKernels.Backward(g, default, vw, vy, vgx, default, default, default, step);
+            }, reps);
+            Console.WriteLine($"{n + "x" + c + "@" + hw + "x" + hw,-16} {def,8:F2} {win,9:F2} {winKept,7:F2} {tin,13:F2} {mul,8:F2} {tout,14:F2} {16.0 * 2 * c * c * tiles / mul / 1e6,10:F0} {twt,8:F2} {dxd,11:F2} {dxw,12:F2} {pair,9:F2} {pairKept,9:F2}");
             weightGrad.Add((g, x, y, v, m, tiles));
         }
         // The weight gradient, F(3×3, 2×2): dy's transform (E, the same size as V), the 16 SGEMMs M = E·Vᵀ of depth tiles

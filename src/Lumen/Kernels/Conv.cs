@@ -131,8 +131,9 @@ internal static partial class ConvKernels
 
     /// <summary>y = conv(x, w) + bias. x: (N, C, D, H, W); w: (OC, Cg, KD, KH, KW); bias: OC values or none; y: (N, OC,
     /// OD, OH, OW), fully written. Every operand is a contiguous view of the size the geometry gives.
-    /// <paramref name="winograd"/>: where the weights do not change between calls (inference), their Winograd transform
-    /// kept between them, stamped by the caller; the planner then also weighs Winograd without its weight transform.</summary>
+    /// <paramref name="winograd"/>: where the weights do not change between calls (inference) or between this call and
+    /// its backward (training), their Winograd transform kept between them, stamped by the caller; the planner then also
+    /// weighs Winograd without its weight transform.</summary>
     public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y,
                                in ConvPlanOptions options = default, WinogradWeights? winograd = null)
     {
@@ -223,17 +224,20 @@ internal static partial class ConvKernels
     /// <summary>The gradients of y = conv(x, w) given dy (N, OC, OD, OH, OW): dx (same layout as x; overwritten), dw
     /// (same layout as w; overwritten) and the bias gradient (OC values; overwritten), each only when given (not
     /// <see cref="View{T}.IsNone"/>). x is read only for dw, w only for dx. The direct weight gradient sums the bias
-    /// gradient from the same dy rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.</summary>
+    /// gradient from the same dy rows (no separate pass over dy); the other paths use <see cref="BiasGrad"/>.
+    /// <paramref name="winograd"/>: the forward's kept transform of w (stamped again by the caller), which a Winograd input
+    /// gradient reads instead of transforming the flipped weights.</summary>
     public static void Backward(in ConvGeometry g, View<float> x, View<float> w, View<float> dy, View<float> dx, View<float> dw,
-                                View<float> db = default, in ConvPlanOptions options = default)
+                                View<float> db = default, in ConvPlanOptions options = default, WinogradWeights? winograd = null)
     {
         Operands(g, dw.IsNone ? default : x, dx.IsNone ? default : w, db, dy, "convolution backward");
         Operands(g, dx, dw, default, default, "convolution backward: gradient");
-        var (pdx, pdw) = ConvPlanner.Backward(g, !dx.IsNone, !dw.IsNone, options);
+        var o = winograd != null ? options with { KeptWinogradWeights = true } : options;
+        var (pdx, pdw) = ConvPlanner.Backward(g, !dx.IsNone, !dw.IsNone, o);
         if (pdx.IsDirect || pdx.Algorithm == ConvAlgorithm.Winograd)
         {
             if (pdx.IsDirect) ConvDirect.InputGrad(g, pdx.Width, w, dy, dx);
-            else Winograd.InputGrad(g, dy, w, dx);
+            else Winograd.InputGrad(g, dy, w, dx, winograd);
             dx = default;   // done: the weight and bias gradients below
         }
         if (pdw.IsDirect)

@@ -40,19 +40,47 @@ internal static partial class Winograd
     /// The tile rows of all samples form one sequence cut into blocks (so small late layers still give SGEMM enough
     /// columns); blocks run in parallel when there are enough of them, else each block's 16 SGEMMs and its transforms
     /// do. Either way every output is computed by the same operations.
-    /// <paramref name="cache"/>: the weights' transform kept between calls (inference), else transformed here.</summary>
-    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y, WinogradWeights? cache = null) =>
-        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, bias.IsNone ? null : bias.Array, bias.Offset, y.Array, y.Offset,
-            cache?.Transformed(w, g.OC, g.C));
-
-    /// <summary>dx of the convolution <paramref name="g"/> from dy: the stride-1 convolution of dy padded by 2 − P with the
-    /// weights transposed (C ↔ OC) and flipped (<see cref="ConvGeometry.InputGradient"/>), itself a 3×3 stride-1 one.</summary>
-    public static void InputGrad(in ConvGeometry g, View<float> dy, View<float> w, View<float> dx)
+    /// <paramref name="cache"/>: the weights' transform kept between calls (and for the input gradient), else transformed here.</summary>
+    public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y, WinogradWeights? cache = null)
     {
-        if (!InputGradApplies(g)) throw new ArgumentException("Winograd F(2x2,3x3) input gradient needs a 2-d 3x3 stride-1 convolution padded by at most 2.");
-        Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset);
+        float[]? b = bias.IsNone ? null : bias.Array;
+        if (cache == null)
+        {
+            Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, b, bias.Offset, y.Array, y.Offset);
+            return;
+        }
+        using var lease = cache.Acquire(w, g.OC, g.C);
+        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, b, bias.Offset, y.Array, y.Offset, lease.U);
     }
 
+    /// <summary>dx of the convolution <paramref name="g"/> from dy: the stride-1 convolution of dy padded by 2 − P with the
+    /// weights transposed (C ↔ OC) and flipped (<see cref="ConvGeometry.InputGradient"/>), itself a 3×3 stride-1 one.
+    /// <paramref name="cache"/>: the forward's transform of w (kept since the forward), read permuted and transposed
+    /// instead of transforming the flipped weights (<see cref="FlippedPosition"/>).</summary>
+    public static void InputGrad(in ConvGeometry g, View<float> dy, View<float> w, View<float> dx, WinogradWeights? cache = null)
+    {
+        if (!InputGradApplies(g)) throw new ArgumentException("Winograd F(2x2,3x3) input gradient needs a 2-d 3x3 stride-1 convolution padded by at most 2.");
+        if (cache == null)
+        {
+            Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset);
+            return;
+        }
+        using var lease = cache.Acquire(w, g.OC, g.C);
+        Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset, lease.U);
+    }
+
+    /// <summary>The position of the forward's U that holds position <paramref name="xi"/> of the flipped filter's
+    /// transform: G·reverse(g) is G·g with its rows in the order 3, 1, 2, 0, so turning a filter by 180° permutes both
+    /// indices of G·g·Gᵀ that way.</summary>
+    internal static int FlippedPosition(int xi)
+    {
+        static int P(int i) => i == 0 ? 3 : i == 3 ? 0 : i;
+        return 4 * P(xi / 4) + P(xi % 4);
+    }
+
+    /// <summary><paramref name="transformed"/>: the forward's U (OC × C per position) kept by the caller; with
+    /// <paramref name="flipTranspose"/> (the input gradient, g being its geometry) it is read transposed at the flipped
+    /// position.</summary>
     private static void Run(in ConvGeometry g, float[] x, int xOff, float[] w, int wOff, bool flipTranspose, float[]? bias, int biasOff, float[] y, int yOff,
                             float[]? transformed = null)
     {
@@ -68,7 +96,7 @@ internal static partial class Winograd
         try
         {
             if (transformed == null) TransformWeights(new ReadOnlySpan<float>(w, wOff, oc * c * 9), oc, c, flipTranspose, u);
-            var job = new Job(g, x, xOff, u, bias, biasOff, y, yOff, th, tw, rowsPerBlock, maxTiles);
+            var job = new Job(g, x, xOff, u, transformed != null && flipTranspose, bias, biasOff, y, yOff, th, tw, rowsPerBlock, maxTiles);
             // Blocks handed out one at a time (blocks are equal, threads are not always); few blocks run one after another,
             // each parallel inside.
             var next = new int[1];
@@ -84,7 +112,7 @@ internal static partial class Winograd
     }
 
     /// <summary>One forward call's operands and tiling.</summary>
-    private sealed class Job(ConvGeometry g, float[] x, int xOff, float[] u, float[]? bias, int biasOff, float[] y, int yOff,
+    private sealed class Job(ConvGeometry g, float[] x, int xOff, float[] u, bool forwardU, float[]? bias, int biasOff, float[] y, int yOff,
                              int th, int tw, int rowsPerBlock, int maxTiles)
     {
         /// <summary>Takes blocks one by one from the counter <paramref name="next"/> (shared by the threads) until
@@ -116,13 +144,14 @@ internal static partial class Winograd
             }
         }
 
-        /// <summary>M[ξ] = U[ξ]·V[ξ] for ξ in [x0, x1): (OC × C)·(C × tiles).</summary>
+        /// <summary>M[ξ] = U[ξ]·V[ξ] for ξ in [x0, x1): (OC × C)·(C × tiles). With <c>forwardU</c> U is the forward's
+        /// (C × OC here, the input gradient's channels exchanged) at the flipped position, read transposed.</summary>
         private void Multiply(int x0, int x1, float[] v, float[] m, int tiles)
         {
             int c = g.C, oc = g.OC;
             for (int xi = x0; xi < x1; xi++)
-                Gemm.Sgemm(false, false, oc, tiles, c, 1f,
-                           new ReadOnlySpan<float>(u, xi * oc * c, oc * c), c,
+                Gemm.Sgemm(forwardU, false, oc, tiles, c, 1f,
+                           new ReadOnlySpan<float>(u, (forwardU ? FlippedPosition(xi) : xi) * oc * c, oc * c), forwardU ? oc : c,
                            new ReadOnlySpan<float>(v, xi * c * tiles, c * tiles), tiles,
                            0f, new Span<float>(m, xi * oc * tiles, oc * tiles), tiles);
         }

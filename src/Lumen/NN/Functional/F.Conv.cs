@@ -166,8 +166,8 @@ public static partial class F
     private static string Sizes(IEnumerable<int> v) => "(" + string.Join(" x ", v) + ")";
 
     /// <summary>The convolution of every spatial rank. <paramref name="winograd"/>: the calling module's kept Winograd weight
-    /// transform (inference, see <see cref="ConvNd"/>), used when the weight is contiguous (its storage and version counter
-    /// then name it); null: none.</summary>
+    /// transform (inference, and training from the forward to its input gradient; see <see cref="ConvNd"/>), used when the
+    /// weight is contiguous (its storage and version counter then name it); null: none.</summary>
     internal static Tensor Convolution(Tensor input, Tensor weight, Tensor? bias, IntTuple stride, ConvPadding padding,
                                        IntTuple dilation, int groups, int dims, string op, ConvPlanOptions plan = default,
                                        WinogradWeights? winograd = null)
@@ -225,9 +225,12 @@ public static partial class F
             Tensor? gx = input.RequiresGrad ? Tensor.Empty(xShape, DType.Float32, zero: false) : null;
             Tensor? gw = weight.RequiresGrad ? Tensor.Empty(w._shape, DType.Float32, zero: false) : null;
             Tensor? gb = bias is { RequiresGrad: true } ? Tensor.Empty(new[] { oc }, DType.Float32, zero: false) : null;
+            // The forward's kept transform serves the input gradient when the weights are still the ones it was made from
+            // (the stamp says; a write since then makes a new one).
+            winograd?.Stamp(w.Storage, w.Storage.Version);
             if (gx != null || gw != null || gb != null)
                 ConvKernels.Backward(geo, x.ViewF32(), w.ViewF32(), gy.ViewF32(), gx?.ViewF32() ?? default, gw?.ViewF32() ?? default,
-                                     gb?.ViewF32() ?? default, plan);
+                                     gb?.ViewF32() ?? default, plan, gx != null ? winograd : null);
             return new[] { gx, gw, gb };
         }, x, w);
         return unbatched ? result.Squeeze(0) : result;

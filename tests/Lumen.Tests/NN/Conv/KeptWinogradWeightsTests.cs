@@ -52,19 +52,58 @@ public class KeptWinogradWeightsTests
     }
 
     [Fact]
-    public void The_kept_transform_is_reused_until_the_stamp_changes()
+    public void The_kept_transform_is_reused_until_the_stamp_changes_and_rewritten_in_place_when_nobody_reads_it()
     {
         var w = NaiveConv.RandomData(new Random(3), 64 * 64 * 9);
         var kept = new WinogradWeights();
         var source = new object();
         kept.Stamp(source, 1);
-        var u = kept.Transformed(View<float>.Of(w), 64, 64);
-        Assert.Same(u, kept.Transformed(View<float>.Of(w), 64, 64));
+        float[] u;
+        using (var lease = kept.Acquire(View<float>.Of(w), 64, 64)) u = lease.U;
+        var copy = u.ToArray();
+        using (var lease = kept.Acquire(View<float>.Of(w), 64, 64)) Assert.Same(u, lease.U);
+        // A new stamp with no lease held: transformed again into the same array (no allocation per training step).
         kept.Stamp(source, 2);
-        var again = kept.Transformed(View<float>.Of(w), 64, 64);
-        Assert.NotSame(u, again);
-        Assert.True(u.AsSpan().SequenceEqual(again), "same weights, same transform");
-        kept.Stamp(new object(), 2);
-        Assert.NotSame(again, kept.Transformed(View<float>.Of(w), 64, 64));
+        w[0] += 1f;
+        using (var lease = kept.Acquire(View<float>.Of(w), 64, 64))
+        {
+            Assert.Same(u, lease.U);
+            Assert.False(copy.AsSpan().SequenceEqual(u), "the new weights were transformed");
+            // A new stamp while this lease is held: a new array, the held one untouched.
+            var held = u.ToArray();
+            kept.Stamp(new object(), 2);
+            using (var other = kept.Acquire(View<float>.Of(w), 64, 64))
+            {
+                Assert.NotSame(u, other.U);
+                Assert.True(held.AsSpan().SequenceEqual(u), "a held transform was rewritten");
+                Assert.True(held.AsSpan().SequenceEqual(other.U), "same weights, same transform");
+            }
+        }
+    }
+
+    [Fact]
+    public void In_training_the_input_gradient_reads_the_forwards_transform_and_matches_the_functional_gradient()
+    {
+        Torch.ManualSeed(42);
+        // 512 channels at 7²: Winograd in the forward only when the transform is kept, as a training module's is.
+        var m = new Conv2d(512, 512, kernelSize: 3, padding: 1);
+        var geo = new ConvGeometry(2, 512, 512, 1, new[] { 7, 7 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 7, 7 });
+        Assert.Equal(ConvAlgorithm.Winograd, ConvPlanner.Plan(geo, ConvPass.InputGrad, new ConvPlanOptions(KeptWinogradWeights: true)).Algorithm);
+        var x = Torch.Randn(2, 512, 7, 7).RequiresGrad_();
+        var gy = Torch.Randn(2, 512, 7, 7);
+        for (int step = 0; step < 2; step++)   // the second step after an SGD step: a new stamp, transformed again
+        {
+            m.ZeroGrad();
+            x.Grad = null;
+            m.Call(x).Backward(gy);
+            var (gxModule, gwModule) = (x.Grad!.Clone(), m.Weight.Grad!.Clone());
+            x.Grad = null;
+            var xe = x.Detach().RequiresGrad_();
+            var we = m.Weight.Detach().RequiresGrad_();
+            F.Conv2d(xe, we, m.Bias!.Detach(), padding: 1).Backward(gy);
+            TensorAssert.Close(xe.Grad!, gxModule, 1e-4, $"step {step}: input gradient");
+            TensorAssert.Close(we.Grad!, gwModule, 1e-4, $"step {step}: weight gradient");
+            using (Lumen.Autograd.Autograd.NoGrad()) m.Weight.Sub_(m.Weight.Grad!.Mul(Torch.Scalar(0.01f)));
+        }
     }
 }

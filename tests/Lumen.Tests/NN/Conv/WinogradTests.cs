@@ -70,6 +70,42 @@ public class WinogradTests
         Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
     }
 
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void Input_gradient_from_the_forwards_kept_transform_matches_the_definition(NaiveConv.Config cfg)
+    {
+        var geo = cfg.Geometry();
+        var (r, x, w) = Operands(cfg, 4);
+        var o = cfg.Out();
+        var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
+        var expected = NaiveConv.Run(cfg, x, w, null, gy).Gx;
+        var kept = new WinogradWeights();
+        kept.Stamp(w, 0);
+        var gx = new float[x.Length];
+        Winograd.InputGrad(geo, View<float>.Of(gy), View<float>.Of(w), View<float>.Of(gx), kept);
+        double worst = 0;
+        for (int i = 0; i < gx.Length; i++) worst = Math.Max(worst, Math.Abs(gx[i] - expected[i]) / Math.Sqrt(cfg.OC * 9.0));
+        Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
+    }
+
+    [Fact]
+    public void The_flipped_filters_transform_is_the_forwards_permuted_and_transposed()
+    {
+        const int oc = 24, c = 40;
+        var w = NaiveConv.RandomData(new Random(8), oc * c * 9);
+        var u = new float[16 * oc * c];
+        var flipped = new float[u.Length];
+        Winograd.TransformWeights(w, oc, c, false, u);
+        Winograd.TransformWeights(w, c, oc, true, flipped);   // the input gradient's: (C, OC) read from w (OC, C)
+        for (int xi = 0; xi < 16; xi++)
+            for (int i = 0; i < c; i++)
+                for (int j = 0; j < oc; j++)
+                {
+                    float a = flipped[(xi * c + i) * oc + j], b = u[(Winograd.FlippedPosition(xi) * oc + j) * c + i];
+                    Assert.True(Math.Abs(a - b) <= 1e-6f * Math.Max(1f, Math.Abs(a)), $"position {xi}, ({i}, {j}): {a} against {b}");
+                }
+    }
+
     public static IEnumerable<object[]> WeightGradConfigs()
     {
         foreach (var c in Configs()) yield return c;

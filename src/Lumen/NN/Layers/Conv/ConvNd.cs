@@ -151,15 +151,14 @@ public abstract class ConvNd : Module
         return Convolve(input, Weight, Bias, _winograd);
     }
 
-    /// <summary>The Winograd transform of the weights this module convolves with under no_grad, kept between such calls
-    /// (re-made when the weights' storage or version changes); one for its own weights, one for the fold's.</summary>
+    /// <summary>The Winograd transform of the weights this module convolves with, kept between calls (re-made when the
+    /// weights' storage or version changes): in inference across calls, in training from the forward to its input
+    /// gradient; one for its own weights, one for the fold's.</summary>
     private readonly WinogradWeights _winograd = new(), _winogradFolded = new();
 
     private Tensor Convolve(Tensor input, Tensor weight, Tensor? bias, WinogradWeights? winograd)
     {
         string op = $"conv{SpatialDims}d";
-        // Only without a graph: in training the weights change every step and the transform would not be reused.
-        if (GradMode.Enabled) winograd = null;
         if (PaddingMode != "zeros")
             return F.Convolution(F.Pad(input, _reversedPaddingRepeatedTwice, PaddingMode), weight, bias, Stride, 0, Dilation, Groups, SpatialDims, op, winograd: winograd);
         return F.Convolution(input, weight, bias, Stride, Padding, Dilation, Groups, SpatialDims, op, winograd: winograd);
