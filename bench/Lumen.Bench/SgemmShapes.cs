@@ -17,6 +17,10 @@ internal static class SgemmShapes
             ("l2.0 fwd/sample 128x784x576", false, 128, 784, 576), ("l4 fwd batched 512x392x4608", false, 512, 392, 4608),
             ("l3.0 fwd batched 256x1568x1152", false, 256, 1568, 1152), ("l1 dw/sample 64x576x3136 B^T", true, 64, 576, 3136),
             ("l3 dw batched 256x2304x1568 B^T", true, 256, 2304, 1568), ("l4 dw batched 512x4608x392 B^T", true, 512, 4608, 392),
+            // Winograd's per-position products on one thread's block: the forward's (OC × tiles × C) and the weight
+            // gradient's (OC × C × tiles, B transposed).
+            ("wino l1 fwd 64x256x64", false, 64, 256, 64), ("wino l3 fwd 256x252x256", false, 256, 252, 256),
+            ("wino l1 dw 64x64x2048 B^T", true, 64, 64, 2048), ("wino l3 dw 256x256x392 B^T", true, 256, 256, 392),
         };
         foreach (var (name, transB, m, n, k) in shapes)
         {

@@ -18,8 +18,10 @@ namespace Lumen.Kernels;
 /// </summary>
 internal static partial class Winograd
 {
-    /// <summary>Bound in floats of one block's transformed input or gradient (16 × channels × tiles): 8 MB.</summary>
-    private const int WeightGradBlockFloats = 1 << 21;
+    /// <summary>Bound in floats of one block's transformed input or gradient (16 × channels × tiles): 2 MB, so both stay
+    /// near a core's L2 between their transform and the SGEMMs (8 MB blocks: 64→64 at 56², 4.1–4.4 → 3.8–4.0 ms;
+    /// 256→256 at 14², 3.3–3.6 → 2.9–3.0). The SGEMMs still get 64 tiles of depth at 512 channels.</summary>
+    private const int WeightGradBlockFloats = 1 << 19;
 
     /// <summary>dw (OC, C, 3, 3; overwritten) of the convolution <paramref name="g"/> from x (N, C, H, W) and dy
     /// (N, OC, OH, OW), contiguous views checked by the caller (<see cref="ConvKernels"/>).</summary>

@@ -109,8 +109,8 @@ public class WinogradTests
     public static IEnumerable<object[]> WeightGradConfigs()
     {
         foreach (var c in Configs()) yield return c;
-        // 256 input channels: 512 tiles a block, so 3 samples of 32² (768 tiles) take two blocks, the second one
-        // accumulating into the first's sums.
+        // 256 input channels: 128 tiles a block, so 3 samples of 32² (768 tiles) take six blocks, each accumulating into
+        // the sums of those before it.
         yield return new object[] { new NaiveConv.Config(2, 3, 256, 4, 1, new[] { 32, 32 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 },
                                                          new[] { 1, 1 }, new[] { 1, 1 }, new int[2], false, false) };
     }
