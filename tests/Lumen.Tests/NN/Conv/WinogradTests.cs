@@ -55,34 +55,31 @@ public class WinogradTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Input_gradient_matches_the_definition(NaiveConv.Config cfg)
-    {
-        var geo = cfg.Geometry();
-        Assert.True(Winograd.InputGradApplies(geo));
-        var (r, x, w) = Operands(cfg, 1);
-        var o = cfg.Out();
-        var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
-        var expected = NaiveConv.Run(cfg, x, w, null, gy).Gx;
-        var gx = new float[x.Length];
-        Winograd.InputGrad(geo, View<float>.Of(gy), View<float>.Of(w), View<float>.Of(gx));
-        double worst = 0;
-        for (int i = 0; i < gx.Length; i++) worst = Math.Max(worst, Math.Abs(gx[i] - expected[i]) / Math.Sqrt(cfg.OC * 9.0));
-        Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
-    }
+    public void Input_gradient_matches_the_definition(NaiveConv.Config cfg) => CheckInputGradient(cfg, 1, kept: false);
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void Input_gradient_from_the_forwards_kept_transform_matches_the_definition(NaiveConv.Config cfg)
+    public void Input_gradient_from_the_forwards_kept_transform_matches_the_definition(NaiveConv.Config cfg) =>
+        CheckInputGradient(cfg, 4, kept: true);
+
+    /// <summary>Winograd's input gradient against the definition; <paramref name="kept"/>: from the forward's transform
+    /// kept in a <see cref="WinogradWeights"/> (read permuted and transposed) instead of the flipped weights'.</summary>
+    private static void CheckInputGradient(NaiveConv.Config cfg, int salt, bool kept)
     {
         var geo = cfg.Geometry();
-        var (r, x, w) = Operands(cfg, 4);
+        Assert.True(Winograd.InputGradApplies(geo));
+        var (r, x, w) = Operands(cfg, salt);
         var o = cfg.Out();
         var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
         var expected = NaiveConv.Run(cfg, x, w, null, gy).Gx;
-        var kept = new WinogradWeights();
-        kept.Stamp(w, 0);
+        WinogradWeights? cache = null;
+        if (kept)
+        {
+            cache = new WinogradWeights();
+            cache.Stamp(w, 0);
+        }
         var gx = new float[x.Length];
-        Winograd.InputGrad(geo, View<float>.Of(gy), View<float>.Of(w), View<float>.Of(gx), kept);
+        Winograd.InputGrad(geo, View<float>.Of(gy), View<float>.Of(w), View<float>.Of(gx), cache);
         double worst = 0;
         for (int i = 0; i < gx.Length; i++) worst = Math.Max(worst, Math.Abs(gx[i] - expected[i]) / Math.Sqrt(cfg.OC * 9.0));
         Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
