@@ -9,7 +9,7 @@ namespace Lumen.Bench;
 /// timed pass by pass (forward, input gradient, weight gradient) on the kernels alone, by PyTorch 1.13
 /// (<c>bench/pytorch_conv_layers.py</c>, its ResNet-18/VGG-16 shapes), libtorch 2.10 (the partner's <c>--conv-layers</c>, given
 /// every shape of the table) and Lumen, same threads, in the same run, with Lumen's share of the FMA peak (<see cref="FmaPeak"/>). Options:
-/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c> (neither partner), <c>--isa sse|avx2</c>, <c>--clock-ghz X</c>, <c>--fma-units N</c>, <c>--strategy batched</c>, <c>--width 128</c> (the direct kernels' widest vectors),
+/// <c>--threads 2 --reps 7 --only r18 --best</c> (fastest call instead of median), <c>--cpu</c> (process CPU time instead of wall clock), <c>--no-torch</c> (neither partner), <c>--isa sse|avx2</c>, <c>--clock-ghz X</c>, <c>--fma-units N</c>, <c>--strategy batched</c>, <c>--width 128</c> (the direct kernels' widest vectors), <c>--kept-winograd</c> (planned as a module with a kept Winograd transform),
 /// <c>--direct-vs-gemm</c> (forward and input gradient through SGEMM vs the direct kernel forced on, alternately).</summary>
 internal static class ConvLayerBench
 {
@@ -202,6 +202,9 @@ internal static class ConvLayerBench
         if (wi >= 0) Plan = Plan with { MaxWidth = (VectorWidth)int.Parse(args[wi + 1], CultureInfo.InvariantCulture) };
         if (args.Contains("--no-fused")) Plan = Plan with { NoFusedIm2Col = true };
         if (args.Contains("--no-winograd")) Plan = Plan with { NoWinograd = true };
+        // Planned as a module plans them (its Winograd transform kept: across calls in inference, from the forward to the
+        // input gradient in training); here each pass still transforms the weights itself.
+        if (args.Contains("--kept-winograd")) Plan = Plan with { KeptWinogradWeights = true };
         bool noTorch = args.Contains("--no-torch");
         if (args.Contains("--direct-vs-gemm")) return DirectVsGemm(only, threads, reps);
 
