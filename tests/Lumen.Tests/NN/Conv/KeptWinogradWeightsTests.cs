@@ -4,9 +4,9 @@ using Xunit;
 
 namespace Lumen.Tests.NN.Conv;
 
-/// <summary>A convolution module under no_grad keeps its weights' Winograd transform between calls
-/// (<see cref="WinogradWeights"/>) and makes it again whenever the weights change: every result equals the functional
-/// convolution of the current weights, which transforms them afresh.</summary>
+/// <summary>A convolution module keeps its weights' Winograd transform (<see cref="WinogradWeights"/>): under no_grad
+/// between calls, in training from the forward to the input gradient; it makes it again whenever the weights change, so
+/// every result equals the functional convolution of the current weights, which transforms them afresh.</summary>
 [Collection("GlobalRng")]
 public class KeptWinogradWeightsTests
 {
@@ -82,7 +82,7 @@ public class KeptWinogradWeightsTests
     }
 
     [Fact]
-    public void In_training_the_input_gradient_reads_the_forwards_transform_and_matches_the_functional_gradient()
+    public void In_training_a_modules_gradients_through_its_kept_transform_match_the_functional_ones_step_after_step()
     {
         Torch.ManualSeed(42);
         // 512 channels at 7²: Winograd in the forward only when the transform is kept, as a training module's is.
