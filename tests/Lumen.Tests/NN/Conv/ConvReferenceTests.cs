@@ -76,7 +76,9 @@ public class ConvReferenceTests
             if (runs) Check(cfg, new ConvPlanOptions(Direct: DirectMode.Force, MaxWidth: width));
     }
 
-    private static void Check(NaiveConv.Config cfg, ConvPlanOptions plan)
+    /// <summary>Output and every gradient of one configuration and plan against the definition, within
+    /// <paramref name="tol"/>·max(1, |expected|).</summary>
+    internal static void Check(NaiveConv.Config cfg, ConvPlanOptions plan, double tol = 1e-5)
     {
         var r = new Random(cfg.GetHashCode() & 0x7fffffff);
         var xShape = new[] { cfg.N, cfg.C }.Concat(cfg.In).ToArray();
@@ -106,10 +108,10 @@ public class ConvReferenceTests
         y.Backward(Torch.Tensor(gy, yShape));
 
         string what = $"{cfg} [{plan}]";
-        TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, 1e-5, what + " output");
-        TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, 1e-5, what + " input grad");
-        TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, 1e-5, what + " weight grad");
-        if (bt != null) TensorAssert.Close(Torch.Tensor(egb.Select(v => (float)v).ToArray(), cfg.OC), bt.Grad!, 1e-5, what + " bias grad");
+        TensorAssert.Close(Torch.Tensor(ey.Select(v => (float)v).ToArray(), yShape), y, tol, what + " output");
+        TensorAssert.Close(Torch.Tensor(egx.Select(v => (float)v).ToArray(), xShape), xt.Grad!, tol, what + " input grad");
+        TensorAssert.Close(Torch.Tensor(egw.Select(v => (float)v).ToArray(), wShape), wt.Grad!, tol, what + " weight grad");
+        if (bt != null) TensorAssert.Close(Torch.Tensor(egb.Select(v => (float)v).ToArray(), cfg.OC), bt.Grad!, tol, what + " bias grad");
     }
 
     [Theory]

@@ -131,6 +131,22 @@ public class WinogradTests
         Assert.True(worst <= 2e-6, $"{cfg}: worst scaled error {worst:E2}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Convolutions_and_transposed_ones_through_Winograd_on_all_three_passes_match_the_definition(bool transposed)
+    {
+        // 64 channels at 16² (256 positions): every pass plans Winograd on every SGEMM path. A transposed convolution's
+        // forward is the input-gradient pass and its weight gradient the weight-gradient pass with x and dy exchanged.
+        var cfg = new NaiveConv.Config(2, 2, 64, 64, 1, new[] { 16, 16 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 },
+                                       new[] { 1, 1 }, new int[2], transposed, true);
+        var geo = new ConvGeometry(2, 64, 64, 1, new[] { 16, 16 }, new[] { 3, 3 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 1, 1 }, new[] { 16, 16 });
+        foreach (var pass in new[] { ConvPass.Forward, ConvPass.InputGrad, ConvPass.WeightGrad })
+            Assert.Equal(ConvAlgorithm.Winograd, ConvPlanner.Plan(geo, pass).Algorithm);
+        // Each value sums 576 products of magnitude ≤ 1: the bound the tests above scale by √576, 2e-6 × 24.
+        ConvReferenceTests.Check(cfg, default, 5e-5);
+    }
+
     [Fact]
     public void Weight_gradient_bits_do_not_depend_on_the_thread_count()
     {
