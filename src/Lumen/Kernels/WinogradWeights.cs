@@ -52,6 +52,18 @@ internal sealed class WinogradWeights
         lock (_gate) _stamp = (source, version);
     }
 
+    /// <summary>Takes <paramref name="other"/>'s kept transform as this one's, to be overwritten by this one's next
+    /// transform (its stamp matches nothing here): a fused module's fold reuses the array its own weights' transform
+    /// had (made by a training or tracing call) instead of keeping both. Leases still held keep their array.</summary>
+    public void TakeFrom(WinogradWeights other)
+    {
+        if (ReferenceEquals(other, this)) return;
+        Entry? e;
+        lock (other._gate) (e, other._entry) = (other._entry, null);
+        if (e != null)
+            lock (_gate) _entry ??= e;
+    }
+
     /// <summary>U for <paramref name="w"/> (oc × c 3×3 filters), from the cache when the stamp, offset and shape match
     /// the entry's, else transformed now and kept; held until the lease is disposed.</summary>
     public Lease Acquire(View<float> w, int oc, int c)

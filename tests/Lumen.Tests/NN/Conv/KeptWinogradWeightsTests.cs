@@ -82,6 +82,29 @@ public class KeptWinogradWeightsTests
     }
 
     [Fact]
+    public void A_fold_takes_over_the_own_weights_array_and_transforms_its_own_weights_into_it()
+    {
+        var own = new WinogradWeights();
+        var folded = new WinogradWeights();
+        var w = NaiveConv.RandomData(new Random(4), 64 * 64 * 9);
+        var wf = NaiveConv.RandomData(new Random(5), 64 * 64 * 9);
+        own.Stamp(w, 1);
+        float[] u;
+        using (var lease = own.Acquire(View<float>.Of(w), 64, 64)) u = lease.U;
+        folded.TakeFrom(own);
+        folded.Stamp(wf, 1);
+        var expected = new float[u.Length];
+        Winograd.TransformWeights(wf, 64, 64, false, expected);
+        using (var lease = folded.Acquire(View<float>.Of(wf), 64, 64))
+        {
+            Assert.Same(u, lease.U);
+            Assert.True(expected.AsSpan().SequenceEqual(lease.U), "the fold's weights were transformed into the taken array");
+        }
+        // The own weights are transformed afresh when called again.
+        using (var lease = own.Acquire(View<float>.Of(w), 64, 64)) Assert.NotSame(u, lease.U);
+    }
+
+    [Fact]
     public void In_training_a_modules_gradients_through_its_kept_transform_match_the_functional_ones_step_after_step()
     {
         Torch.ManualSeed(42);

@@ -143,6 +143,7 @@ public abstract class ConvNd : Module
         if (Fold is { } fold && fold.CanRun(input))
         {
             var (w, b) = fold.Folded();
+            _winogradFolded.TakeFrom(_winograd);   // the own weights' transform is not read while fused: reuse its array
             var y = Convolve(input, w, b, _winogradFolded);
             if (fold.Relu) y.Relu_();
             FusedOutputs.Mark(y, fold.BatchNorm, fold.Relu);
