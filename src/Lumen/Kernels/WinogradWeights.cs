@@ -14,7 +14,9 @@ namespace Lumen.Kernels;
 /// </summary>
 internal sealed class WinogradWeights
 {
-    /// <summary>One transform and the stamp it was made from; <see cref="Readers"/>: leases held on it.</summary>
+    /// <summary>One transform and the stamp it was made from; <see cref="Readers"/>: leases held on it. Leases are
+    /// taken only under the owner's lock and given back from any thread (atomically), so a count read as zero under
+    /// the lock stays zero; the entry may have changed owner since (<see cref="TakeFrom"/>).</summary>
     internal sealed class Entry(object source, int version, int offset, int oc, int c, float[] u)
     {
         public readonly object Source = source;
@@ -26,18 +28,16 @@ internal sealed class WinogradWeights
     /// <summary>A transform being read; disposing it lets a later transform reuse the array.</summary>
     public readonly struct Lease : IDisposable
     {
-        private readonly WinogradWeights? _owner;
         private readonly Entry? _entry;
 
-        internal Lease(WinogradWeights owner, Entry entry) => (_owner, _entry) = (owner, entry);
+        internal Lease(Entry entry) => _entry = entry;
 
         /// <summary>U: 16 matrices of OC × C.</summary>
         public float[] U => _entry?.U ?? throw new InvalidOperationException("WinogradWeights: an empty lease.");
 
         public void Dispose()
         {
-            if (_owner != null && _entry != null)
-                lock (_owner._gate) _entry.Readers--;
+            if (_entry != null) Interlocked.Decrement(ref _entry.Readers);
         }
     }
 
@@ -75,12 +75,12 @@ internal sealed class WinogradWeights
             if (e == null || !ReferenceEquals(e.Source, source) || e.Version != _stamp.Version || e.Offset != w.Offset || e.OC != oc || e.C != c)
             {
                 int length = 16 * oc * c;
-                var u = e is { Readers: 0 } && e.U.Length == length ? e.U : GC.AllocateUninitializedArray<float>(length);
+                var u = e != null && Volatile.Read(ref e.Readers) == 0 && e.U.Length == length ? e.U : GC.AllocateUninitializedArray<float>(length);
                 Winograd.TransformWeights(new ReadOnlySpan<float>(w.Array, w.Offset, oc * c * 9), oc, c, false, u);
                 e = _entry = new Entry(source, _stamp.Version, w.Offset, oc, c, u);
             }
-            e.Readers++;
-            return new Lease(this, e);
+            Interlocked.Increment(ref e.Readers);
+            return new Lease(e);
         }
     }
 }

@@ -105,6 +105,23 @@ public class KeptWinogradWeightsTests
     }
 
     [Fact]
+    public void A_transform_still_read_under_its_first_owner_is_not_overwritten_by_the_one_that_took_it()
+    {
+        var own = new WinogradWeights();
+        var folded = new WinogradWeights();
+        var w = NaiveConv.RandomData(new Random(6), 64 * 64 * 9);
+        var wf = NaiveConv.RandomData(new Random(7), 64 * 64 * 9);
+        own.Stamp(w, 1);
+        var held = own.Acquire(View<float>.Of(w), 64, 64);   // a call on another thread, still reading
+        var before = held.U.ToArray();
+        folded.TakeFrom(own);
+        folded.Stamp(wf, 1);
+        using (var lease = folded.Acquire(View<float>.Of(wf), 64, 64)) Assert.NotSame(held.U, lease.U);
+        Assert.True(before.AsSpan().SequenceEqual(held.U), "a transform being read was overwritten");
+        held.Dispose();
+    }
+
+    [Fact]
     public void In_training_a_modules_gradients_through_its_kept_transform_match_the_functional_ones_step_after_step()
     {
         Torch.ManualSeed(42);
