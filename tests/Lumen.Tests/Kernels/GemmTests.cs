@@ -117,9 +117,7 @@ public class GemmTests
         const int n = 300;
         var a = Random(n * n, 3); var b = Random(n * n, 4); var c = new float[n * n];
         Gemm.Sgemm(false, true, n, n, n, 1f, a, n, b, n, 0f, c, n); // grows this thread's pack buffers once
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Gemm.Sgemm(false, true, n, n, n, 1f, a, n, b, n, 0f, c, n);
-        long perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 5;
+        long perCall = Allocations.SteadyPerCall(() => Gemm.Sgemm(false, true, n, n, n, 1f, a, n, b, n, 0f, c, n));
         // Pack buffers and the loop state (with its two parallel bodies) are the thread's own, made on the first call.
         Assert.Equal(0, perCall);
     }

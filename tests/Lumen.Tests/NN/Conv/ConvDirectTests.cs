@@ -174,12 +174,10 @@ public class ConvDirectTests
             ConvKernels.Backward(geo, vx, vw, vgy, vgx, vgw, vgb);
         }
         for (int i = 0; i < 3; i++) Step();   // fills the buffer pool and this thread's job object
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Step();
         // Padded copies, partial sums and the flipped weights come from ConvBufferPool; the operands live in a reused
         // job object rather than a capturing lambda. (Without the direct kernels, im2col + SGEMM's per-call closures,
         // well under a kilobyte, are what remains.)
-        long perStep = (GC.GetAllocatedBytesForCurrentThread() - before) / 5;
+        long perStep = Allocations.SteadyPerCall(Step);
         if (Direct) Assert.Equal(0, perStep);
         else Assert.True(perStep < 4096, $"{perStep} bytes per step through im2col + SGEMM");
     }
