@@ -109,9 +109,7 @@ internal static partial class Winograd
                     StoreGradRow(ref d, at, stride, 1, p0 + p1, q0 + q1);
                     StoreGradRow(ref d, at, stride, 2, p0 - p1, q0 - q1);
                     StoreGradRow(ref d, at, stride, 3, -p1, -q1);
-                    if (!full)
-                        for (int xi = 0; xi < Xi; xi++)
-                            tail.Slice(xi * vc, tw - tx).CopyTo(e.AsSpan(xi * g.OC * tiles + o * tiles + t0 + tx, tw - tx));
+                    if (!full) StoreTail(tail, tw - tx, e, o * tiles + t0 + tx, g.OC * tiles);
                 }
             }
         }

@@ -43,14 +43,9 @@ internal static partial class Winograd
     /// <paramref name="cache"/>: the weights' transform kept between calls (and for the input gradient), else transformed here.</summary>
     public static void Forward(in ConvGeometry g, View<float> x, View<float> w, View<float> bias, View<float> y, WinogradWeights? cache = null)
     {
-        float[]? b = bias.IsNone ? null : bias.Array;
-        if (cache == null)
-        {
-            Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, b, bias.Offset, y.Array, y.Offset);
-            return;
-        }
-        using var lease = cache.Acquire(w, g.OC, g.C);
-        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, b, bias.Offset, y.Array, y.Offset, lease.U);
+        using var lease = cache?.Acquire(w, g.OC, g.C);
+        Run(g, x.Array, x.Offset, w.Array, w.Offset, flipTranspose: false, bias.IsNone ? null : bias.Array, bias.Offset, y.Array, y.Offset,
+            lease?.U);
     }
 
     /// <summary>dx of the convolution <paramref name="g"/> from dy: the stride-1 convolution of dy padded by 2 − P with the
@@ -60,13 +55,8 @@ internal static partial class Winograd
     public static void InputGrad(in ConvGeometry g, View<float> dy, View<float> w, View<float> dx, WinogradWeights? cache = null)
     {
         if (!InputGradApplies(g)) throw new ArgumentException("Winograd F(2x2,3x3) input gradient needs a 2-d 3x3 stride-1 convolution padded by at most 2.");
-        if (cache == null)
-        {
-            Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset);
-            return;
-        }
-        using var lease = cache.Acquire(w, g.OC, g.C);
-        Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset, lease.U);
+        using var lease = cache?.Acquire(w, g.OC, g.C);
+        Run(g.InputGradient(), dy.Array, dy.Offset, w.Array, w.Offset, flipTranspose: true, null, 0, dx.Array, dx.Offset, lease?.U);
     }
 
     /// <summary>The position of the forward's U that holds position <paramref name="xi"/> of the flipped filter's
@@ -301,9 +291,7 @@ internal static partial class Winograd
                     {
                         bool full = tx + vc <= tw;
                         TransformInputVector(buf, span, tx, slots, full ? v.AsSpan() : tail, full ? ci * tiles + t0 + tx : 0, full ? g.C * tiles : vc);
-                        if (!full)
-                            for (int xi = 0; xi < Xi; xi++)
-                                tail.Slice(xi * vc, tw - tx).CopyTo(v.AsSpan(xi * g.C * tiles + ci * tiles + t0 + tx, tw - tx));
+                        if (!full) StoreTail(tail, tw - tx, v, ci * tiles + t0 + tx, g.C * tiles);
                     }
                 }
             }
@@ -344,6 +332,14 @@ internal static partial class Winograd
         int ix = 2 * j + off;
         even[j] = (uint)ix < (uint)line.Length ? line[ix] : 0f;
         odd[j] = (uint)(ix + 1) < (uint)line.Length ? line[ix + 1] : 0f;
+    }
+
+    /// <summary>A row's last, partial vector of tiles, transformed into <paramref name="tail"/> (16 vectors, position ξ at
+    /// ξ·vc): its first <paramref name="count"/> lanes of each position to dst[at + ξ·stride ..].</summary>
+    private static void StoreTail(ReadOnlySpan<float> tail, int count, float[] dst, int at, int stride)
+    {
+        int vc = Vector<float>.Count;
+        for (int xi = 0; xi < Xi; xi++) tail.Slice(xi * vc, count).CopyTo(dst.AsSpan(at + xi * stride, count));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
