@@ -343,22 +343,16 @@ public class ConvDirectDeterminismTests
         var w = Rand(12 * 3 * 27);
         var b = Rand(12);
         var gy = Rand(5 * 12 * 6 * 9 * 19);
-        float[] Run(int threads)
+        float[] Run(int threads) => Threads.With(threads, () =>
         {
-            int old = ParallelFor.NumThreads;
-            try
-            {
-                Torch.SetNumThreads(threads);
-                var y = new float[gy.Length];
-                var gx = new float[x.Length];
-                var gw = new float[w.Length];
-                ConvKernels.Forward(geo, V(x), V(w), V(b), V(y));
-                var gb = new float[12];
-                ConvKernels.Backward(geo, V(x), V(w), V(gy), V(gx), V(gw), V(gb));
-                return y.Concat(gx).Concat(gw).Concat(gb).ToArray();
-            }
-            finally { ParallelFor.NumThreads = old; }
-        }
+            var y = new float[gy.Length];
+            var gx = new float[x.Length];
+            var gw = new float[w.Length];
+            ConvKernels.Forward(geo, V(x), V(w), V(b), V(y));
+            var gb = new float[12];
+            ConvKernels.Backward(geo, V(x), V(w), V(gy), V(gx), V(gw), V(gb));
+            return y.Concat(gx).Concat(gw).Concat(gb).ToArray();
+        });
         var one = Run(1);
         Assert.Equal(one, Run(2));
         Assert.Equal(one, Run(3));

@@ -123,20 +123,14 @@ public class ConvReferenceTests
         var r = new Random(5);
         var x = Torch.Tensor(NaiveConv.RandomData(r, 6 * 4 * 11 * 9), 6, 4, 11, 9);
         var w = Torch.Tensor(NaiveConv.RandomData(r, 8 * 2 * 9), 8, 2, 3, 3);
-        float[] Run(int threads)
+        float[] Run(int threads) => Threads.With(threads, () =>
         {
-            int old = ParallelFor.NumThreads;
-            try
-            {
-                Torch.SetNumThreads(threads);
-                var xt = x.Detach().Clone().RequiresGrad_();
-                var wt = w.Detach().Clone().RequiresGrad_();
-                var y = F.Convolution(xt, wt, null, 1, 1, 1, 2, 2, "conv2d", new ConvPlanOptions(Strategy: strategy));
-                y.Sum().Backward();
-                return y.ToArray().Concat(xt.Grad!.ToArray()).Concat(wt.Grad!.ToArray()).ToArray();
-            }
-            finally { ParallelFor.NumThreads = old; }
-        }
+            var xt = x.Detach().Clone().RequiresGrad_();
+            var wt = w.Detach().Clone().RequiresGrad_();
+            var y = F.Convolution(xt, wt, null, 1, 1, 1, 2, 2, "conv2d", new ConvPlanOptions(Strategy: strategy));
+            y.Sum().Backward();
+            return y.ToArray().Concat(xt.Grad!.ToArray()).Concat(wt.Grad!.ToArray()).ToArray();
+        });
         Assert.Equal(Run(1), Run(3));
     }
 

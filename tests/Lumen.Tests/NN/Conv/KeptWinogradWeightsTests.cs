@@ -81,14 +81,19 @@ public class KeptWinogradWeightsTests
         }
     }
 
+    /// <summary>A convolution's two caches, for its own 64×64 weights (stamped) and for its fold's.</summary>
+    private static (WinogradWeights Own, float[] W, WinogradWeights Folded, float[] Wf) OwnAndFold(int seed)
+    {
+        var own = new WinogradWeights();
+        var w = NaiveConv.RandomData(new Random(seed), 64 * 64 * 9);
+        own.Stamp(w, 1);
+        return (own, w, new WinogradWeights(), NaiveConv.RandomData(new Random(seed + 1), 64 * 64 * 9));
+    }
+
     [Fact]
     public void A_fold_takes_over_the_own_weights_array_and_transforms_its_own_weights_into_it()
     {
-        var own = new WinogradWeights();
-        var folded = new WinogradWeights();
-        var w = NaiveConv.RandomData(new Random(4), 64 * 64 * 9);
-        var wf = NaiveConv.RandomData(new Random(5), 64 * 64 * 9);
-        own.Stamp(w, 1);
+        var (own, w, folded, wf) = OwnAndFold(4);
         float[] u;
         using (var lease = own.Acquire(View<float>.Of(w), 64, 64)) u = lease.U;
         folded.TakeFrom(own);
@@ -107,11 +112,7 @@ public class KeptWinogradWeightsTests
     [Fact]
     public void A_transform_still_read_under_its_first_owner_is_not_overwritten_by_the_one_that_took_it()
     {
-        var own = new WinogradWeights();
-        var folded = new WinogradWeights();
-        var w = NaiveConv.RandomData(new Random(6), 64 * 64 * 9);
-        var wf = NaiveConv.RandomData(new Random(7), 64 * 64 * 9);
-        own.Stamp(w, 1);
+        var (own, w, folded, wf) = OwnAndFold(6);
         var held = own.Acquire(View<float>.Of(w), 64, 64);   // a call on another thread, still reading
         var before = held.U.ToArray();
         folded.TakeFrom(own);

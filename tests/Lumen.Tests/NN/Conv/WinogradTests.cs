@@ -155,18 +155,12 @@ public class WinogradTests
         var (r, x, _) = Operands(cfg, 3);
         var o = cfg.Out();
         var gy = NaiveConv.RandomData(r, cfg.N * cfg.OC * o[0] * o[1]);
-        float[] Run(int threads)
+        float[] Run(int threads) => Threads.With(threads, () =>
         {
-            int old = ParallelFor.NumThreads;
-            try
-            {
-                Torch.SetNumThreads(threads);
-                var gw = new float[cfg.OC * cfg.C * 9];
-                Winograd.WeightGrad(geo, View<float>.Of(x), View<float>.Of(gy), View<float>.Of(gw));
-                return gw;
-            }
-            finally { ParallelFor.NumThreads = old; }
-        }
+            var gw = new float[cfg.OC * cfg.C * 9];
+            Winograd.WeightGrad(geo, View<float>.Of(x), View<float>.Of(gy), View<float>.Of(gw));
+            return gw;
+        });
         var one = Run(1);
         foreach (int t in new[] { 2, 3 }) Assert.True(one.AsSpan().SequenceEqual(Run(t)), $"{t} threads changed the bits");
     }
